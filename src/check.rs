@@ -1,0 +1,349 @@
+//! Step 5, check: [`Draft`] → [`Summary`].
+//!
+//! The guards every draft passes, whichever writer made it. This step adds the required
+//! disclaimers (from `templates/disclaimers.toml`; nothing can switch them off), publishes sites
+//! without contacts, and reports: forbidden claims, numbers the record does not hold, contact
+//! details, missing or over-long sections (all `error`: the page must not be published as is),
+//! long sentences, jargon and hard reading (`warn`), with the readability of each section.
+
+use crate::derive::numbers_in;
+use crate::facts::Facts;
+use crate::lexicon::{find_phrase, Lexicon};
+use crate::readability::{sentences, words_of, Readability};
+use crate::summary::*;
+use crate::trial::Trial;
+use crate::write::Draft;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+/// Longest sentence STYLE.md allows, in words.
+pub const MAX_SENTENCE_WORDS: usize = 25;
+/// A section whose grade is above this gets a `hard_to_read` warning.
+pub const MAX_SECTION_GRADE: f64 = 10.0;
+
+/// Word limits per section: over the limit is an `error` (the section no longer reads as a
+/// summary).
+fn max_words(section: &str) -> usize {
+    match section {
+        "headline" => 25,
+        "summary" => 140,
+        "what_this_could_lead_to" => 70,
+        "what_could_go_wrong" => 100,
+        _ => 60,
+    }
+}
+
+/// The required disclaimers, loaded once from `templates/disclaimers.toml`.
+#[derive(Debug, Deserialize)]
+pub struct Disclaimers {
+    disclaimer: Vec<Disclaimer>,
+}
+
+impl Disclaimers {
+    pub fn load(text: &str) -> Result<Self, crate::error::SetupError> {
+        let d: Disclaimers =
+            toml::from_str(text).map_err(|e| crate::error::SetupError::Lexicon {
+                file: "disclaimers.toml".into(),
+                reason: e.to_string(),
+            })?;
+        let ids: Vec<&str> = d.disclaimer.iter().map(|x| x.id.as_str()).collect();
+        if ids != ["informational", "summary_limits"] {
+            return Err(crate::error::SetupError::Lexicon {
+                file: "disclaimers.toml".into(),
+                reason: format!("must hold the disclaimers informational and summary_limits, in that order; found {ids:?}"),
+            });
+        }
+        Ok(d)
+    }
+
+    fn for_study(&self, url: &str) -> Vec<Disclaimer> {
+        self.disclaimer
+            .iter()
+            .map(|d| Disclaimer {
+                id: d.id.clone(),
+                text: d.text.replace("{url}", url),
+            })
+            .collect()
+    }
+}
+
+/// What the check step needs besides the draft.
+pub struct Context<'a> {
+    pub facts: &'a Facts,
+    pub trial: &'a Trial,
+    pub lexicon: &'a Lexicon,
+    pub disclaimers: &'a Disclaimers,
+    pub generator: Generator,
+}
+
+/// The registry page of a study.
+pub fn study_url(nct_id: &str) -> String {
+    format!("https://clinicaltrials.gov/study/{nct_id}")
+}
+
+/// Checks a draft and makes the page.
+pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
+    let mut warnings = Vec::new();
+    let texts: [(&str, &str); 4] = [
+        ("headline", &draft.headline),
+        ("summary", &draft.summary),
+        ("what_this_could_lead_to", &draft.what_this_could_lead_to),
+        ("what_could_go_wrong", &draft.what_could_go_wrong),
+    ];
+    let mut section_quality = Vec::new();
+    let page_lower = texts
+        .iter()
+        .map(|(_, t)| t.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for (section, text) in texts {
+        guard(
+            section,
+            text,
+            &page_lower,
+            cx.facts,
+            cx.lexicon,
+            &mut warnings,
+        );
+        if section != "headline" {
+            let r = Readability::of(text);
+            if r.grade() > MAX_SECTION_GRADE {
+                warnings.push(Warning {
+                    severity: Severity::Warn,
+                    code: WarningCode::HardToRead,
+                    section: section.into(),
+                    excerpt: String::new(),
+                    message: format!("reads at grade {}; aim for 6 to 8", r.grade()),
+                });
+            }
+            section_quality.push(SectionQuality {
+                section: section.into(),
+                grade_level: r.grade(),
+                reading_ease: r.ease(),
+                words: r.words,
+                sentences: r.sentences,
+            });
+        }
+    }
+    if let Some(substance) = &draft.active_substance {
+        guard(
+            "active_substance",
+            substance,
+            &page_lower,
+            cx.facts,
+            cx.lexicon,
+            &mut warnings,
+        );
+    }
+    let main = format!(
+        "{} {} {}",
+        draft.summary, draft.what_this_could_lead_to, draft.what_could_go_wrong
+    );
+    let page = Readability::of(&main);
+
+    let trial = cx.trial;
+    let url = study_url(&trial.nct_id);
+    let as_registered: Vec<String> = cx
+        .facts
+        .conditions
+        .iter()
+        .map(|c| c.value.registered.clone())
+        .collect();
+    let mut registered = as_registered.clone();
+    for c in &trial.conditions {
+        if !registered.contains(c) {
+            registered.push(c.clone());
+        }
+    }
+    Summary {
+        nct_id: trial.nct_id.clone(),
+        headline: draft.headline,
+        sections: Sections {
+            summary: draft.summary,
+            active_substance: draft.active_substance,
+            what_this_could_lead_to: draft.what_this_could_lead_to,
+            what_could_go_wrong: draft.what_could_go_wrong,
+        },
+        disclaimers: cx.disclaimers.for_study(&url),
+        conditions: Conditions {
+            plain: cx
+                .facts
+                .conditions
+                .iter()
+                .map(|c| c.value.plain.clone())
+                .collect(),
+            as_registered: registered,
+        },
+        sites: trial
+            .sites
+            .iter()
+            .map(|s| Site {
+                facility: s.facility.clone(),
+                status: s.status.clone(),
+                city: s.city.clone(),
+                country: s.country.clone(),
+            })
+            .collect(),
+        source: SourceInfo {
+            url,
+            last_update: trial.last_update.clone(),
+        },
+        generator: cx.generator,
+        quality: Quality {
+            grade_level: page.grade(),
+            reading_ease: page.ease(),
+            warnings,
+            facts: cx.facts.sources.clone(),
+            sections: section_quality,
+            missing: trial.missing.iter().map(|m| (*m).to_owned()).collect(),
+        },
+    }
+}
+
+/// The rules every section obeys. `page` is the whole page in lower case: a term explained once
+/// on the page needs no second explanation.
+fn guard(
+    section: &str,
+    text: &str,
+    page: &str,
+    facts: &Facts,
+    lexicon: &Lexicon,
+    out: &mut Vec<Warning>,
+) {
+    let mut warn = |severity, code, excerpt: &str, message: String| {
+        out.push(Warning {
+            severity,
+            code,
+            section: section.to_owned(),
+            excerpt: excerpt.to_owned(),
+            message,
+        })
+    };
+    if text.trim().is_empty() {
+        warn(
+            Severity::Error,
+            WarningCode::MissingSection,
+            "",
+            "the section is empty".into(),
+        );
+        return;
+    }
+    let lower = text.to_lowercase();
+    for claim in &lexicon.forbidden {
+        if let Some(at) = find_phrase(&lower, claim) {
+            // Lower-casing may move byte offsets in odd scripts; fall back to the claim itself.
+            let excerpt = text.get(at..at + claim.len()).unwrap_or(claim);
+            warn(
+                Severity::Error,
+                WarningCode::ForbiddenClaim,
+                excerpt,
+                format!("“{excerpt}” promises what no trial can"),
+            );
+        }
+    }
+    let mut numbers = BTreeSet::new();
+    numbers_in(text, &mut numbers);
+    for n in numbers.difference(&facts.record_numbers) {
+        warn(
+            Severity::Error,
+            WarningCode::UntracedNumber,
+            n,
+            format!("the number {n} is not in the record"),
+        );
+    }
+    for contact in contact_details(text) {
+        warn(
+            Severity::Error,
+            WarningCode::ContactDetail,
+            contact,
+            "a phone number or e-mail address; pages carry none".into(),
+        );
+    }
+    let words = words_of(text).count();
+    if words > max_words(section) {
+        warn(
+            Severity::Error,
+            WarningCode::SectionTooLong,
+            "",
+            format!("{words} words; at most {} here", max_words(section)),
+        );
+    }
+    for sentence in sentences(text) {
+        let n = words_of(sentence).count();
+        if n > MAX_SENTENCE_WORDS {
+            warn(
+                Severity::Warn,
+                WarningCode::LongSentence,
+                sentence,
+                format!("{n} words; keep sentences under {MAX_SENTENCE_WORDS}"),
+            );
+        }
+    }
+    for (term, everyday) in &lexicon.jargon {
+        // A term explained on the page ("a placebo, a look-alike…") is fine.
+        if let Some(at) = find_phrase(&lower, term) {
+            if !page.contains(&everyday.to_lowercase()) {
+                let excerpt = text.get(at..at + term.len()).unwrap_or(term);
+                warn(
+                    Severity::Warn,
+                    WarningCode::Jargon,
+                    excerpt,
+                    format!("say “{everyday}”"),
+                );
+            }
+        }
+    }
+}
+
+/// Phone numbers and e-mail addresses in a text.
+pub fn contact_details(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for word in text.split_whitespace() {
+        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if let Some((user, domain)) = w.split_once('@') {
+            if !user.is_empty() && domain.contains('.') {
+                found.push(w);
+            }
+        }
+    }
+    // A phone number: seven or more digits with only separators between them.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'+' || bytes[i].is_ascii_digit() {
+            let start = i;
+            let mut digits = 0;
+            let mut end = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-(). ".contains(&bytes[i])) {
+                if bytes[i].is_ascii_digit() {
+                    digits += 1;
+                    end = i + 1;
+                }
+                i += 1;
+            }
+            if digits >= 7 {
+                found.push(text[start..end].trim());
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_phones_and_emails() {
+        assert_eq!(
+            contact_details("Call +86 10 5550 0100 now"),
+            vec!["+86 10 5550 0100"]
+        );
+        assert_eq!(
+            contact_details("write to stroke-trial@example.org."),
+            vec!["stroke-trial@example.org"]
+        );
+        assert!(contact_details("About 24 people over two years, 1,000 mg").is_empty());
+    }
+}

@@ -1,0 +1,133 @@
+//! laysum turns a ClinicalTrials.gov study record into a plain-language page a patient can
+//! read: a headline, a summary, the active substance, what the trial could lead to and what
+//! could go wrong, the conditions and sites, always with the required disclaimers.
+//!
+//! # Layout
+//!
+//! The pipeline runs in one direction; each step is a pure function, I/O stays at the ends:
+//!
+//! - [`parse`] — bytes → [`ctgov::Study`], the registry's format, read leniently.
+//! - [`normalize`] — `Study` → [`Trial`], the one domain type.
+//! - [`derive`] — `Trial` → [`Facts`], plain-language facts, each with its source field.
+//! - [`write`] — `Facts` → [`write::Draft`], the section texts, from `templates/`.
+//! - [`check`] — `Draft` → [`Summary`]: guards, readability, disclaimers.
+//! - [`render`] — `Summary` → JSON, Markdown or HTML.
+//!
+//! Beside them: [`lexicon`] and [`templates`] load the wording files once; [`batch`] renders a
+//! folder of records in parallel; [`server`] is the HTTP service over the pipeline, with
+//! [`ctgov::client`] fetching records from the registry; [`error`] holds the error types of
+//! each boundary.
+//! [`Pipeline`] ties the steps together and is what the CLI calls.
+
+pub mod batch;
+pub mod check;
+pub mod ctgov;
+pub mod derive;
+pub mod error;
+pub mod facts;
+pub mod lexicon;
+pub mod normalize;
+pub mod parse;
+pub mod readability;
+pub mod render;
+pub mod server;
+pub mod summary;
+pub mod templates;
+pub mod trial;
+pub mod write;
+
+pub use error::{PageError, ParseError, SetupError};
+pub use facts::Facts;
+pub use render::Format;
+pub use summary::Summary;
+pub use trial::Trial;
+
+use check::Disclaimers;
+use lexicon::Lexicon;
+use std::sync::Arc;
+use summary::Generator;
+use templates::Templates;
+
+/// The pipeline with its wording loaded: build one at start-up and share it.
+pub struct Pipeline {
+    lexicon: Arc<Lexicon>,
+    templates: Templates,
+    disclaimers: Disclaimers,
+    version: String,
+}
+
+impl Pipeline {
+    /// Loads the lexicons, templates and disclaimers built into the binary.
+    pub fn new() -> Result<Self, SetupError> {
+        let files = templates::template_files();
+        let lexicon = Arc::new(Lexicon::load(files)?);
+        let disclaimers =
+            Disclaimers::load(templates::file("disclaimers.toml").unwrap_or_default())?;
+        Ok(Pipeline {
+            templates: Templates::load(lexicon.clone())?,
+            lexicon,
+            disclaimers,
+            version: templates::version(),
+        })
+    }
+
+    /// Hash of the wording files this pipeline writes with.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Parses and normalizes a record.
+    pub fn trial(&self, bytes: &[u8]) -> Result<Trial, ParseError> {
+        parse::parse(bytes).map(normalize::normalize)
+    }
+
+    /// Derives the facts of a trial.
+    pub fn facts(&self, trial: &Trial) -> Facts {
+        derive::derive(trial, &self.lexicon)
+    }
+
+    /// A record → its checked page, written by the rules writer.
+    pub fn summarize(&self, bytes: &[u8]) -> Result<Summary, PageError> {
+        let trial = self.trial(bytes)?;
+        let facts = self.facts(&trial);
+        let draft = write::write_rules(&facts, &self.templates)?;
+        Ok(self.check(draft, &facts, &trial, "rules", None))
+    }
+
+    /// Runs the guards on a draft, whichever writer made it, and makes the page.
+    pub fn check(
+        &self,
+        draft: write::Draft,
+        facts: &Facts,
+        trial: &Trial,
+        writer: &str,
+        model: Option<String>,
+    ) -> Summary {
+        check::check(
+            draft,
+            check::Context {
+                facts,
+                trial,
+                lexicon: &self.lexicon,
+                disclaimers: &self.disclaimers,
+                generator: Generator {
+                    writer: writer.to_owned(),
+                    version: self.version.clone(),
+                    model,
+                },
+            },
+        )
+    }
+
+    /// A page in the given format.
+    pub fn render(&self, summary: &Summary, format: Format) -> Result<String, PageError> {
+        Ok(render::render(summary, format, &self.templates)?)
+    }
+
+    /// A record → its page in the given format.
+    pub fn page(&self, bytes: &[u8], format: Format) -> Result<(Summary, String), PageError> {
+        let summary = self.summarize(bytes)?;
+        let text = self.render(&summary, format)?;
+        Ok((summary, text))
+    }
+}

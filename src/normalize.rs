@@ -1,0 +1,452 @@
+//! Step 2, normalize: [`Study`] → [`Trial`].
+//!
+//! Registry codes become domain enums (unknown codes are kept as text, never an error), free
+//! text is cleaned of markup, control characters and runs of white space, and every field a page
+//! would use but the record lacks is listed in [`Trial::missing`] for the quality report.
+
+use crate::ctgov::{self, Study};
+use crate::trial::*;
+
+/// Turns a parsed study into the domain type. Never fails: [`crate::parse::parse`] has already
+/// made sure the record is a study with an NCT id.
+pub fn normalize(study: Study) -> Trial {
+    let mut missing = Vec::new();
+    let protocol = study.protocol_section.unwrap_or_default();
+    let ident = protocol.identification_module.unwrap_or_default();
+    let status = protocol.status_module.unwrap_or_default();
+    let design = protocol.design_module.unwrap_or_default();
+    let design_info = design.design_info.unwrap_or_default();
+    let arms_module = protocol.arms_interventions_module.unwrap_or_default();
+    let outcomes = protocol.outcomes_module.unwrap_or_default();
+    let conditions = protocol.conditions_module.unwrap_or_default();
+    let eligibility = protocol.eligibility_module.unwrap_or_default();
+    let description = protocol.description_module.unwrap_or_default();
+
+    let nct_id = clean(ident.nct_id.as_deref()).unwrap_or_default();
+    let official_title = clean(ident.official_title.as_deref());
+    let title = clean(ident.brief_title.as_deref())
+        .or_else(|| official_title.clone())
+        .unwrap_or_else(|| {
+            missing.push("protocolSection.identificationModule.briefTitle");
+            nct_id.clone()
+        });
+
+    let study_type = match design.study_type.as_deref().map(code) {
+        Some(c) if c == "INTERVENTIONAL" => StudyType::Interventional,
+        Some(c) if c == "OBSERVATIONAL" || c == "PATIENT_REGISTRY" => StudyType::Observational,
+        Some(c) if c.starts_with("EXPANDED_ACCESS") => StudyType::ExpandedAccess,
+        Some(c) if !c.is_empty() => StudyType::Other(c),
+        _ => {
+            missing.push("protocolSection.designModule.studyType");
+            StudyType::Unknown
+        }
+    };
+
+    let mut phases: Vec<Phase> = design.phases.iter().filter_map(|p| phase(p)).collect();
+    phases.sort();
+    phases.dedup();
+    if phases.is_empty() && study_type == StudyType::Interventional {
+        missing.push("protocolSection.designModule.phases");
+    }
+
+    let overall_status = match status.overall_status.as_deref().map(code) {
+        Some(c) if !c.is_empty() => overall_status(c),
+        _ => {
+            missing.push("protocolSection.statusModule.overallStatus");
+            Status::NotGiven
+        }
+    };
+
+    let enrollment = design.enrollment_info.and_then(|e| {
+        Some(Enrollment {
+            count: e.count?,
+            estimated: e.kind.as_deref().map(code).is_none_or(|k| k != "ACTUAL"),
+        })
+    });
+    if enrollment.is_none() {
+        missing.push("protocolSection.designModule.enrollmentInfo.count");
+    }
+
+    let arms: Vec<Arm> = arms_module
+        .arm_groups
+        .into_iter()
+        .map(|a| Arm {
+            label: clean(a.label.as_deref()).unwrap_or_default(),
+            kind: arm_kind(a.kind.as_deref()),
+            description: clean(a.description.as_deref()),
+            intervention_names: a
+                .intervention_names
+                .iter()
+                .filter_map(|n| clean(Some(n)))
+                .collect(),
+        })
+        .collect();
+    let interventions: Vec<Intervention> = arms_module
+        .interventions
+        .into_iter()
+        .map(|i| Intervention {
+            kind: intervention_kind(i.kind.as_deref()),
+            name: clean(i.name.as_deref()).unwrap_or_default(),
+            description: clean(i.description.as_deref()),
+            arm_labels: i
+                .arm_group_labels
+                .iter()
+                .filter_map(|n| clean(Some(n)))
+                .collect(),
+        })
+        .collect();
+    if interventions.is_empty() && study_type == StudyType::Interventional {
+        missing.push("protocolSection.armsInterventionsModule.interventions");
+    }
+
+    let conditions_list: Vec<String> = conditions
+        .conditions
+        .iter()
+        .filter_map(|c| clean(Some(c)))
+        .collect();
+    if conditions_list.is_empty() {
+        missing.push("protocolSection.conditionsModule.conditions");
+    }
+    let mesh_terms = study
+        .derived_section
+        .and_then(|d| d.condition_browse_module)
+        .map(|b| {
+            b.meshes
+                .into_iter()
+                .filter_map(|m| clean(m.term.as_deref()))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let primary_outcomes = outcome_list(outcomes.primary_outcomes);
+    if primary_outcomes.is_empty() {
+        missing.push("protocolSection.outcomesModule.primaryOutcomes");
+    }
+
+    let eligibility = Eligibility {
+        min_age: eligibility.minimum_age.as_deref().and_then(age),
+        max_age: eligibility.maximum_age.as_deref().and_then(age),
+        sex: match eligibility.sex.as_deref().map(code).as_deref() {
+            Some("FEMALE") => Sex::Female,
+            Some("MALE") => Sex::Male,
+            _ => Sex::All,
+        },
+        healthy_volunteers: eligibility.healthy_volunteers,
+    };
+
+    let sites: Vec<Site> = protocol
+        .contacts_locations_module
+        .map(|m| m.locations)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|l| {
+            Some(Site {
+                facility: clean(l.facility.as_deref())?,
+                status: clean(l.status.as_deref()).map(|s| code(&s)),
+                city: clean(l.city.as_deref()),
+                country: clean(l.country.as_deref()),
+            })
+        })
+        .collect();
+    if sites.is_empty() {
+        missing.push("protocolSection.contactsLocationsModule.locations");
+    }
+
+    let date = |d: Option<ctgov::DateStruct>| d.and_then(|d| clean(d.date.as_deref()));
+    let last_update = date(status.last_update_post_date_struct);
+    if last_update.is_none() {
+        missing.push("protocolSection.statusModule.lastUpdatePostDateStruct.date");
+    }
+
+    Trial {
+        nct_id,
+        title,
+        official_title,
+        study_type,
+        phases,
+        status: overall_status,
+        why_stopped: clean(status.why_stopped.as_deref()),
+        enrollment,
+        allocation: match design_info.allocation.as_deref().map(code).as_deref() {
+            Some("RANDOMIZED") => Allocation::Randomized,
+            Some("NON_RANDOMIZED") => Allocation::NonRandomized,
+            _ => Allocation::NotGiven,
+        },
+        model: match design_info
+            .intervention_model
+            .as_deref()
+            .map(code)
+            .as_deref()
+        {
+            Some("SINGLE_GROUP") => InterventionModel::SingleGroup,
+            Some("PARALLEL") => InterventionModel::Parallel,
+            Some("CROSSOVER") => InterventionModel::Crossover,
+            Some("FACTORIAL") => InterventionModel::Factorial,
+            Some("SEQUENTIAL") => InterventionModel::Sequential,
+            _ => InterventionModel::NotGiven,
+        },
+        masking: match design_info
+            .masking_info
+            .and_then(|m| m.masking)
+            .as_deref()
+            .map(code)
+            .as_deref()
+        {
+            Some("NONE") => Masking::None,
+            Some("SINGLE") => Masking::Single,
+            Some("DOUBLE") => Masking::Double,
+            Some("TRIPLE") => Masking::Triple,
+            Some("QUADRUPLE") => Masking::Quadruple,
+            _ => Masking::NotGiven,
+        },
+        arms,
+        interventions,
+        conditions: conditions_list,
+        mesh_terms,
+        keywords: conditions
+            .keywords
+            .iter()
+            .filter_map(|k| clean(Some(k)))
+            .collect(),
+        primary_outcomes,
+        secondary_outcomes: outcome_list(outcomes.secondary_outcomes),
+        eligibility,
+        sponsor: protocol
+            .sponsor_collaborators_module
+            .and_then(|s| s.lead_sponsor)
+            .and_then(|s| clean(s.name.as_deref())),
+        brief_summary: clean(description.brief_summary.as_deref()),
+        description: clean(description.detailed_description.as_deref()),
+        start_date: date(status.start_date_struct),
+        completion_date: date(status.completion_date_struct),
+        first_posted: date(status.study_first_post_date_struct),
+        last_update,
+        sites,
+        has_results: study.has_results.unwrap_or(false),
+        missing,
+    }
+}
+
+/// A registry code in its canonical spelling: "Phase 2", "phase_2" and "PHASE2" agree.
+fn code(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .map(|c| {
+            if c == ' ' || c == '-' {
+                '_'
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect()
+}
+
+fn phase(raw: &str) -> Option<Phase> {
+    match code(raw).replace('_', "").as_str() {
+        "EARLYPHASE1" | "PHASE0" => Some(Phase::EarlyPhase1),
+        "PHASE1" => Some(Phase::Phase1),
+        "PHASE2" => Some(Phase::Phase2),
+        "PHASE3" => Some(Phase::Phase3),
+        "PHASE4" => Some(Phase::Phase4),
+        "NA" | "N/A" => Some(Phase::NotApplicable),
+        // PHASE5 and the like do not exist; the page then speaks of no stage at all.
+        _ => None,
+    }
+}
+
+fn overall_status(c: String) -> Status {
+    match c.as_str() {
+        "NOT_YET_RECRUITING" => Status::NotYetRecruiting,
+        "RECRUITING" => Status::Recruiting,
+        "ENROLLING_BY_INVITATION" => Status::EnrollingByInvitation,
+        "ACTIVE_NOT_RECRUITING" => Status::ActiveNotRecruiting,
+        "COMPLETED" => Status::Completed,
+        "SUSPENDED" => Status::Suspended,
+        "TERMINATED" => Status::Terminated,
+        "WITHDRAWN" => Status::Withdrawn,
+        "AVAILABLE" => Status::Available,
+        "NO_LONGER_AVAILABLE" => Status::NoLongerAvailable,
+        "TEMPORARILY_NOT_AVAILABLE" => Status::TemporarilyNotAvailable,
+        "APPROVED_FOR_MARKETING" => Status::ApprovedForMarketing,
+        "WITHHELD" => Status::Withheld,
+        "UNKNOWN" => Status::Unknown,
+        _ => Status::Other(c),
+    }
+}
+
+fn arm_kind(raw: Option<&str>) -> ArmKind {
+    match raw.map(code).as_deref() {
+        Some("EXPERIMENTAL") => ArmKind::Experimental,
+        Some("ACTIVE_COMPARATOR") => ArmKind::ActiveComparator,
+        Some("PLACEBO_COMPARATOR") => ArmKind::PlaceboComparator,
+        Some("SHAM_COMPARATOR") => ArmKind::ShamComparator,
+        Some("NO_INTERVENTION") => ArmKind::NoIntervention,
+        _ => ArmKind::Other,
+    }
+}
+
+fn intervention_kind(raw: Option<&str>) -> InterventionKind {
+    match raw.map(code).as_deref() {
+        Some("DRUG") => InterventionKind::Drug,
+        Some("BIOLOGICAL") => InterventionKind::Biological,
+        Some("DEVICE") => InterventionKind::Device,
+        Some("PROCEDURE") => InterventionKind::Procedure,
+        Some("RADIATION") => InterventionKind::Radiation,
+        Some("BEHAVIORAL" | "BEHAVIOURAL") => InterventionKind::Behavioral,
+        Some("GENETIC") => InterventionKind::Genetic,
+        Some("DIETARY_SUPPLEMENT") => InterventionKind::DietarySupplement,
+        Some("COMBINATION_PRODUCT") => InterventionKind::CombinationProduct,
+        Some("DIAGNOSTIC_TEST") => InterventionKind::DiagnosticTest,
+        _ => InterventionKind::Other,
+    }
+}
+
+fn outcome_list(outcomes: Vec<ctgov::Outcome>) -> Vec<Outcome> {
+    outcomes
+        .into_iter()
+        .filter_map(|o| {
+            Some(Outcome {
+                measure: clean(o.measure.as_deref())?,
+                description: clean(o.description.as_deref()),
+                time_frame: clean(o.time_frame.as_deref()),
+            })
+        })
+        .collect()
+}
+
+/// "18 Years", "6 Months", "28 days" → an [`Age`]; anything else (e.g. "N/A") → `None`.
+pub fn age(raw: &str) -> Option<Age> {
+    let mut words = raw.split_whitespace();
+    let amount: u32 = words.next()?.parse().ok()?;
+    let unit = time_unit(words.next()?)?;
+    Some(Age { amount, unit })
+}
+
+/// The unit a registry word names, in any of its spellings.
+pub fn time_unit(word: &str) -> Option<TimeUnit> {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphabetic())
+        .to_ascii_lowercase();
+    Some(match w.as_str() {
+        "minute" | "minutes" | "min" | "mins" => TimeUnit::Minute,
+        "hour" | "hours" | "hr" | "hrs" | "h" => TimeUnit::Hour,
+        "day" | "days" | "d" => TimeUnit::Day,
+        "week" | "weeks" | "wk" | "wks" | "w" => TimeUnit::Week,
+        "month" | "months" | "mo" | "mos" | "m" => TimeUnit::Month,
+        "year" | "years" | "yr" | "yrs" | "y" => TimeUnit::Year,
+        _ => return None,
+    })
+}
+
+/// Registry free text made safe to reuse: tags dropped, the common entities decoded, control
+/// characters removed, white space collapsed. `None` when nothing is left.
+pub fn clean(raw: Option<&str>) -> Option<String> {
+    let raw = raw?;
+    let mut out = String::with_capacity(raw.len());
+    let mut in_tag = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A '<' that opens a tag (a letter or '/' follows) starts markup to drop; a lone
+            // '<' as in "< 18 years" is text.
+            '<' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/' || *n == '!') =>
+            {
+                in_tag = true;
+            }
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if in_tag => {}
+            c if c.is_whitespace() || c.is_control() => out.push(' '),
+            // Zero-width and bidi controls hide text from the reader; they carry no meaning.
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}' => {}
+            c => out.push(c),
+        }
+    }
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let collapsed = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!collapsed.is_empty()).then_some(collapsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_in_every_spelling() {
+        for (raw, want) in [
+            ("PHASE1", Some(Phase::Phase1)),
+            ("Phase 2", Some(Phase::Phase2)),
+            ("phase_3", Some(Phase::Phase3)),
+            ("EARLY_PHASE1", Some(Phase::EarlyPhase1)),
+            ("Early Phase 1", Some(Phase::EarlyPhase1)),
+            ("NA", Some(Phase::NotApplicable)),
+            ("PHASE5", None),
+        ] {
+            assert_eq!(phase(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn unknown_status_is_kept_as_text() {
+        assert_eq!(
+            overall_status(code("Paused by sponsor")),
+            Status::Other("PAUSED_BY_SPONSOR".into())
+        );
+        assert_eq!(overall_status(code("recruiting")), Status::Recruiting);
+    }
+
+    #[test]
+    fn ages_in_registry_spellings() {
+        assert_eq!(
+            age("18 Years"),
+            Some(Age {
+                amount: 18,
+                unit: TimeUnit::Year
+            })
+        );
+        assert_eq!(
+            age("6 Months"),
+            Some(Age {
+                amount: 6,
+                unit: TimeUnit::Month
+            })
+        );
+        assert_eq!(
+            age("28 days"),
+            Some(Age {
+                amount: 28,
+                unit: TimeUnit::Day
+            })
+        );
+        assert_eq!(age("N/A"), None);
+    }
+
+    #[test]
+    fn markup_and_control_characters_are_cleaned() {
+        assert_eq!(
+            clean(Some(
+                "<b>Stem</b>\u{0007} cells\n\n&amp; <script>x</script> saline\u{200B}"
+            ))
+            .as_deref(),
+            Some("Stem cells & x saline")
+        );
+        assert_eq!(
+            clean(Some("age < 18 years")).as_deref(),
+            Some("age < 18 years")
+        );
+        assert_eq!(clean(Some("  \n ")), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! Step 1, parse: bytes → [`Study`].
+//!
+//! The parse is lenient about fields (see [`crate::ctgov::lenient`]) and strict about what makes
+//! a study at all: a JSON object with a `protocolSection` that names its NCT id. Anything else
+//! is a [`ParseError`] that says what is wrong and where.
+
+use crate::ctgov::{lenient, Study};
+use crate::error::ParseError;
+
+/// The field that names a study; a record without it is not a study.
+pub const NCT_ID_FIELD: &str = "protocolSection.identificationModule.nctId";
+
+/// Reads one study record.
+pub fn parse(bytes: &[u8]) -> Result<Study, ParseError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let study: Option<Study> = lenient::object(&mut de).map_err(ParseError::from_json)?;
+    de.end().map_err(ParseError::from_json)?;
+    let study = study.ok_or_else(|| ParseError::NotAnObject {
+        found: json_kind(bytes),
+    })?;
+    let protocol = study
+        .protocol_section
+        .as_ref()
+        .ok_or(ParseError::NoProtocolSection)?;
+    let has_id = protocol
+        .identification_module
+        .as_ref()
+        .and_then(|m| m.nct_id.as_deref())
+        .is_some_and(|id| !id.trim().is_empty());
+    if !has_id {
+        return Err(ParseError::NoNctId {
+            field: NCT_ID_FIELD,
+        });
+    }
+    Ok(study)
+}
+
+/// Names the kind of JSON value a record holds, for the error message.
+fn json_kind(bytes: &[u8]) -> &'static str {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_json_names_line_and_column() {
+        let err = parse(b"{\n  \"a\": 1,\n  oops\n}").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("not JSON at line 3 column 3"), "{msg}");
+    }
+
+    #[test]
+    fn empty_input_is_not_json() {
+        assert!(parse(b"").unwrap_err().to_string().starts_with("not JSON"));
+    }
+
+    #[test]
+    fn array_is_not_a_study() {
+        let msg = parse(b"[1, 2]").unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "not a study: the record is an array, not a JSON object"
+        );
+    }
+
+    #[test]
+    fn record_without_protocol_section_is_refused() {
+        let msg = parse(br#"{"hasResults": false}"#).unwrap_err().to_string();
+        assert!(msg.contains("no protocolSection"), "{msg}");
+    }
+
+    #[test]
+    fn record_without_nct_id_names_the_field() {
+        let msg = parse(br#"{"protocolSection": {"identificationModule": {"briefTitle": "x"}}}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            msg,
+            "no NCT id at protocolSection.identificationModule.nctId"
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_skipped_not_fatal() {
+        let study = parse(
+            br#"{"protocolSection": {
+                "identificationModule": {"nctId": "NCT01234567", "briefTitle": 42},
+                "designModule": {"phases": "PHASE2", "enrollmentInfo": {"count": "120"}},
+                "statusModule": [1, 2, 3],
+                "conditionsModule": {"conditions": [{"x": 1}, "Asthma", null]}
+            }, "hasResults": "yes"}"#,
+        )
+        .unwrap();
+        let p = study.protocol_section.unwrap();
+        assert_eq!(
+            p.identification_module.unwrap().brief_title.as_deref(),
+            Some("42")
+        );
+        let design = p.design_module.unwrap();
+        assert_eq!(design.phases, vec!["PHASE2"]);
+        assert_eq!(design.enrollment_info.unwrap().count, Some(120));
+        assert!(p.status_module.is_none());
+        assert_eq!(p.conditions_module.unwrap().conditions, vec!["Asthma"]);
+        assert_eq!(study.has_results, Some(true));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let body = format!(r#"{{"protocolSection": {{"x": {deep}}}}}"#);
+        assert!(parse(body.as_bytes()).is_err());
+    }
+}

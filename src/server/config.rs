@@ -1,0 +1,85 @@
+//! The server's settings, from flags or `LAYSUM_*` environment variables, typed and loaded in
+//! one place. `laysum serve --help` lists them all.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "LAYSUM_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Base URL of the ClinicalTrials.gov API v2; records are fetched from {url}/studies/{nct_id}.
+    #[arg(
+        long,
+        env = "LAYSUM_CTGOV_URL",
+        default_value = "https://clinicaltrials.gov/api/v2"
+    )]
+    pub ctgov_url: String,
+    /// Time allowed to connect to the registry, in milliseconds.
+    #[arg(
+        long,
+        env = "LAYSUM_UPSTREAM_CONNECT_TIMEOUT_MS",
+        default_value_t = 3_000
+    )]
+    pub upstream_connect_timeout_ms: u64,
+    /// Time allowed for one registry call, in milliseconds; past it the answer is 504.
+    #[arg(long, env = "LAYSUM_UPSTREAM_TIMEOUT_MS", default_value_t = 10_000)]
+    pub upstream_timeout_ms: u64,
+    /// Retries of a registry call that answered 429 or 5xx (waiting what Retry-After asks, at most 5 s).
+    #[arg(long, env = "LAYSUM_UPSTREAM_RETRIES", default_value_t = 2)]
+    pub upstream_retries: u32,
+    /// First wait before a retry, in milliseconds; doubled on each retry.
+    #[arg(long, env = "LAYSUM_UPSTREAM_BACKOFF_MS", default_value_t = 200)]
+    pub upstream_backoff_ms: u64,
+    /// Bytes of fetched records kept in memory.
+    #[arg(long, env = "LAYSUM_CACHE_MAX_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub cache_max_bytes: u64,
+    /// How long a fetched record is kept, in seconds.
+    #[arg(long, env = "LAYSUM_CACHE_TTL_SECS", default_value_t = 600)]
+    pub cache_ttl_secs: u64,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    #[arg(long, env = "LAYSUM_BODY_LIMIT_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub body_limit_bytes: usize,
+    /// Requests handled at once; more wait their turn.
+    #[arg(long, env = "LAYSUM_MAX_CONCURRENCY", default_value_t = 512)]
+    pub max_concurrency: usize,
+    /// Time allowed for a whole request, in milliseconds; past it the answer is 503.
+    #[arg(long, env = "LAYSUM_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
+    /// Log format: human-readable lines or JSON objects.
+    #[arg(long, env = "LAYSUM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    pub fn upstream(&self) -> crate::ctgov::client::ClientConfig {
+        crate::ctgov::client::ClientConfig {
+            base_url: self.ctgov_url.clone(),
+            connect_timeout: Duration::from_millis(self.upstream_connect_timeout_ms),
+            timeout: Duration::from_millis(self.upstream_timeout_ms),
+            retries: self.upstream_retries,
+            backoff: Duration::from_millis(self.upstream_backoff_ms),
+            max_retry_after: Duration::from_secs(5),
+        }
+    }
+
+    /// Settings for tests: a given registry URL, everything else the defaults.
+    pub fn for_upstream(ctgov_url: impl Into<String>) -> Self {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut config = Wrapper::parse_from(["laysum"]).config;
+        config.ctgov_url = ctgov_url.into();
+        config
+    }
+}

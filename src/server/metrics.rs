@@ -1,0 +1,157 @@
+//! The service's counters, served at `GET /metrics` in the Prometheus text format.
+//!
+//! A handful of counters and one histogram do not need a metrics framework: plain atomics and a
+//! small map behind a mutex, written out by hand.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Upper bounds of the latency histogram, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0, 30.0,
+];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(String, u16), u64>>,
+    latency: Mutex<BTreeMap<String, Histogram>>,
+    pages: Mutex<BTreeMap<String, u64>>,
+    guard_failures: AtomicU64,
+    upstream_calls: AtomicU64,
+    upstream_errors: Mutex<BTreeMap<&'static str, u64>>,
+    cache_hits: AtomicU64,
+    cache_misses: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Metrics {
+    pub fn request(&self, route: &str, status: u16, elapsed: Duration) {
+        *lock(&self.requests)
+            .entry((route.to_owned(), status))
+            .or_default() += 1;
+        let secs = elapsed.as_secs_f64();
+        let mut latency = lock(&self.latency);
+        let h = latency.entry(route.to_owned()).or_default();
+        h.count += 1;
+        h.sum += secs;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if secs <= *bound {
+                h.counts[i] += 1;
+            }
+        }
+    }
+
+    pub fn page(&self, writer: &str) {
+        *lock(&self.pages).entry(writer.to_owned()).or_default() += 1;
+    }
+
+    pub fn guard_failure(&self) {
+        self.guard_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn upstream_call(&self) {
+        self.upstream_calls.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn upstream_error(&self, kind: &'static str) {
+        *lock(&self.upstream_errors).entry(kind).or_default() += 1;
+    }
+
+    pub fn cache(&self, hit: bool) {
+        if hit {
+            &self.cache_hits
+        } else {
+            &self.cache_misses
+        }
+        .fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn upstream_calls(&self) -> u64 {
+        self.upstream_calls.load(Ordering::Relaxed)
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP laysum_http_requests_total HTTP requests by route and status.\n# TYPE laysum_http_requests_total counter\n");
+        for ((route, status), n) in lock(&self.requests).iter() {
+            let _ = writeln!(
+                out,
+                "laysum_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+            );
+        }
+        out.push_str("# HELP laysum_http_request_duration_seconds Time to answer, by route.\n# TYPE laysum_http_request_duration_seconds histogram\n");
+        for (route, h) in lock(&self.latency).iter() {
+            for (bound, n) in BUCKETS.iter().zip(h.counts) {
+                let _ = writeln!(out, "laysum_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}");
+            }
+            let _ = writeln!(
+                out,
+                "laysum_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "laysum_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "laysum_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
+        }
+        out.push_str("# HELP laysum_pages_total Pages written, by writer.\n# TYPE laysum_pages_total counter\n");
+        for (writer, n) in lock(&self.pages).iter() {
+            let _ = writeln!(out, "laysum_pages_total{{writer=\"{writer}\"}} {n}");
+        }
+        let counter = |out: &mut String, name: &str, help: &str, v: u64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+            );
+        };
+        counter(
+            &mut out,
+            "laysum_guard_failures_total",
+            "Publish requests refused because a page broke a hard rule.",
+            self.guard_failures.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "laysum_upstream_calls_total",
+            "Calls to the registry.",
+            self.upstream_calls.load(Ordering::Relaxed),
+        );
+        out.push_str("# HELP laysum_upstream_errors_total Failed registry fetches, by kind.\n# TYPE laysum_upstream_errors_total counter\n");
+        for (kind, n) in lock(&self.upstream_errors).iter() {
+            let _ = writeln!(out, "laysum_upstream_errors_total{{kind=\"{kind}\"}} {n}");
+        }
+        counter(
+            &mut out,
+            "laysum_cache_hits_total",
+            "Registry records served from memory.",
+            self.cache_hits.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "laysum_cache_misses_total",
+            "Registry records not in memory.",
+            self.cache_misses.load(Ordering::Relaxed),
+        );
+        out
+    }
+}

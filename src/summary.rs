@@ -1,0 +1,127 @@
+//! [`Summary`]: the finished page, as the JSON API returns it (DESIGN.md, Output).
+//!
+//! A `Summary` only comes out of [`crate::check`], which adds the disclaimers; so a value of
+//! this type always carries them.
+
+use crate::facts::Source;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Summary {
+    pub nct_id: String,
+    pub headline: String,
+    pub sections: Sections,
+    pub disclaimers: Vec<Disclaimer>,
+    pub conditions: Conditions,
+    pub sites: Vec<Site>,
+    pub source: SourceInfo,
+    pub generator: Generator,
+    pub quality: Quality,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Sections {
+    pub summary: String,
+    /// `None` when nothing is given to participants.
+    pub active_substance: Option<String>,
+    pub what_this_could_lead_to: String,
+    pub what_could_go_wrong: String,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Disclaimer {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Conditions {
+    pub plain: Vec<String>,
+    pub as_registered: Vec<String>,
+}
+
+/// A site as published: never a contact name, phone or e-mail.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Site {
+    pub facility: String,
+    pub status: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SourceInfo {
+    pub url: String,
+    pub last_update: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Generator {
+    pub writer: String,
+    /// Hash of the templates, lexicons and prompts that wrote the page.
+    pub version: String,
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Quality {
+    /// Flesch–Kincaid grade of the three main sections together.
+    pub grade_level: f64,
+    /// Flesch reading ease of the three main sections together.
+    pub reading_ease: f64,
+    pub warnings: Vec<Warning>,
+    pub facts: Vec<Source>,
+    pub sections: Vec<SectionQuality>,
+    /// Registry fields the record lacks that a page would use.
+    pub missing: Vec<String>,
+}
+
+impl Quality {
+    pub fn errors(&self) -> impl Iterator<Item = &Warning> {
+        self.warnings
+            .iter()
+            .filter(|w| w.severity == Severity::Error)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SectionQuality {
+    pub section: String,
+    pub grade_level: f64,
+    pub reading_ease: f64,
+    pub words: usize,
+    pub sentences: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A hard rule is broken: the page must not be published as it is.
+    Error,
+    Warn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningCode {
+    MissingSection,
+    ForbiddenClaim,
+    UntracedNumber,
+    ContactDetail,
+    SectionTooLong,
+    LongSentence,
+    Jargon,
+    HardToRead,
+}
+
+/// One finding of the check step, with the place it concerns.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Warning {
+    pub severity: Severity,
+    pub code: WarningCode,
+    /// `headline`, `summary`, `what_this_could_lead_to`, `what_could_go_wrong`.
+    pub section: String,
+    /// The words concerned, as they stand in the section.
+    pub excerpt: String,
+    pub message: String,
+}

@@ -1,0 +1,122 @@
+//! The wording files: templates, lexicons and disclaimers, embedded at build time.
+//!
+//! Everything a reader sees is in `templates/` (and, for the LLM writer, `prompts/`). This
+//! module compiles the templates once into a minijinja environment with the few filters they
+//! use, and computes the generator version: a hash of every wording file, so a published page
+//! can be traced to the exact words that made it.
+
+use crate::error::SetupError;
+use crate::lexicon::Lexicon;
+use minijinja::{AutoEscape, Environment, Value};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// Every file under `templates/`, as `(path relative to templates/, contents)`.
+pub fn template_files() -> &'static [(&'static str, &'static str)] {
+    embedded::TEMPLATES
+}
+
+/// Every file under `prompts/`.
+pub fn prompt_files() -> &'static [(&'static str, &'static str)] {
+    embedded::PROMPTS
+}
+
+/// The compiled templates.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn load(lexicon: Arc<Lexicon>) -> Result<Self, SetupError> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| {
+            if name.contains(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.add_filter("count", move |n: i64| -> String {
+            match usize::try_from(n)
+                .ok()
+                .and_then(|i| lexicon.number_words.get(i))
+            {
+                Some(word) => word.clone(),
+                None => n.to_string(),
+            }
+        });
+        env.add_filter("upper_first", |s: String| upper_first(&s));
+        env.add_filter("md", |s: Value| markdown_escape(&s.to_string()));
+        for (name, source) in template_files().iter().chain(prompt_files()) {
+            if name.ends_with(".j2") {
+                env.add_template(name, source)
+                    .map_err(|e| SetupError::Template {
+                        name: (*name).to_owned(),
+                        reason: format!("{e:#}"),
+                    })?;
+            }
+        }
+        Ok(Templates { env })
+    }
+
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: impl serde::Serialize,
+    ) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+}
+
+/// The text of a wording file.
+pub fn file(name: &str) -> Option<&'static str> {
+    template_files()
+        .iter()
+        .chain(prompt_files())
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+}
+
+/// A short hash of every wording file, names included.
+pub fn version() -> String {
+    let mut hash = Sha256::new();
+    for (name, text) in template_files().iter().chain(prompt_files()) {
+        hash.update(name.as_bytes());
+        hash.update([0]);
+        hash.update(text.as_bytes());
+        hash.update([0]);
+    }
+    let digest = hash.finalize();
+    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Registry text made inert in Markdown: no HTML tags, no links, no escapes of its own.
+pub fn markdown_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '[' | ']' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}

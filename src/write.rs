@@ -1,0 +1,60 @@
+//! Step 4, write: [`Facts`] → [`Draft`], the section texts.
+//!
+//! The `rules` writer fills the templates of `templates/sections/` with the facts and nothing
+//! else; it is deterministic and the publish path. Whatever wrote a draft, it goes through
+//! [`crate::check`] next.
+
+use crate::facts::Facts;
+use crate::templates::Templates;
+use serde::Serialize;
+
+/// The texts a writer produces. Disclaimers are not among them: code adds those.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Draft {
+    pub headline: String,
+    pub summary: String,
+    pub active_substance: Option<String>,
+    pub what_this_could_lead_to: String,
+    pub what_could_go_wrong: String,
+}
+
+/// Writes the sections from the facts with the templates.
+pub fn write_rules(facts: &Facts, templates: &Templates) -> Result<Draft, minijinja::Error> {
+    let section = |name: &str| -> Result<String, minijinja::Error> {
+        Ok(tidy(
+            &templates.render(&format!("sections/{name}.j2"), facts)?,
+        ))
+    };
+    let active_substance = section("active_substance")?;
+    Ok(Draft {
+        headline: section("headline")?,
+        summary: section("summary")?,
+        active_substance: (!active_substance.is_empty()).then_some(active_substance),
+        what_this_could_lead_to: section("what_this_could_lead_to")?,
+        what_could_go_wrong: section("what_could_go_wrong")?,
+    })
+}
+
+/// Templates are laid out for people to read; the text they make is folded to single spaces,
+/// with no space before punctuation.
+pub fn tidy(text: &str) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    folded
+        .replace(" ,", ",")
+        .replace(" .", ".")
+        .replace(",,", ",")
+        .replace(",.", ".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_layout_folds_to_clean_text() {
+        assert_eq!(
+            tidy("  This trial\n   tests it .  It is ,  small. "),
+            "This trial tests it. It is, small."
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! laysum's integration tests: one test binary (one link on a 2-core machine, see STYLE.md),
+//! a module per concern, shared helpers in `helpers.rs`.
+
+mod cli;
+mod helpers;
+mod pages;
+mod seed;
+mod server;
+mod snapshots;

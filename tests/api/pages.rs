@@ -1,0 +1,190 @@
+//! What every page must hold, over every real record; what every odd record must not do.
+
+use crate::helpers::*;
+use laysum::check::contact_details;
+use laysum::Format;
+
+#[test]
+fn every_real_record_gets_a_complete_page() {
+    let records = real_records();
+    assert!(records.len() >= 21, "the corpus is missing records");
+    for path in records {
+        let s = summarize(&path);
+        let name = path.display();
+        assert!(!s.headline.is_empty(), "{name}: no headline");
+        assert!(!s.sections.summary.is_empty(), "{name}: no summary");
+        assert!(
+            !s.sections.what_this_could_lead_to.is_empty(),
+            "{name}: no lead-to"
+        );
+        assert!(
+            !s.sections.what_could_go_wrong.is_empty(),
+            "{name}: no risks"
+        );
+        let ids: Vec<&str> = s.disclaimers.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["informational", "summary_limits"], "{name}");
+        let errors: Vec<_> = s.quality.errors().collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        assert!(
+            contact_details(&page_text(&s)).is_empty(),
+            "{name}: contact detail in the page"
+        );
+    }
+}
+
+#[test]
+fn median_grade_of_the_main_sections_is_at_most_eight() {
+    let mut grades: Vec<f64> = Vec::new();
+    for path in real_records() {
+        let s = summarize(&path);
+        for q in &s.quality.sections {
+            grades.push(q.grade_level);
+        }
+    }
+    grades.sort_by(f64::total_cmp);
+    let median = grades[grades.len() / 2];
+    assert!(median <= 8.0, "median grade {median}; grades {grades:?}");
+}
+
+#[test]
+fn no_page_publishes_a_contact_of_the_record() {
+    for path in real_records() {
+        let bytes = std::fs::read(&path).unwrap();
+        let (_, json) = pipeline().page(&bytes, Format::Json).unwrap();
+        let raw: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let mut contacts = Vec::new();
+        collect_contacts(&raw, &mut contacts);
+        for c in contacts {
+            assert!(!json.contains(&c), "{}: {c} leaked", path.display());
+        }
+    }
+}
+
+/// Every phone and e-mail value anywhere in a record.
+fn collect_contacts(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if k == "phone" || k == "email" {
+                    if let Some(s) = v.as_str().filter(|s| s.len() > 4) {
+                        out.push(s.to_owned());
+                    }
+                }
+                collect_contacts(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_contacts(i, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_edge_record_renders_or_fails_with_a_clear_message() {
+    for path in edge_records() {
+        let bytes = std::fs::read(&path).unwrap();
+        match pipeline().page(&bytes, Format::Markdown) {
+            Ok((s, md)) => {
+                assert_eq!(s.disclaimers.len(), 2, "{}", path.display());
+                assert!(md.contains("not medical advice"));
+            }
+            Err(e) => assert!(!e.to_string().is_empty()),
+        }
+    }
+}
+
+#[test]
+fn thin_record_lists_what_was_missing() {
+    let s = summarize(&fixtures().join("trials/edge/NCT00465595.json"));
+    assert!(s
+        .quality
+        .missing
+        .iter()
+        .any(|m| m == "protocolSection.designModule.enrollmentInfo.count"));
+    assert!(s
+        .sections
+        .summary
+        .contains("Psychopharmacology of Psilocybin in Cancer Patients"));
+}
+
+#[test]
+fn completed_trial_speaks_in_past_tense_and_mentions_results() {
+    // NCT02210780: completed, 194 people, results posted.
+    let s = summarize(&fixtures().join("trials/NCT02210780.json"));
+    assert!(
+        s.sections.summary.contains("194 people took part"),
+        "{}",
+        s.sections.summary
+    );
+    assert!(
+        s.sections.summary.contains("results"),
+        "{}",
+        s.sections.summary
+    );
+}
+
+#[test]
+fn withdrawn_trial_says_no_one_joined_and_why() {
+    // NCT01511679: withdrawn, "The project was not funded."
+    let s = summarize(&fixtures().join("trials/NCT01511679.json"));
+    let text = page_text(&s).to_lowercase();
+    assert!(text.contains("before anyone joined"), "{text}");
+    assert!(text.contains("money") || text.contains("fund"), "{text}");
+}
+
+#[test]
+fn html_escapes_registry_text() {
+    let record = br#"{"protocolSection": {"identificationModule": {"nctId": "NCT09999999",
+        "briefTitle": "<script>alert(1)</script> & <b>bold</b>"},
+        "conditionsModule": {"conditions": ["<img src=x onerror=alert(1)>Asthma"]},
+        "contactsLocationsModule": {"locations": [{"facility": "St <i>Mary</i> \"<script>\"", "city": "A&B"}]}}}"#;
+    let (_, html) = pipeline().page(record, Format::Html).unwrap();
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(!html.contains("<b>") && !html.contains("<i>"), "{html}");
+    assert!(html.contains("A&amp;B"), "{html}");
+    let (_, md) = pipeline().page(record, Format::Markdown).unwrap();
+    assert!(!md.contains("<script") && !md.contains("<img"), "{md}");
+}
+
+#[test]
+fn json_page_has_the_documented_shape() {
+    let bytes = std::fs::read(seed_record()).unwrap();
+    let (_, json) = pipeline().page(&bytes, Format::Json).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for key in [
+        "nct_id",
+        "headline",
+        "sections",
+        "disclaimers",
+        "conditions",
+        "sites",
+        "source",
+        "generator",
+        "quality",
+    ] {
+        assert!(v.get(key).is_some(), "no {key}");
+    }
+    for key in [
+        "summary",
+        "active_substance",
+        "what_this_could_lead_to",
+        "what_could_go_wrong",
+    ] {
+        assert!(v["sections"].get(key).is_some(), "no sections.{key}");
+    }
+    assert_eq!(v["generator"]["writer"], "rules");
+    assert_eq!(v["generator"]["version"], pipeline().version());
+    assert_eq!(
+        v["source"]["url"],
+        "https://clinicaltrials.gov/study/NCT07635758"
+    );
+    assert_eq!(v["source"]["last_update"], "2026-06-27");
+    let site = &v["sites"][0];
+    let keys: Vec<&str> = site
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["city", "country", "facility", "status"]);
+}

@@ -1,0 +1,31 @@
+//! One snapshot per record: the Markdown page and its quality report, as a reviewer reads them.
+//! Changed wording shows as a diff; accept it with `cargo insta review` after reading it.
+
+use crate::helpers::*;
+use laysum::render::quality_text;
+use laysum::Format;
+use std::path::Path;
+
+fn snapshot(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+    let content = match pipeline().page(&bytes, Format::Markdown) {
+        Ok((summary, md)) => format!("{}\n\n---\n{}\n", md.trim_end(), quality_text(&summary)),
+        Err(e) => format!("error: {e}\n"),
+    };
+    insta::with_settings!({
+        snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, content);
+    });
+}
+
+#[test]
+fn snapshot_of_every_record() {
+    snapshot(&seed_record());
+    for path in real_records().iter().chain(&edge_records()) {
+        snapshot(path);
+    }
+}
