@@ -42,10 +42,9 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     } else {
         None
     };
-    if let Some(s) = stage {
-        let phases: Vec<String> = trial.phases.iter().map(|p| format!("{p:?}")).collect();
+    if stage.is_some() {
+        let phases: Vec<&str> = trial.phases.iter().map(|p| p.code()).collect();
         source(&phases.join(", "), PHASES);
-        let _ = s;
     }
     let status = progress(&trial.status);
     let tense = tense(status);
@@ -968,5 +967,186 @@ mod tests {
         numbers_in("24 patients, 1.5 mg, week 052 and 1,000 people", &mut set);
         let got: Vec<&str> = set.iter().map(String::as_str).collect();
         assert_eq!(got, vec!["1.5", "1000", "24", "52"]);
+    }
+
+    fn lexicon() -> Lexicon {
+        Lexicon::load(crate::templates::template_files()).unwrap()
+    }
+
+    fn trial_with(interventions: &[(InterventionKind, &str, &str)]) -> Trial {
+        Trial {
+            nct_id: "NCT00000000".into(),
+            study_type: StudyType::Interventional,
+            interventions: interventions
+                .iter()
+                .map(|(kind, name, description)| Intervention {
+                    kind: kind.clone(),
+                    name: (*name).into(),
+                    description: (!description.is_empty()).then(|| (*description).into()),
+                    arm_labels: vec![],
+                })
+                .collect(),
+            ..Trial::default()
+        }
+    }
+
+    fn route_id(trial: &Trial) -> Option<String> {
+        derive(trial, &lexicon()).route.map(|r| r.value.id)
+    }
+
+    #[test]
+    fn routes_from_registry_wording() {
+        use InterventionKind::*;
+        for (kind, name, description, want) in [
+            (
+                Biological,
+                "Stem cells",
+                "A single intravenous infusion of cells",
+                Some("iv"),
+            ),
+            (
+                Drug,
+                "Remdesivir",
+                "Administered as an IV infusion",
+                Some("iv"),
+            ),
+            (Drug, "Abexinostat", "Abexinostat tablets", Some("pill")),
+            (Drug, "GET73", "GET73 300 mg oral capsules", Some("pill")),
+            (
+                Drug,
+                "APG-2575",
+                "APG-2575 orally once daily",
+                Some("by_mouth"),
+            ),
+            (
+                Drug,
+                "Dupilumab",
+                "Administered via subcutaneous injection.",
+                Some("under_skin"),
+            ),
+            (
+                Biological,
+                "Vaccine X",
+                "0.5 mL intramuscular injection",
+                Some("into_muscle"),
+            ),
+            (
+                Drug,
+                "ACU-D1",
+                "ACU-D1 ointment applied twice daily",
+                Some("on_skin"),
+            ),
+            (Drug, "Budesonide", "inhaled twice a day", Some("inhaled")),
+            (Device, "Genius", "A radiofrequency system", Some("device")),
+            (
+                Radiation,
+                "Proton Beam",
+                "precision radiation",
+                Some("radiation"),
+            ),
+            (Behavioral, "Coaching", "weekly calls", Some("programme")),
+            (Drug, "Mystery", "", None),
+        ] {
+            let trial = trial_with(&[(kind, name, description)]);
+            assert_eq!(route_id(&trial).as_deref(), want, "{name}: {description}");
+        }
+    }
+
+    #[test]
+    fn placebo_is_not_what_is_tested() {
+        use InterventionKind::*;
+        let trial = trial_with(&[
+            (Drug, "Placebo", "sugar pill"),
+            (Drug, "Vehicle", ""),
+            (Drug, "Repaglinide", ""),
+        ]);
+        let facts = derive(&trial, &lexicon());
+        let names: Vec<&str> = facts
+            .treatments
+            .iter()
+            .map(|t| t.value.name.as_str())
+            .collect();
+        assert_eq!(names, ["Repaglinide"]);
+        assert_eq!(facts.active_substance.unwrap().value, "Repaglinide");
+        assert_eq!(facts.comparison.unwrap().value, Comparison::Placebo);
+    }
+
+    #[test]
+    fn plain_condition_names_from_registered_and_mesh_terms() {
+        let lex = lexicon();
+        let plain = |conditions: &[&str], mesh: &[&str]| -> Vec<String> {
+            let trial = Trial {
+                conditions: conditions.iter().map(|c| (*c).into()).collect(),
+                mesh_terms: mesh.iter().map(|c| (*c).into()).collect(),
+                ..Trial::default()
+            };
+            derive(&trial, &lex)
+                .conditions
+                .into_iter()
+                .map(|c| c.value.plain)
+                .collect()
+        };
+        assert_eq!(plain(&["Myocardial Infarction"], &[]), ["heart attack"]);
+        assert_eq!(plain(&["Neoplasms"], &[]), ["cancer"]);
+        assert_eq!(plain(&["Cerebrovascular Accident"], &[]), ["stroke"]);
+        assert_eq!(plain(&["COVID-19"], &[]), ["COVID-19"]);
+        assert_eq!(plain(&["HIV Infections"], &[]), ["HIV"]);
+        // No plain name for the registered term: the MeSH term the registry matched speaks.
+        assert_eq!(
+            plain(&["Stage II Breast Carcinoma NOS"], &["Breast Neoplasms"]),
+            ["breast cancer"]
+        );
+        // Neither: the registered term, in lower case, acronyms kept.
+        assert_eq!(
+            plain(&["Fabry Disease Type ABC"], &[]),
+            ["fabry disease type ABC"]
+        );
+        // Two terms with one plain name say it once.
+        assert_eq!(plain(&["Atopic Dermatitis", "Eczema"], &[]), ["eczema"]);
+    }
+
+    #[test]
+    fn size_classes_and_estimates() {
+        let lex = lexicon();
+        let size = |count, estimated| {
+            let trial = Trial {
+                enrollment: Some(Enrollment { count, estimated }),
+                ..Trial::default()
+            };
+            derive(&trial, &lex).size.map(|s| s.value)
+        };
+        assert_eq!(size(24, true).unwrap().class, SizeClass::VerySmall);
+        assert_eq!(size(75, true).unwrap().class, SizeClass::Small);
+        assert_eq!(size(312, false).unwrap().class, SizeClass::Medium);
+        assert_eq!(size(4856, false).unwrap().class, SizeClass::Large);
+        assert!(!size(312, false).unwrap().estimated);
+        // Nobody joined: there is no size to speak of.
+        assert_eq!(size(0, false), None);
+    }
+
+    #[test]
+    fn main_outcome_meaning_and_safety_first() {
+        let outcome = |m: &str| Outcome {
+            measure: m.into(),
+            description: None,
+            time_frame: None,
+        };
+        let trial = Trial {
+            primary_outcomes: vec![outcome("Incidence of adverse events")],
+            secondary_outcomes: vec![outcome(
+                "Proportion with modified Rankin Scale (mRS) score 0-2",
+            )],
+            ..Trial::default()
+        };
+        let facts = derive(&trial, &lexicon());
+        assert_eq!(facts.safety_first.map(|f| f.value), Some(true));
+        assert_eq!(facts.focus.unwrap().value, "regaining independence");
+        let trial = Trial {
+            primary_outcomes: vec![outcome("Overall survival"), outcome("Change in HbA1c")],
+            ..Trial::default()
+        };
+        let facts = derive(&trial, &lexicon());
+        assert!(facts.safety_first.is_none());
+        assert_eq!(facts.focus.unwrap().value, "living longer");
     }
 }

@@ -61,6 +61,20 @@ pub enum Phase {
     NotApplicable,
 }
 
+impl Phase {
+    /// The registry's code for the phase.
+    pub fn code(self) -> &'static str {
+        match self {
+            Phase::EarlyPhase1 => "EARLY_PHASE1",
+            Phase::Phase1 => "PHASE1",
+            Phase::Phase2 => "PHASE2",
+            Phase::Phase3 => "PHASE3",
+            Phase::Phase4 => "PHASE4",
+            Phase::NotApplicable => "NA",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub enum Status {
     NotYetRecruiting,
