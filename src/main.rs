@@ -170,7 +170,9 @@ fn init_logs(format: laysum::server::config::LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour codes only help a person at a terminal; in a file or a collector they are noise.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match format {
         laysum::server::config::LogFormat::Json => builder.json().init(),
         laysum::server::config::LogFormat::Human => builder.init(),

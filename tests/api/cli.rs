@@ -91,3 +91,73 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The website's deploys stop the server with SIGTERM: a page being rendered at that moment must
+/// still reach its caller, and the log collector must get one JSON object per line.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_logs_json_and_finishes_requests_in_flight_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    // A registry that answers after a pause, so the request is still in flight at SIGTERM.
+    let registry = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/studies/NCT07635758"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(std::fs::read(seed_record()).unwrap(), "application/json")
+                .set_delay(std::time::Duration::from_millis(800)),
+        )
+        .mount(&registry)
+        .await;
+
+    let mut child = laysum()
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("LAYSUM_CTGOV_URL", registry.uri())
+        .env("LAYSUM_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut logs = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first: serde_json::Value = serde_json::from_str(&logs.next().unwrap().unwrap())
+        .expect("the first log line is a JSON object");
+    let addr = first["fields"]["addr"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the start line names the address: {first}"))
+        .to_string();
+
+    let request = tokio::spawn(async move {
+        reqwest::get(format!(
+            "http://{addr}/v1/studies/NCT07635758/summary?format=markdown"
+        ))
+        .await
+        .unwrap()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    let response = request.await.unwrap();
+    assert_eq!(response.status(), 200, "the request in flight is finished");
+    assert!(response.text().await.unwrap().contains("## "));
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success(), "a clean stop exits 0: {status}");
+
+    let rest: Vec<String> = logs.map(|l| l.unwrap()).collect();
+    for line in &rest {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+    }
+    let all = rest.join("\n");
+    assert!(all.contains("shutting down"), "{all}");
+    assert!(all.contains("laysum stopped"), "{all}");
+}
