@@ -4,7 +4,7 @@
 //! sizes, and each holds one record at a time, so memory stays bounded on a folder of any size.
 //! A bad record fails alone: it is named with its error and the others are written.
 
-use crate::{Format, Pipeline};
+use crate::{Format, PageError, Summary};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -56,8 +56,11 @@ pub fn inputs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Makes the page of one record: the rules pipeline, or the llm writer driven from a worker.
+pub type PageFn<'a> = dyn Fn(&[u8]) -> Result<(Summary, String), PageError> + Sync + 'a;
+
 /// Renders one file into `out`, named after the input file.
-pub fn render_file(pipeline: &Pipeline, input: &Path, out: &Path, format: Format) -> Outcome {
+pub fn render_file(page: &PageFn<'_>, input: &Path, out: &Path, format: Format) -> Outcome {
     let fail = |reason: String| Outcome::Failed {
         input: input.to_owned(),
         reason,
@@ -66,7 +69,7 @@ pub fn render_file(pipeline: &Pipeline, input: &Path, out: &Path, format: Format
         Ok(b) => b,
         Err(e) => return fail(format!("cannot read: {e}")),
     };
-    let (summary, text) = match pipeline.page(&bytes, format) {
+    let (summary, text) = match page(&bytes) {
         Ok(p) => p,
         Err(e) => return fail(e.to_string()),
     };
@@ -84,9 +87,10 @@ pub fn render_file(pipeline: &Pipeline, input: &Path, out: &Path, format: Format
     }
 }
 
-/// Renders every file with `jobs` workers; `progress` is called after each file.
+/// Renders every file with `jobs` workers; `progress` is called after each file. `format` names
+/// the files written; `page` must render in it.
 pub fn run(
-    pipeline: &Pipeline,
+    page: &PageFn<'_>,
     files: &[PathBuf],
     out: &Path,
     format: Format,
@@ -100,7 +104,7 @@ pub fn run(
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(input) = files.get(i) else { break };
-                let outcome = render_file(pipeline, input, out, format);
+                let outcome = render_file(page, input, out, format);
                 progress(&outcome);
                 let mut r = report.lock().unwrap_or_else(|p| p.into_inner());
                 match outcome {

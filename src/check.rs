@@ -23,7 +23,7 @@ pub const MAX_SECTION_GRADE: f64 = 10.0;
 
 /// Word limits per section: over the limit is an `error` (the section no longer reads as a
 /// summary).
-fn max_words(section: &str) -> usize {
+pub fn max_words(section: &str) -> usize {
     match section {
         "headline" => 25,
         "summary" => 140,

@@ -9,14 +9,15 @@
 //! - [`parse`] — bytes → [`ctgov::Study`], the registry's format, read leniently.
 //! - [`normalize`] — `Study` → [`Trial`], the one domain type.
 //! - [`derive`] — `Trial` → [`Facts`], plain-language facts, each with its source field.
-//! - [`write`] — `Facts` → [`write::Draft`], the section texts, from `templates/`.
+//! - [`write`] — `Facts` → [`write::Draft`], the section texts, from `templates/`; or
+//!   [`llm`], the same from a model prompted with `prompts/`, checked and with a fallback.
 //! - [`check`] — `Draft` → [`Summary`]: guards, readability, disclaimers.
 //! - [`render`] — `Summary` → JSON, Markdown or HTML.
 //!
 //! Beside them: [`lexicon`] and [`templates`] load the wording files once; [`batch`] renders a
 //! folder of records in parallel; [`server`] is the HTTP service over the pipeline, with
-//! [`ctgov::client`] fetching records from the registry; [`error`] holds the error types of
-//! each boundary.
+//! [`ctgov::client`] fetching records from the registry and [`llm::client`] talking to a
+//! model, both retrying by [`retry`]; [`error`] holds the error types of each boundary.
 //! [`Pipeline`] ties the steps together and is what the CLI calls.
 
 pub mod batch;
@@ -26,10 +27,12 @@ pub mod derive;
 pub mod error;
 pub mod facts;
 pub mod lexicon;
+pub mod llm;
 pub mod normalize;
 pub mod parse;
 pub mod readability;
 pub mod render;
+pub mod retry;
 pub mod server;
 pub mod summary;
 pub mod templates;
@@ -47,6 +50,15 @@ use lexicon::Lexicon;
 use std::sync::Arc;
 use summary::Generator;
 use templates::Templates;
+
+/// Which writer writes the sections of a page.
+#[derive(Clone, Copy)]
+pub enum Writer<'a> {
+    /// Templates and lexicons: deterministic, the default and the publish path.
+    Rules,
+    /// A model, guarded, with the rules draft as fallback.
+    Llm(&'a llm::LlmWriter),
+}
 
 /// The pipeline with its wording loaded: build one at start-up and share it.
 pub struct Pipeline {
@@ -86,12 +98,33 @@ impl Pipeline {
         derive::derive(trial, &self.lexicon)
     }
 
+    /// The rules writer's draft.
+    pub fn draft_rules(&self, facts: &Facts) -> Result<write::Draft, PageError> {
+        Ok(write::write_rules(facts, &self.templates)?)
+    }
+
     /// A record → its checked page, written by the rules writer.
     pub fn summarize(&self, bytes: &[u8]) -> Result<Summary, PageError> {
         let trial = self.trial(bytes)?;
         let facts = self.facts(&trial);
-        let draft = write::write_rules(&facts, &self.templates)?;
-        Ok(self.check(draft, &facts, &trial, "rules", None))
+        let draft = self.draft_rules(&facts)?;
+        Ok(self.check(draft, &facts, &trial, Generator::rules(&self.version)))
+    }
+
+    /// A record → its checked page, written by the given writer.
+    pub async fn summarize_with(
+        &self,
+        bytes: &[u8],
+        writer: Writer<'_>,
+    ) -> Result<Summary, PageError> {
+        match writer {
+            Writer::Rules => self.summarize(bytes),
+            Writer::Llm(llm) => {
+                let trial = self.trial(bytes)?;
+                let facts = self.facts(&trial);
+                llm.summarize(self, &trial, &facts).await
+            }
+        }
     }
 
     /// Runs the guards on a draft, whichever writer made it, and makes the page.
@@ -100,8 +133,7 @@ impl Pipeline {
         draft: write::Draft,
         facts: &Facts,
         trial: &Trial,
-        writer: &str,
-        model: Option<String>,
+        generator: Generator,
     ) -> Summary {
         check::check(
             draft,
@@ -110,18 +142,34 @@ impl Pipeline {
                 trial,
                 lexicon: &self.lexicon,
                 disclaimers: &self.disclaimers,
-                generator: Generator {
-                    writer: writer.to_owned(),
-                    version: self.version.clone(),
-                    model,
-                },
+                generator,
             },
         )
+    }
+
+    pub(crate) fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    pub(crate) fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 
     /// A page in the given format.
     pub fn render(&self, summary: &Summary, format: Format) -> Result<String, PageError> {
         Ok(render::render(summary, format, &self.templates)?)
+    }
+
+    /// A record → its page in the given format, written by the given writer.
+    pub async fn page_with(
+        &self,
+        bytes: &[u8],
+        format: Format,
+        writer: Writer<'_>,
+    ) -> Result<(Summary, String), PageError> {
+        let summary = self.summarize_with(bytes, writer).await?;
+        let text = self.render(&summary, format)?;
+        Ok((summary, text))
     }
 
     /// A record → its page in the given format.

@@ -3,7 +3,8 @@
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use laysum::{batch, Format, Pipeline};
+use laysum::llm::{LlmConfig, LlmWriter};
+use laysum::{batch, Format, Pipeline, Writer};
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ enum Command {
         /// Also print the quality report (grades, warnings) to standard error.
         #[arg(long)]
         quality: bool,
+        #[command(flatten)]
+        llm: LlmConfig,
     },
     /// Render every *.json record of a folder into another folder, in parallel.
     Batch {
@@ -45,6 +48,11 @@ enum Command {
         /// Output format of the pages.
         #[arg(long, value_enum, default_value_t = FormatArg::Json)]
         format: FormatArg,
+        /// Which writer writes the sections.
+        #[arg(long, value_enum, default_value_t = WriterArg::Rules)]
+        writer: WriterArg,
+        #[command(flatten)]
+        llm: LlmConfig,
     },
     /// Run the HTTP service (settings from flags or LAYSUM_* environment variables).
     Serve(laysum::server::Config),
@@ -71,6 +79,43 @@ impl From<FormatArg> for Format {
 enum WriterArg {
     /// Templates and lexicons: deterministic, the publish path.
     Rules,
+    /// A model (see the Model options), checked like any draft; the rules draft when its
+    /// draft cannot stand.
+    Llm,
+}
+
+/// The llm writer and a runtime to drive it from synchronous code, when `--writer llm`.
+struct Model {
+    writer: LlmWriter,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Model {
+    fn start(writer: WriterArg, config: &LlmConfig) -> anyhow::Result<Option<Model>> {
+        if matches!(writer, WriterArg::Rules) {
+            return Ok(None);
+        }
+        let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+        let writer = LlmWriter::new(config)
+            .context("setting up the model client")?
+            .context("the llm writer needs a model: set LAYSUM_LLM_MODEL or --llm-model")?;
+        Ok(Some(Model { writer, runtime }))
+    }
+
+    fn page(
+        model: Option<&Model>,
+        pipeline: &Pipeline,
+        bytes: &[u8],
+        format: Format,
+    ) -> Result<(laysum::Summary, String), laysum::PageError> {
+        match model {
+            None => pipeline.page(bytes, format),
+            Some(m) => {
+                m.runtime
+                    .block_on(pipeline.page_with(bytes, format, Writer::Llm(&m.writer)))
+            }
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -87,20 +132,24 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Serve(config) = cli.command {
-        init_logs(config.log_format);
+        init_logs(config.log_format, "info");
         let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
         runtime.block_on(laysum::server::serve(config))?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Quiet by default off the server: only a fallback from the model or worse is worth a line.
+    init_logs(laysum::server::config::LogFormat::Human, "warn");
     let pipeline = Pipeline::new().context("loading templates and lexicons")?;
     match cli.command {
         Command::Serve(_) => unreachable!("handled above"),
         Command::Render {
             file,
             format,
-            writer: WriterArg::Rules,
+            writer,
             quality,
+            llm,
         } => {
+            let model = Model::start(writer, &llm)?;
             let mut bytes = Vec::new();
             if file.as_os_str() == "-" {
                 std::io::stdin()
@@ -110,8 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bytes =
                     std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             }
-            let (summary, text) = pipeline
-                .page(&bytes, format.into())
+            let (summary, text) = Model::page(model.as_ref(), &pipeline, &bytes, format.into())
                 .with_context(|| file.display().to_string())?;
             println!("{}", text.trim_end());
             if quality {
@@ -123,7 +171,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             jobs,
             format,
+            writer,
+            llm,
         } => {
+            let model = Model::start(writer, &llm)?;
             let files =
                 batch::inputs(&dir).with_context(|| format!("reading folder {}", dir.display()))?;
             if files.is_empty() {
@@ -139,7 +190,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 )
                 .expect("a valid progress template"),
             );
-            let report = batch::run(&pipeline, &files, &out, format.into(), jobs, &|outcome| {
+            let page = |bytes: &[u8]| Model::page(model.as_ref(), &pipeline, bytes, format.into());
+            let report = batch::run(&page, &files, &out, format.into(), jobs, &|outcome| {
                 if let batch::Outcome::Failed { input, reason } = outcome {
                     bar.suspend(|| eprintln!("failed: {}: {reason}", input.display()));
                 }
@@ -164,10 +216,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Logs to standard error: human lines by default, JSON objects for log collectors. The level
-/// comes from RUST_LOG (default: info).
-fn init_logs(format: laysum::server::config::LogFormat) {
+/// comes from RUST_LOG, else `level`.
+fn init_logs(format: laysum::server::config::LogFormat, level: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

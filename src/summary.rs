@@ -61,6 +61,41 @@ pub struct Generator {
     /// Hash of the templates, lexicons and prompts that wrote the page.
     pub version: String,
     pub model: Option<String>,
+    /// The writer that was asked first, when its draft could not stand (e.g. `llm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback_from: Option<String>,
+    /// Why that writer's draft was replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Generator {
+    pub fn rules(version: &str) -> Self {
+        Generator {
+            writer: "rules".into(),
+            version: version.to_owned(),
+            model: None,
+            fallback_from: None,
+            reason: None,
+        }
+    }
+
+    pub fn llm(version: &str, model: &str) -> Self {
+        Generator {
+            writer: "llm".into(),
+            model: Some(model.to_owned()),
+            ..Generator::rules(version)
+        }
+    }
+
+    /// A rules page made because `from`'s draft could not stand.
+    pub fn fallback(version: &str, from: &str, reason: String) -> Self {
+        Generator {
+            fallback_from: Some(from.to_owned()),
+            reason: Some(reason),
+            ..Generator::rules(version)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -1,10 +1,9 @@
 //! The registry's HTTP client: `GET {base}/studies/{nct_id}`.
 //!
-//! Connect and total timeouts bound every call; 429 and 5xx answers are retried with
-//! exponential backoff, waiting what `Retry-After` asks when it says (capped, so a client of
-//! ours never hangs on an upstream's whim). Errors are typed so the server can answer 404, 502
-//! or 504 as each deserves.
+//! Connect and total timeouts bound every call; 429 and 5xx answers are retried by the shared
+//! [`RetryPolicy`]. Errors are typed so the server can answer 404, 502 or 504 as each deserves.
 
+use crate::retry::{is_retryable, retry_after, RetryPolicy};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -49,6 +48,16 @@ impl Default for ClientConfig {
     }
 }
 
+impl ClientConfig {
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            retries: self.retries,
+            backoff: self.backoff,
+            max_retry_after: self.max_retry_after,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -86,15 +95,12 @@ impl Client {
                 Ok(resp) if resp.status() == StatusCode::NOT_FOUND => {
                     return Err(UpstreamError::NotFound(nct_id.to_owned()));
                 }
-                Ok(resp)
-                    if resp.status() == StatusCode::TOO_MANY_REQUESTS
-                        || resp.status().is_server_error() =>
-                {
+                Ok(resp) if is_retryable(resp.status()) => {
                     let status = resp.status();
                     if attempt >= self.config.retries {
                         return Err(UpstreamError::Unavailable(format!("answered {status}")));
                     }
-                    retry_after(&resp).map(|d| d.min(self.config.max_retry_after))
+                    retry_after(resp.headers())
                 }
                 Ok(resp) => {
                     return Err(UpstreamError::Unavailable(format!(
@@ -111,8 +117,7 @@ impl Client {
                     None
                 }
             };
-            let backoff = self.config.backoff * 2u32.saturating_pow(attempt);
-            tokio::time::sleep(wait.unwrap_or(backoff)).await;
+            tokio::time::sleep(self.config.retry_policy().wait(attempt, wait)).await;
             attempt += 1;
             tracing::debug!(nct_id, attempt, "retrying the registry");
         }
@@ -127,16 +132,6 @@ fn classify(e: reqwest::Error) -> UpstreamError {
     } else {
         UpstreamError::Unavailable(e.without_url().to_string())
     }
-}
-
-/// `Retry-After` in seconds (the form registries use); an HTTP date is not honoured.
-fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
-    let value = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// Whether a text is an NCT id: "NCT" and eight digits.

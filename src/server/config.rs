@@ -56,6 +56,8 @@ pub struct Config {
     /// Log format: human-readable lines or JSON objects.
     #[arg(long, env = "LAYSUM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
     pub log_format: LogFormat,
+    #[command(flatten)]
+    pub llm: crate::llm::LlmConfig,
 }
 
 impl Config {
@@ -80,6 +82,9 @@ impl Config {
         }
         let mut config = Wrapper::parse_from(["laysum"]).config;
         config.ctgov_url = ctgov_url.into();
+        // Tests say when they want a model; one set in the developer's shell must not leak in.
+        config.llm.model = None;
+        config.llm.api_key = None;
         config
     }
 }

@@ -29,6 +29,8 @@ pub enum ApiError {
     GuardFailed(Vec<Warning>),
     #[error(transparent)]
     Upstream(#[from] UpstreamError),
+    #[error("the llm writer is not set up on this server: set LAYSUM_LLM_MODEL (and LAYSUM_LLM_URL, LAYSUM_LLM_API_KEY)")]
+    WriterUnavailable,
     #[error("the request took longer than {0} ms")]
     Timeout(u64),
     #[error("internal error: {0}")]
@@ -54,6 +56,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
+            ApiError::WriterUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::GuardFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Upstream(UpstreamError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Upstream(UpstreamError::Timeout) => StatusCode::GATEWAY_TIMEOUT,
@@ -75,6 +78,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::NoRoute(_) => "no_route",
+            ApiError::WriterUnavailable => "writer_unavailable",
             ApiError::GuardFailed(_) => "guard_failed",
             ApiError::Upstream(UpstreamError::NotFound(_)) => "study_not_found",
             ApiError::Upstream(UpstreamError::Timeout) => "upstream_timeout",

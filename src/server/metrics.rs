@@ -3,6 +3,7 @@
 //! A handful of counters and one histogram do not need a metrics framework: plain atomics and a
 //! small map behind a mutex, written out by hand.
 
+use crate::llm::LlmStats;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -83,8 +84,8 @@ impl Metrics {
         self.upstream_calls.load(Ordering::Relaxed)
     }
 
-    /// The Prometheus text exposition.
-    pub fn render(&self) -> String {
+    /// The Prometheus text exposition, with the llm writer's counts when it is set up.
+    pub fn render(&self, llm: Option<&LlmStats>) -> String {
         let mut out = String::new();
         out.push_str("# HELP laysum_http_requests_total HTTP requests by route and status.\n# TYPE laysum_http_requests_total counter\n");
         for ((route, status), n) in lock(&self.requests).iter() {
@@ -152,6 +153,30 @@ impl Metrics {
             "Registry records not in memory.",
             self.cache_misses.load(Ordering::Relaxed),
         );
+        if let Some(llm) = llm {
+            counter(
+                &mut out,
+                "laysum_llm_calls_total",
+                "Calls to the model.",
+                llm.calls.load(Ordering::Relaxed),
+            );
+            counter(
+                &mut out,
+                "laysum_llm_retries_total",
+                "Drafts sent back to the model once because they broke a hard rule.",
+                llm.retries.load(Ordering::Relaxed),
+            );
+            counter(
+                &mut out,
+                "laysum_llm_cache_hits_total",
+                "llm drafts served from memory, without a model call.",
+                llm.cache_hits.load(Ordering::Relaxed),
+            );
+            out.push_str("# HELP laysum_llm_fallbacks_total llm drafts replaced by the rules draft, by reason.\n# TYPE laysum_llm_fallbacks_total counter\n");
+            for (reason, n) in lock(&llm.fallbacks).iter() {
+                let _ = writeln!(out, "laysum_llm_fallbacks_total{{reason=\"{reason}\"}} {n}");
+            }
+        }
         out
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! - `POST /v1/summaries` — a record in the body → its page;
 //! - `GET /v1/studies/{nct_id}/summary` — the record fetched from the registry (cached) → its page;
+//!   both with `writer=rules` (default) or `writer=llm` when a model is set up;
 //! - `GET /healthz`, `GET /metrics` (Prometheus text), `GET /openapi.json`.
 //!
 //! Handlers are thin: they read the request, call the [`Pipeline`], and answer; every failure
@@ -16,9 +17,10 @@ pub use config::Config;
 pub use error::ApiError;
 
 use crate::ctgov::client::{is_nct_id, Client, UpstreamError};
+use crate::llm::LlmWriter;
 use crate::render::Format;
 use crate::summary::{Severity, Summary};
-use crate::Pipeline;
+use crate::{Pipeline, Writer};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
@@ -42,6 +44,8 @@ use utoipa::OpenApi;
 /// What every handler shares.
 pub struct AppState {
     pub pipeline: Pipeline,
+    /// The llm writer, when a model is set up.
+    pub llm: Option<LlmWriter>,
     pub upstream: Client,
     /// Fetched records by NCT id; concurrent misses for one id wait on a single fetch.
     pub cache: moka::future::Cache<String, Bytes>,
@@ -58,6 +62,7 @@ impl AppState {
             .build();
         Ok(Arc::new(AppState {
             pipeline: Pipeline::new()?,
+            llm: LlmWriter::new(&config.llm)?,
             upstream: Client::new(config.upstream())?,
             cache,
             metrics: Metrics::default(),
@@ -73,7 +78,7 @@ pub struct PageQuery {
     /// `json` (default), `markdown` or `html`.
     #[param(value_type = Option<String>)]
     pub format: Option<Format>,
-    /// `rules` (default).
+    /// `rules` (default) or `llm` (a model's draft, checked; the rules draft when it cannot stand).
     pub writer: Option<String>,
     /// `true` on the publish path: a page with any `error`-severity warning is refused with 422.
     pub strict: Option<bool>,
@@ -199,7 +204,7 @@ async fn post_summary(
             ApiError::BadBody(e.body_text())
         }
     })?;
-    page(&state, &body, &query)
+    page(&state, &body, &query).await
 }
 
 /// Fetch a study from the registry and render it.
@@ -227,7 +232,7 @@ async fn get_study_summary(
         return Err(ApiError::BadNctId(nct_id));
     }
     let record = fetch(&state, &nct_id).await?;
-    page(&state, &record, &query)
+    page(&state, &record, &query).await
 }
 
 /// A record from the cache, or from the registry (one call however many ask at once).
@@ -256,16 +261,17 @@ async fn fetch(state: &AppState, nct_id: &str) -> Result<Bytes, ApiError> {
 }
 
 /// The page of a record in the asked format; on the publish path, refused if it broke a rule.
-fn page(state: &AppState, record: &[u8], query: &PageQuery) -> Result<Response, ApiError> {
-    match query.writer.as_deref() {
-        None | Some("rules") => {}
+async fn page(state: &AppState, record: &[u8], query: &PageQuery) -> Result<Response, ApiError> {
+    let writer = match query.writer.as_deref() {
+        None | Some("rules") => Writer::Rules,
+        Some("llm") => Writer::Llm(state.llm.as_ref().ok_or(ApiError::WriterUnavailable)?),
         Some(other) => {
             return Err(ApiError::BadQuery(format!(
-                "unknown writer {other:?}: use rules"
+                "unknown writer {other:?}: use rules or llm"
             )))
         }
-    }
-    let summary = state.pipeline.summarize(record)?;
+    };
+    let summary = state.pipeline.summarize_with(record, writer).await?;
     state.metrics.page(&summary.generator.writer);
     if query.strict.unwrap_or(false) {
         let errors: Vec<_> = summary
@@ -299,7 +305,7 @@ fn is_json(content_type: &str) -> bool {
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Up.")))]
 async fn healthz(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
     Json(
-        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "generator_version": state.pipeline.version()}),
+        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "generator_version": state.pipeline.version(), "llm_model": state.llm.as_ref().map(LlmWriter::model)}),
     )
 }
 
@@ -308,7 +314,7 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> 
 async fn metrics_text(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        state.metrics.render(state.llm.as_ref().map(|l| &l.stats)),
     )
 }
 
@@ -332,7 +338,14 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let state = AppState::new(config)?;
-    tracing::info!(addr = %listener.local_addr()?, upstream = %state.config.ctgov_url, generator = state.pipeline.version(), "laysum listening");
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        upstream = %state.config.ctgov_url,
+        generator = state.pipeline.version(),
+        llm_model = state.llm.as_ref().map(LlmWriter::model),
+        llm_url = state.llm.as_ref().map(|_| state.config.llm.url.as_str()),
+        "laysum listening"
+    );
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -161,3 +161,99 @@ async fn serve_logs_json_and_finishes_requests_in_flight_on_sigterm() {
     assert!(all.contains("shutting down"), "{all}");
     assert!(all.contains("laysum stopped"), "{all}");
 }
+
+/// `render --writer llm` and `batch --writer llm` reach the model through the same settings as
+/// the server, and neither the help nor the logs ever show the API key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn render_and_batch_with_the_llm_writer_and_the_key_stays_secret() {
+    let model = model_server(Script::new(vec![reply(&good_seed_draft())])).await;
+    let secret = "sk-never-print-me-42";
+    let llm = |cmd: &mut Command| {
+        cmd.env("LAYSUM_LLM_URL", format!("{}/v1", model.uri()))
+            .env("LAYSUM_LLM_MODEL", "test-model")
+            .env("LAYSUM_LLM_API_KEY", secret)
+            .env("LAYSUM_LLM_BACKOFF_MS", "10")
+            .env("RUST_LOG", "trace");
+    };
+
+    let mut render = laysum();
+    render
+        .args(["render", "--writer", "llm", "--format", "json"])
+        .arg(seed_record());
+    llm(&mut render);
+    let out = tokio::task::spawn_blocking(move || render.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["generator"]["writer"], "llm");
+    assert_eq!(page["sections"]["summary"], good_seed_draft()["summary"]);
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(!logs.contains(secret), "the key is in the logs: {logs}");
+    let sent = model.received_requests().await.unwrap();
+    assert_eq!(
+        sent[0].headers.get("authorization").unwrap(),
+        &format!("Bearer {secret}")
+    );
+
+    // The seed draft fits only the seed: the other record's page falls back, and says so.
+    let dir = tempdir();
+    let (input, out_dir) = (dir.join("in"), dir.join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(seed_record(), input.join("NCT07635758.json")).unwrap();
+    let other = &real_records()[0];
+    std::fs::copy(other, input.join(other.file_name().unwrap())).unwrap();
+    let mut batch = laysum();
+    batch
+        .args(["batch", "--writer", "llm", "--jobs", "2", "--out"])
+        .arg(&out_dir)
+        .arg(&input);
+    llm(&mut batch);
+    let out = tokio::task::spawn_blocking(move || batch.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("rendered 2, failed 0"));
+    let seed_page: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("NCT07635758.json")).unwrap()).unwrap();
+    assert_eq!(seed_page["generator"]["writer"], "llm");
+    let other_page: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join(other.file_name().unwrap())).unwrap())
+            .unwrap();
+    assert_eq!(other_page["generator"]["fallback_from"], "llm");
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        logs.contains("llm draft replaced by the rules draft"),
+        "{logs}"
+    );
+    assert!(!logs.contains(secret));
+
+    let mut help = laysum();
+    help.args(["serve", "--help"]);
+    llm(&mut help);
+    let out = help.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("LAYSUM_LLM_API_KEY"), "{text}");
+    assert!(!text.contains(secret), "{text}");
+}
+
+#[test]
+fn render_with_the_llm_writer_but_no_model_says_what_to_set() {
+    let out = laysum()
+        .args(["render", "--writer", "llm"])
+        .arg(seed_record())
+        .env_remove("LAYSUM_LLM_MODEL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("LAYSUM_LLM_MODEL"), "{err}");
+}

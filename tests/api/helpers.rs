@@ -122,3 +122,97 @@ pub async fn registry() -> wiremock::MockServer {
     }
     server
 }
+
+/// A chat completion, as OpenAI-compatible servers answer, whose message is `content`.
+pub fn completion(content: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1_764_000_000,
+        "model": "test-model",
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content},
+            "finish_reason": "stop"
+        }],
+        "usage": {"prompt_tokens": 1000, "completion_tokens": 200, "total_tokens": 1200}
+    })
+}
+
+/// A draft for the seed trial that keeps every rule: what a good model writes.
+pub fn good_seed_draft() -> serde_json::Value {
+    serde_json::json!({
+        "headline": "Can stem cells from the placenta help people after a stroke?",
+        "summary": "This early trial tests stem cells taken from the placenta in people who have just had a stroke caused by a blocked blood vessel. About 24 people will get either the cells or a placebo, a look-alike with no medicine in it, through an IV. Chance decides who gets which, like a coin toss. Doctors will check on everyone for two years, mostly for side effects.",
+        "active_substance": "Stem cells taken from the placenta",
+        "what_this_could_lead_to": "If the cells turn out to be safe, larger trials could test whether they help people regain their independence after a stroke.",
+        "what_could_go_wrong": "The trial is small and early, so it is mainly about safety. The drip could cause allergic reactions or infection. Some people will get the placebo instead of the cells."
+    })
+}
+
+/// The good draft with one section changed.
+pub fn seed_draft_with(section: &str, text: &str) -> serde_json::Value {
+    let mut draft = good_seed_draft();
+    draft[section] = serde_json::Value::String(text.to_owned());
+    draft
+}
+
+/// A model server that answers each call with the next reply of a script, repeating the last.
+pub struct Script {
+    replies: Vec<wiremock::ResponseTemplate>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl Script {
+    pub fn new(replies: Vec<wiremock::ResponseTemplate>) -> Self {
+        Script {
+            replies,
+            next: Default::default(),
+        }
+    }
+}
+
+impl wiremock::Respond for Script {
+    fn respond(&self, _: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.replies[i.min(self.replies.len() - 1)].clone()
+    }
+}
+
+/// A reply carrying a draft (as JSON text in the message).
+pub fn reply(draft: &serde_json::Value) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(200).set_body_json(completion(&draft.to_string()))
+}
+
+/// A local OpenAI-compatible model server answering `POST /v1/chat/completions` by `responder`.
+pub async fn model_server(responder: impl wiremock::Respond + 'static) -> wiremock::MockServer {
+    use wiremock::matchers::{method, path};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(responder)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Settings that point the llm writer at a local model server, with short waits.
+pub fn llm_config(model: &wiremock::MockServer) -> laysum::llm::LlmConfig {
+    let mut config =
+        laysum::llm::LlmConfig::for_server(format!("{}/v1", model.uri()), "test-model");
+    config.api_key = Some("sk-test-secret-key".parse().unwrap());
+    config.backoff_ms = 10;
+    config.timeout_ms = 2_000;
+    config
+}
+
+/// The JSON bodies of the chat requests a model server received, in order.
+pub async fn chat_requests(model: &wiremock::MockServer) -> Vec<serde_json::Value> {
+    model
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}

@@ -3,6 +3,7 @@
 
 mod cli;
 mod helpers;
+mod llm;
 mod pages;
 mod seed;
 mod server;
