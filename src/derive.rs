@@ -691,19 +691,23 @@ fn conditions(
     source: &mut impl FnMut(&str, &str),
 ) -> Vec<Fact<Condition>> {
     let mut out: Vec<Fact<Condition>> = Vec::new();
-    let mut push =
-        |plain: String, registered: &str, field: String, out: &mut Vec<Fact<Condition>>| {
-            if !out.iter().any(|c| c.value.plain == plain) {
-                source(registered, &field);
-                out.push(Fact::new(
-                    Condition {
-                        plain,
-                        registered: registered.to_owned(),
-                    },
-                    field,
-                ));
-            }
-        };
+    // `said` is the registry's text at `field`: the registered term, or the MeSH term matched.
+    let mut push = |plain: String,
+                    registered: &str,
+                    said: &str,
+                    field: String,
+                    out: &mut Vec<Fact<Condition>>| {
+        if !out.iter().any(|c| c.value.plain == plain) {
+            source(said, &field);
+            out.push(Fact::new(
+                Condition {
+                    plain,
+                    registered: registered.to_owned(),
+                },
+                field,
+            ));
+        }
+    };
     let mesh_plain: Vec<(usize, &str)> = trial
         .mesh_terms
         .iter()
@@ -714,18 +718,24 @@ fn conditions(
     for (i, c) in trial.conditions.iter().enumerate() {
         let field = format!("protocolSection.conditionsModule.conditions[{i}]");
         if let Some(plain) = lexicon.condition(c) {
-            push(plain.to_owned(), c, field, &mut out);
+            push(plain.to_owned(), c, c, field, &mut out);
         } else if !mesh_plain.is_empty() {
             if !used_mesh {
                 for &(m, plain) in &mesh_plain {
                     let mesh_field =
                         format!("derivedSection.conditionBrowseModule.meshes[{m}].term");
-                    push(plain.to_owned(), c, mesh_field, &mut out);
+                    push(
+                        plain.to_owned(),
+                        c,
+                        &trial.mesh_terms[m],
+                        mesh_field,
+                        &mut out,
+                    );
                 }
                 used_mesh = true;
             }
         } else {
-            push(plain_name(c), c, field, &mut out);
+            push(plain_name(c), c, c, field, &mut out);
         }
     }
     out

@@ -3,6 +3,7 @@
 //! - `POST /v1/summaries` — a record in the body → its page;
 //! - `GET /v1/studies/{nct_id}/summary` — the record fetched from the registry (cached) → its page;
 //!   both with `writer=rules` (default) or `writer=llm` when a model is set up;
+//! - `GET /` — the editors' draft page, with `POST /v1/drafts` behind it ([`editor`]);
 //! - `GET /healthz`, `GET /metrics` (Prometheus text), `GET /openapi.json`.
 //!
 //! Handlers are thin: they read the request, call the [`Pipeline`], and answer; every failure
@@ -10,6 +11,7 @@
 //! span per request, metrics, a concurrency limit and a request timeout.
 
 pub mod config;
+pub mod editor;
 pub mod error;
 pub mod metrics;
 
@@ -91,6 +93,10 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/v1/summaries", post(post_summary))
         .route("/v1/studies/{nct_id}/summary", get(get_study_summary))
+        .route("/", get(editor::index))
+        .route("/editor/editor.js", get(editor::script))
+        .route("/editor/editor.css", get(editor::style))
+        .route("/v1/drafts", post(editor::post_draft))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi_json))
@@ -236,7 +242,7 @@ async fn get_study_summary(
 }
 
 /// A record from the cache, or from the registry (one call however many ask at once).
-async fn fetch(state: &AppState, nct_id: &str) -> Result<Bytes, ApiError> {
+pub(crate) async fn fetch(state: &AppState, nct_id: &str) -> Result<Bytes, ApiError> {
     if let Some(hit) = state.cache.get(nct_id).await {
         state.metrics.cache(true);
         return Ok(hit);
@@ -262,15 +268,7 @@ async fn fetch(state: &AppState, nct_id: &str) -> Result<Bytes, ApiError> {
 
 /// The page of a record in the asked format; on the publish path, refused if it broke a rule.
 async fn page(state: &AppState, record: &[u8], query: &PageQuery) -> Result<Response, ApiError> {
-    let writer = match query.writer.as_deref() {
-        None | Some("rules") => Writer::Rules,
-        Some("llm") => Writer::Llm(state.llm.as_ref().ok_or(ApiError::WriterUnavailable)?),
-        Some(other) => {
-            return Err(ApiError::BadQuery(format!(
-                "unknown writer {other:?}: use rules or llm"
-            )))
-        }
-    };
+    let writer = writer(state, query.writer.as_deref())?;
     let summary = state.pipeline.summarize_with(record, writer).await?;
     state.metrics.page(&summary.generator.writer);
     if query.strict.unwrap_or(false) {
@@ -289,6 +287,19 @@ async fn page(state: &AppState, record: &[u8], query: &PageQuery) -> Result<Resp
     let format = query.format.unwrap_or_default();
     let text = state.pipeline.render(&summary, format)?;
     Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
+}
+
+/// The writer a request asks for.
+pub(crate) fn writer<'a>(state: &'a AppState, name: Option<&str>) -> Result<Writer<'a>, ApiError> {
+    match name {
+        None | Some("rules") => Ok(Writer::Rules),
+        Some("llm") => Ok(Writer::Llm(
+            state.llm.as_ref().ok_or(ApiError::WriterUnavailable)?,
+        )),
+        Some(other) => Err(ApiError::BadQuery(format!(
+            "unknown writer {other:?}: use rules or llm"
+        ))),
+    }
 }
 
 fn is_json(content_type: &str) -> bool {
@@ -324,8 +335,15 @@ async fn metrics_text(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         title = "laysum",
         description = "Plain-language pages about clinical trials, from ClinicalTrials.gov records."
     ),
-    paths(post_summary, get_study_summary, healthz, metrics_text),
-    components(schemas(Summary, error::ErrorBody))
+    paths(
+        post_summary,
+        get_study_summary,
+        editor::post_draft,
+        editor::index,
+        healthz,
+        metrics_text
+    ),
+    components(schemas(Summary, error::ErrorBody, editor::DraftRequest, editor::DraftResponse))
 )]
 pub struct ApiDoc;
 

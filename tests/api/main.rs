@@ -2,6 +2,7 @@
 //! a module per concern, shared helpers in `helpers.rs`.
 
 mod cli;
+mod editor;
 mod helpers;
 mod llm;
 mod pages;

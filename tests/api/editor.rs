@@ -1,0 +1,364 @@
+//! The editors' draft page: its HTTP side, and an editor's session in headless Chromium.
+
+use crate::helpers::*;
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
+    let app = spawn_app("http://127.0.0.1:9").await;
+    let resp = app.get("/").await;
+    assert_eq!(resp.status(), 200);
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"));
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<script src=\"/editor/editor.js\""));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no outside resource"
+    );
+    assert!(
+        html.contains("not set up on this server"),
+        "no model: the llm choice says so"
+    );
+    for (path, kind) in [
+        ("/editor/editor.js", "text/javascript"),
+        ("/editor/editor.css", "text/css"),
+    ] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200);
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(kind));
+        let text = resp.text().await.unwrap();
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_draft_comes_in_all_three_formats_from_an_nct_id_or_a_pasted_record() {
+    let registry = registry().await;
+    let app = spawn_app(&registry.uri()).await;
+    let post = |body: Value| app.http.post(app.url("/v1/drafts")).json(&body).send();
+
+    let by_id: Value = post(serde_json::json!({"nct_id": "nct07635758"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_id["page"]["nct_id"], "NCT07635758");
+    assert!(by_id["markdown"].as_str().unwrap().starts_with("# "));
+    assert!(by_id["html"]
+        .as_str()
+        .unwrap()
+        .contains("data-section=\"summary\""));
+
+    let record = std::fs::read_to_string(seed_record()).unwrap();
+    let pasted: Value = post(serde_json::json!({ "record": record }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pasted["page"]["sections"], by_id["page"]["sections"]);
+
+    for (body, status, code) in [
+        (
+            serde_json::json!({"record": "{\"protocolSection\": "}),
+            400,
+            "not_json",
+        ),
+        (serde_json::json!({"nct_id": "12345"}), 400, "bad_nct_id"),
+        (
+            serde_json::json!({"nct_id": "NCT00000000"}),
+            404,
+            "study_not_found",
+        ),
+        (serde_json::json!({}), 400, "bad_body"),
+    ] {
+        let resp = post(body.clone()).await.unwrap();
+        assert_eq!(resp.status(), status, "{body}");
+        let error: Value = resp.json().await.unwrap();
+        assert_eq!(error["error"]["code"], code, "{body}");
+    }
+}
+
+/// chromedriver, when installed. In CI it must be (`.ci/run` installs Debian's chromium and
+/// chromium-driver); on a developer's machine without it the browser test says so and skips.
+fn chromedriver() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("CHROMEDRIVER")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|dir| dir.join("chromedriver"))
+                    .find(|p| p.is_file())
+            })
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromedriver is not installed; .ci/run installs chromium and chromium-driver"
+        );
+        eprintln!(
+            "skipping the browser test: no chromedriver (apt-get install chromium chromium-driver)"
+        );
+    }
+    found
+}
+
+/// A chromedriver on a free loopback port, stopped when dropped.
+struct Driver {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_driver(path: &std::path::Path) -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(path)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    // Owned by a Driver at once, so it is stopped even when the wait below fails.
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    for _ in 0..100 {
+        if reqwest::get(format!("{}/status", driver.url)).await.is_ok() {
+            return driver;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(driver: &Driver) -> fantoccini::Client {
+    let profile = std::env::temp_dir().join(format!("laysum-chromium-{}", std::process::id()));
+    let mut caps = serde_json::Map::new();
+    let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let mut options = serde_json::json!({
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--window-size=1360,1500",
+            format!("--user-data-dir={}", profile.display()),
+        ]
+    });
+    if let Some(binary) = binary {
+        options["binary"] = binary.into();
+    }
+    caps.insert("goog:chromeOptions".into(), options);
+    fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session")
+}
+
+fn artefact(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artefacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_drafts_a_page_in_a_real_browser() {
+    use fantoccini::Locator::Css;
+    let Some(path) = chromedriver() else { return };
+    let registry = registry().await;
+    let app = spawn_app(&registry.uri()).await;
+    let driver = start_driver(&path).await;
+    let client = browser(&driver).await;
+    let wait = std::time::Duration::from_secs(15);
+
+    // An NCT id the registry stand-in serves, with long sentences to flag.
+    client.goto(&app.url("/")).await.unwrap();
+    client
+        .find(Css("#nct-id"))
+        .await
+        .unwrap()
+        .send_keys("NCT05602779")
+        .await
+        .unwrap();
+    client
+        .find(Css("#draft"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(wait)
+        .for_element(Css("#preview [data-section=summary]"))
+        .await
+        .expect("the draft appears");
+
+    let text = |sel: &'static str| {
+        let client = client.clone();
+        async move { client.find(Css(sel)).await.unwrap().text().await.unwrap() }
+    };
+    let expected = summarize(&fixtures().join("trials/NCT05602779.json"));
+    assert_eq!(
+        text("#preview [data-section=headline]").await,
+        expected.headline
+    );
+    for section in ["summary", "what_this_could_lead_to", "what_could_go_wrong"] {
+        let shown = client
+            .find(Css(&format!("#preview [data-section={section}]")))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!shown.is_empty(), "{section} is shown");
+    }
+    let disclaimers = client
+        .find_all(Css("#preview [data-disclaimer]"))
+        .await
+        .unwrap();
+    assert_eq!(disclaimers.len(), 2, "both disclaimers");
+    assert!(disclaimers[0]
+        .text()
+        .await
+        .unwrap()
+        .contains(&expected.disclaimers[0].text));
+
+    let mark = client
+        .find(Css("#preview mark.w-long_sentence"))
+        .await
+        .expect("a long sentence is highlighted where it stands");
+    assert!(mark
+        .attr("title")
+        .await
+        .unwrap()
+        .unwrap()
+        .contains("long sentence"));
+    let warnings = client.find_all(Css("#warnings li")).await.unwrap();
+    assert_eq!(warnings.len(), expected.quality.warnings.len());
+    let facts = text("#facts").await;
+    assert!(facts.contains("protocolSection.designModule.enrollmentInfo.count"));
+    assert!(text("#grades").await.contains("Summary"));
+
+    client
+        .find(Css("#copy-markdown"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(wait)
+        .for_element(Css("#status"))
+        .await
+        .unwrap();
+    std::fs::write(
+        artefact("editor-NCT05602779.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // An unknown study: a readable message, not a stack trace.
+    let input = client.find(Css("#nct-id")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("NCT00000000").await.unwrap();
+    client
+        .find(Css("#draft"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(wait)
+        .for_element(Css("#error:not([hidden])"))
+        .await
+        .expect("the error is shown");
+    assert_eq!(text("#error-title").await, "The registry has no such study");
+    assert!(text("#error-message").await.contains("NCT00000000"));
+
+    // A pasted record whose title and condition hold markup, raw and entity-encoded as registry
+    // text often is: raw tags are dropped when the record is read, encoded ones come back as
+    // text; both are shown as text and neither runs.
+    let mut record: Value = serde_json::from_slice(&std::fs::read(seed_record()).unwrap()).unwrap();
+    let attack = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> &lt;script&gt;window.__pwned = 3&lt;/script&gt;&lt;img src=x onerror=\"window.__pwned = 4\"&gt;";
+    record["protocolSection"]["identificationModule"]["briefTitle"] =
+        format!("Stem cells {attack}").into();
+    record["protocolSection"]["conditionsModule"]["conditions"] =
+        serde_json::json!([format!("Stroke {attack}")]);
+    input.clear().await.unwrap();
+    client
+        .execute(
+            "document.getElementById('paste').open = true; document.getElementById('record').value = arguments[0];",
+            vec![Value::String(record.to_string())],
+        )
+        .await
+        .unwrap();
+    client
+        .find(Css("#draft"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(wait)
+        .for_element(Css("#status"))
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        if text("#status").await.contains("Drafted") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let page_text = text("#preview").await;
+    assert!(
+        page_text.contains(
+            "<script>window.__pwned = 3</script><img src=x onerror=\"window.__pwned = 4\">"
+        ),
+        "the markup is shown as text: {page_text}"
+    );
+    let pwned = client
+        .execute("return window.__pwned === undefined", vec![])
+        .await
+        .unwrap();
+    assert_eq!(pwned, Value::Bool(true), "no script from the record ran");
+    let injected = client
+        .find_all(Css("#preview script, #preview img"))
+        .await
+        .unwrap();
+    assert!(injected.is_empty(), "no element made from registry text");
+    std::fs::write(
+        artefact("editor-markup-record.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    client.close().await.unwrap();
+}
