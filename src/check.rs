@@ -8,7 +8,7 @@
 
 use crate::derive::numbers_in;
 use crate::facts::Facts;
-use crate::lexicon::{find_phrase, Lexicon};
+use crate::lexicon::Lexicon;
 use crate::readability::{sentences, words_of, Readability};
 use crate::summary::*;
 use crate::trial::Trial;
@@ -229,17 +229,16 @@ fn guard(
         return;
     }
     let lower = text.to_lowercase();
-    for claim in &lexicon.forbidden {
-        if let Some(at) = find_phrase(&lower, claim) {
-            // Lower-casing may move byte offsets in odd scripts; fall back to the claim itself.
-            let excerpt = text.get(at..at + claim.len()).unwrap_or(claim);
-            warn(
-                Severity::Error,
-                WarningCode::ForbiddenClaim,
-                excerpt,
-                format!("“{excerpt}” promises what no trial can"),
-            );
-        }
+    for hit in lexicon.forbidden_phrases.hits(&lower) {
+        let claim = &lexicon.forbidden[hit.entry];
+        // Lower-casing may move byte offsets in odd scripts; fall back to the claim itself.
+        let excerpt = text.get(hit.at..hit.at + claim.len()).unwrap_or(claim);
+        warn(
+            Severity::Error,
+            WarningCode::ForbiddenClaim,
+            excerpt,
+            format!("“{excerpt}” promises what no trial can"),
+        );
     }
     let mut numbers = BTreeSet::new();
     numbers_in(text, &mut numbers);
@@ -279,18 +278,17 @@ fn guard(
             );
         }
     }
-    for (term, everyday) in &lexicon.jargon {
+    for hit in lexicon.jargon_phrases.hits(&lower) {
+        let (term, everyday) = &lexicon.jargon[hit.entry];
         // A term explained on the page ("a placebo, a look-alike…") is fine.
-        if let Some(at) = find_phrase(&lower, term) {
-            if !page.contains(&everyday.to_lowercase()) {
-                let excerpt = text.get(at..at + term.len()).unwrap_or(term);
-                warn(
-                    Severity::Warn,
-                    WarningCode::Jargon,
-                    excerpt,
-                    format!("say “{everyday}”"),
-                );
-            }
+        if !page.contains(&everyday.to_lowercase()) {
+            let excerpt = text.get(hit.at..hit.at + term.len()).unwrap_or(term);
+            warn(
+                Severity::Warn,
+                WarningCode::Jargon,
+                excerpt,
+                format!("say “{everyday}”"),
+            );
         }
     }
 }

@@ -467,13 +467,23 @@ fn route(
             ));
         }
     }
-    for entry in &lexicon.routes {
-        for phrase in &entry.phrases {
-            if let Some((_, field)) = texts.iter().find(|(t, _)| contains_phrase(t, phrase)) {
-                source(phrase, field);
-                return Some(Fact::new(route_of(entry), field.clone()));
-            }
-        }
+    // The first route in file order, by its first phrase found, in the first text holding it.
+    let best = texts
+        .iter()
+        .enumerate()
+        .flat_map(|(t, (text, _))| {
+            lexicon
+                .route_phrases
+                .hits(text)
+                .into_iter()
+                .map(move |h| (h.entry, h.phrase, t))
+        })
+        .min();
+    if let Some((entry, phrase, t)) = best {
+        let entry = &lexicon.routes[entry];
+        let field = &texts[t].1;
+        source(&entry.phrases[phrase], field);
+        return Some(Fact::new(route_of(entry), field.clone()));
     }
     for &i in experimental {
         let kind = format!("{:?}", trial.interventions[i].kind).to_uppercase();

@@ -3,10 +3,90 @@
 //! Conditions, outcome measures, treatments, routes, jargon, stop reasons, forbidden claims and
 //! number words all live in TOML files that reviewers read like templates. Code only looks
 //! phrases up; it never holds a word a patient reads.
+//!
+//! Each phrase list is compiled once, at load, into a [`PhraseSet`]: one Aho–Corasick automaton,
+//! so finding which of hundreds of phrases a text holds is a single pass over the text.
 
 use crate::error::SetupError;
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use std::collections::HashMap;
+
+/// A phrase of a [`PhraseSet`] found in a text: which entry, which of its phrases, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub entry: usize,
+    pub phrase: usize,
+    /// Byte offset of the first whole-word occurrence.
+    pub at: usize,
+}
+
+/// The phrases of a lexicon's entries in one automaton, matched as whole words.
+#[derive(Debug)]
+pub struct PhraseSet {
+    automaton: Option<AhoCorasick>,
+    /// Pattern number → (entry, phrase within the entry).
+    ids: Vec<(usize, usize)>,
+}
+
+impl PhraseSet {
+    /// `entries[i]` lists the phrases of entry `i` (lower case).
+    pub fn new<'a>(entries: impl IntoIterator<Item = &'a [String]>) -> Self {
+        let mut ids = Vec::new();
+        let mut patterns = Vec::new();
+        for (entry, phrases) in entries.into_iter().enumerate() {
+            for (phrase, text) in phrases.iter().enumerate() {
+                if !text.is_empty() {
+                    ids.push((entry, phrase));
+                    patterns.push(text.as_str());
+                }
+            }
+        }
+        PhraseSet {
+            // The patterns are plain text, so building cannot fail short of running out of
+            // memory; an empty set simply matches nothing.
+            automaton: AhoCorasick::new(&patterns).ok(),
+            ids,
+        }
+    }
+
+    /// Every phrase that occurs in `text` (lower case) as whole words, once each at its first
+    /// such place, ordered by entry then phrase.
+    pub fn hits(&self, text: &str) -> Vec<Hit> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut hits: Vec<Hit> = automaton
+            .find_overlapping_iter(text)
+            .filter(|m| whole_words(text, m.start(), m.end()))
+            .map(|m| {
+                let (entry, phrase) = self.ids[m.pattern().as_usize()];
+                Hit {
+                    entry,
+                    phrase,
+                    at: m.start(),
+                }
+            })
+            .collect();
+        hits.sort_unstable();
+        hits.dedup_by_key(|h| (h.entry, h.phrase));
+        hits
+    }
+
+    /// The first entry (in file order) any of whose phrases occurs in `text`.
+    pub fn first(&self, text: &str) -> Option<Hit> {
+        self.hits(text).into_iter().next()
+    }
+}
+
+fn whole_words(text: &str, start: usize, end: usize) -> bool {
+    let is_word = |c: char| c.is_alphanumeric();
+    text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !is_word(c))
+        && text[end..].chars().next().is_none_or(|c| !is_word(c))
+}
 
 #[derive(Debug)]
 pub struct Lexicon {
@@ -21,6 +101,14 @@ pub struct Lexicon {
     pub forbidden: Vec<String>,
     /// Number words, "zero" to "nine", used for counts under ten.
     pub number_words: Vec<String>,
+    pub outcome_phrases: PhraseSet,
+    pub treatment_phrases: PhraseSet,
+    pub route_phrases: PhraseSet,
+    pub reason_phrases: PhraseSet,
+    /// One entry per jargon term, in file order.
+    pub jargon_phrases: PhraseSet,
+    /// One entry per forbidden claim, in file order.
+    pub forbidden_phrases: PhraseSet,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,7 +220,7 @@ impl Lexicon {
             });
         }
         let lower = |v: Vec<String>| v.into_iter().map(|p| p.to_lowercase()).collect::<Vec<_>>();
-        Ok(Lexicon {
+        let lexicon = Lexicon {
             conditions: table("conditions.toml")?.into_iter().collect(),
             outcomes: read::<MeasuresFile>("outcomes.toml", get("outcomes.toml")?)?
                 .measure
@@ -169,6 +257,26 @@ impl Lexicon {
                 .collect(),
             forbidden: lower(read::<ClaimsFile>("forbidden.toml", get("forbidden.toml")?)?.claims),
             number_words: numbers.words,
+            outcome_phrases: PhraseSet::new([]),
+            treatment_phrases: PhraseSet::new([]),
+            route_phrases: PhraseSet::new([]),
+            reason_phrases: PhraseSet::new([]),
+            jargon_phrases: PhraseSet::new([]),
+            forbidden_phrases: PhraseSet::new([]),
+        };
+        Ok(Lexicon {
+            outcome_phrases: PhraseSet::new(lexicon.outcomes.iter().map(|m| &m.phrases[..])),
+            treatment_phrases: PhraseSet::new(lexicon.treatments.iter().map(|t| &t.phrases[..])),
+            route_phrases: PhraseSet::new(lexicon.routes.iter().map(|r| &r.phrases[..])),
+            reason_phrases: PhraseSet::new(lexicon.why_stopped.iter().map(|r| &r.phrases[..])),
+            jargon_phrases: PhraseSet::new(
+                lexicon
+                    .jargon
+                    .iter()
+                    .map(|(term, _)| std::slice::from_ref(term)),
+            ),
+            forbidden_phrases: PhraseSet::new(lexicon.forbidden.iter().map(std::slice::from_ref)),
+            ..lexicon
         })
     }
 
@@ -178,26 +286,20 @@ impl Lexicon {
             .map(String::as_str)
     }
 
+    /// The first measure (in file order) whose phrases occur in `text`.
     pub fn measure(&self, text: &str) -> Option<&MeasureEntry> {
-        let text = text.to_lowercase();
-        self.outcomes
-            .iter()
-            .find(|m| m.phrases.iter().any(|p| contains_phrase(&text, p)))
+        let hit = self.outcome_phrases.first(&text.to_lowercase())?;
+        Some(&self.outcomes[hit.entry])
     }
 
     pub fn treatment(&self, name: &str) -> Option<&TreatmentEntry> {
-        let name = name.to_lowercase();
-        self.treatments
-            .iter()
-            .find(|t| t.phrases.iter().any(|p| contains_phrase(&name, p)))
+        let hit = self.treatment_phrases.first(&name.to_lowercase())?;
+        Some(&self.treatments[hit.entry])
     }
 
     pub fn why_stopped(&self, text: &str) -> Option<&str> {
-        let text = text.to_lowercase();
-        self.why_stopped
-            .iter()
-            .find(|r| r.phrases.iter().any(|p| contains_phrase(&text, p)))
-            .map(|r| r.plain.as_str())
+        let hit = self.reason_phrases.first(&text.to_lowercase())?;
+        Some(&self.why_stopped[hit.entry].plain)
     }
 }
 

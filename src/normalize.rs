@@ -342,42 +342,68 @@ pub fn time_unit(word: &str) -> Option<TimeUnit> {
 /// characters removed, white space collapsed. `None` when nothing is left.
 pub fn clean(raw: Option<&str>) -> Option<String> {
     let raw = raw?;
+    // One pass: drop tags, decode the common entities, fold every run of whitespace and control
+    // characters to one space. Decoded text is pushed as text, so "&lt;b&gt;" stays "<b>".
     let mut out = String::with_capacity(raw.len());
-    let mut in_tag = false;
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut space = false;
+    let push = |out: &mut String, space: &mut bool, c: char| {
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+        out.push(c);
+    };
+    let mut rest = raw;
+    while let Some(c) = rest.chars().next() {
+        let mut step = c.len_utf8();
         match c {
             // A '<' that opens a tag (a letter or '/' follows) starts markup to drop; a lone
             // '<' as in "< 18 years" is text.
-            '<' if chars
-                .peek()
-                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/' || *n == '!') =>
+            '<' if rest[1..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!') =>
             {
-                in_tag = true;
+                step = rest.find('>').map_or(rest.len(), |end| end + 1);
+                space = true;
             }
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if in_tag => {}
-            c if c.is_whitespace() || c.is_control() => out.push(' '),
+            '&' => match entity(rest) {
+                Some((decoded, len)) => {
+                    step = len;
+                    match decoded {
+                        ' ' => space = true,
+                        d => push(&mut out, &mut space, d),
+                    }
+                }
+                None => push(&mut out, &mut space, '&'),
+            },
+            c if c.is_whitespace() || c.is_control() => space = true,
             // Zero-width and bidi controls hide text from the reader; they carry no meaning.
             '\u{200B}'..='\u{200F}'
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{FEFF}' => {}
-            c => out.push(c),
+            c => push(&mut out, &mut space, c),
         }
+        rest = &rest[step..];
     }
-    let decoded = out
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    let collapsed = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!collapsed.is_empty()).then_some(collapsed)
+    (!out.is_empty()).then_some(out)
+}
+
+/// The character an HTML entity at the start of `text` stands for, and the entity's length.
+fn entity(text: &str) -> Option<(char, usize)> {
+    const ENTITIES: [(&str, char); 6] = [
+        ("&nbsp;", ' '),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&amp;", '&'),
+    ];
+    ENTITIES
+        .iter()
+        .find(|(name, _)| text.starts_with(name))
+        .map(|(name, c)| (*c, name.len()))
 }
 
 #[cfg(test)]

@@ -20,9 +20,11 @@ pub struct Draft {
 
 /// Writes the sections from the facts with the templates.
 pub fn write_rules(facts: &Facts, templates: &Templates) -> Result<Draft, minijinja::Error> {
+    // The facts become a template value once, not once per section.
+    let facts = minijinja::Value::from_serialize(facts);
     let section = |name: &str| -> Result<String, minijinja::Error> {
         Ok(tidy(
-            &templates.render(&format!("sections/{name}.j2"), facts)?,
+            &templates.render(&format!("sections/{name}.j2"), &facts)?,
         ))
     };
     let active_substance = section("active_substance")?;
