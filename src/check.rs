@@ -96,6 +96,12 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         .map(|(_, t)| t.to_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
+    // The page's readability is the sum of its three main sections' counts.
+    let mut page = Readability {
+        words: 0,
+        sentences: 0,
+        syllables: 0,
+    };
     for (section, text) in texts {
         guard(
             section,
@@ -107,6 +113,9 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         );
         if section != "headline" {
             let r = Readability::of(text);
+            page.words += r.words;
+            page.sentences += r.sentences;
+            page.syllables += r.syllables;
             if r.grade() > MAX_SECTION_GRADE {
                 warnings.push(Warning {
                     severity: Severity::Warn,
@@ -135,11 +144,6 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             &mut warnings,
         );
     }
-    let main = format!(
-        "{} {} {}",
-        draft.summary, draft.what_this_could_lead_to, draft.what_could_go_wrong
-    );
-    let page = Readability::of(&main);
 
     let trial = cx.trial;
     let url = study_url(&trial.nct_id);

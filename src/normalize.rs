@@ -344,38 +344,52 @@ pub fn clean(raw: Option<&str>) -> Option<String> {
     let raw = raw?;
     // One pass: drop tags, decode the common entities, fold every run of whitespace and control
     // characters to one space. Decoded text is pushed as text, so "&lt;b&gt;" stays "<b>".
+    // Runs of plain ASCII, most of any record, are copied whole.
+    let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
     let mut space = false;
-    let push = |out: &mut String, space: &mut bool, c: char| {
+    let push = |out: &mut String, space: &mut bool, text: &str| {
         if *space && !out.is_empty() {
             out.push(' ');
         }
         *space = false;
-        out.push(c);
+        out.push_str(text);
     };
-    let mut rest = raw;
-    while let Some(c) = rest.chars().next() {
+    let plain = |b: u8| b.is_ascii_graphic() && b != b'<' && b != b'&';
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if plain(b) {
+            let start = i;
+            while i < bytes.len() && plain(bytes[i]) {
+                i += 1;
+            }
+            push(&mut out, &mut space, &raw[start..i]);
+            continue;
+        }
+        let rest = &raw[i..];
+        let c = rest.chars().next().unwrap_or(' ');
         let mut step = c.len_utf8();
         match c {
             // A '<' that opens a tag (a letter or '/' follows) starts markup to drop; a lone
             // '<' as in "< 18 years" is text.
-            '<' if rest[1..]
-                .chars()
-                .next()
-                .is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!') =>
+            '<' if bytes
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == b'/' || *n == b'!') =>
             {
                 step = rest.find('>').map_or(rest.len(), |end| end + 1);
                 space = true;
             }
             '&' => match entity(rest) {
+                Some((' ', len)) => {
+                    step = len;
+                    space = true;
+                }
                 Some((decoded, len)) => {
                     step = len;
-                    match decoded {
-                        ' ' => space = true,
-                        d => push(&mut out, &mut space, d),
-                    }
+                    push(&mut out, &mut space, decoded.encode_utf8(&mut [0; 4]));
                 }
-                None => push(&mut out, &mut space, '&'),
+                None => push(&mut out, &mut space, "&"),
             },
             c if c.is_whitespace() || c.is_control() => space = true,
             // Zero-width and bidi controls hide text from the reader; they carry no meaning.
@@ -383,9 +397,9 @@ pub fn clean(raw: Option<&str>) -> Option<String> {
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{FEFF}' => {}
-            c => push(&mut out, &mut space, c),
+            _ => push(&mut out, &mut space, &rest[..step]),
         }
-        rest = &rest[step..];
+        i += step;
     }
     (!out.is_empty()).then_some(out)
 }

@@ -40,12 +40,23 @@ pub fn write_rules(facts: &Facts, templates: &Templates) -> Result<Draft, miniji
 /// Templates are laid out for people to read; the text they make is folded to single spaces,
 /// with no space before punctuation.
 pub fn tidy(text: &str) -> String {
-    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    folded
-        .replace(" ,", ",")
-        .replace(" .", ".")
-        .replace(",,", ",")
-        .replace(",.", ".")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        // Punctuation that stands alone joins the word before it; ",," and ",." collapse.
+        let joins = matches!(word.as_bytes()[0], b',' | b'.');
+        if !out.is_empty() && !joins {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if c == '.' && out.ends_with(',') {
+                out.pop();
+            } else if c == ',' && out.ends_with(',') {
+                continue;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
