@@ -161,7 +161,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let (summary, text) = Model::page(model.as_ref(), &pipeline, &bytes, format.into())
                 .with_context(|| file.display().to_string())?;
-            println!("{}", text.trim_end());
+            if matches!(format, FormatArg::Json) {
+                // A person reads this one: indented.
+                let pretty = serde_json::to_string_pretty(&summary).context("writing the page")?;
+                println!("{pretty}");
+            } else {
+                println!("{}", text.trim_end());
+            }
             if quality {
                 eprintln!("{}", laysum::render::quality_text(&summary));
             }

@@ -56,9 +56,8 @@ pub fn render(
     templates: &Templates,
 ) -> Result<String, minijinja::Error> {
     match format {
-        Format::Json => {
-            Ok(serde_json::to_string_pretty(summary).expect("a Summary always serializes"))
-        }
+        // Compact: the API and batch files are read by programs. `laysum render` pretty-prints.
+        Format::Json => Ok(serde_json::to_string(summary).expect("a Summary always serializes")),
         Format::Markdown => templates.render("page.md.j2", summary),
         Format::Html => templates.render("page.html.j2", summary),
     }
