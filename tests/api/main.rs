@@ -6,6 +6,7 @@ mod editor;
 mod helpers;
 mod llm;
 mod pages;
+mod robustness;
 mod seed;
 mod server;
 mod snapshots;
