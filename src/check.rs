@@ -300,7 +300,9 @@ fn guard(
 /// Phone numbers and e-mail addresses in a text.
 pub fn contact_details(text: &str) -> Vec<&str> {
     let mut found = Vec::new();
-    for word in text.split_whitespace() {
+    // An e-mail address needs an '@'; most texts have none, and are not split into words.
+    let words = text.contains('@').then(|| text.split_whitespace());
+    for word in words.into_iter().flatten() {
         let w = word.trim_matches(|c: char| !c.is_alphanumeric());
         if let Some((user, domain)) = w.split_once('@') {
             if !user.is_empty() && domain.contains('.') {

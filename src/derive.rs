@@ -9,6 +9,7 @@ use crate::facts::*;
 use crate::lexicon::{contains_phrase, Lexicon};
 use crate::normalize::time_unit;
 use crate::trial::*;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 const PHASES: &str = "protocolSection.designModule.phases";
@@ -542,7 +543,8 @@ fn hours(d: Duration) -> f64 {
 /// The longest duration written in a time frame: "Up to 24 months", "Week 52",
 /// "90 days, 12 months and 24 months", "2-year", "Weeks 2, 4, 8, and 12", "six hours".
 pub fn longest_duration(text: &str) -> Option<Duration> {
-    let tokens = tokens(text);
+    let lower = text.to_lowercase();
+    let tokens = tokens(&lower);
     let mut best: Option<Duration> = None;
     let mut consider = |amount: u32, unit: TimeUnit| {
         let d = Duration { amount, unit };
@@ -570,7 +572,7 @@ pub fn longest_duration(text: &str) -> Option<Duration> {
                         Token::Number(n) if !matches!(tokens.get(j + 1), Some(Token::Word(w)) if time_unit(w).is_some()) => {
                             consider(*n, unit)
                         }
-                        Token::Word(w) if w == "and" || w == "or" || w == "to" => {}
+                        Token::Word("and" | "or" | "to") => {}
                         _ => break,
                     }
                     j += 1;
@@ -583,49 +585,50 @@ pub fn longest_duration(text: &str) -> Option<Duration> {
 }
 
 #[derive(Debug, PartialEq)]
-enum Token {
+enum Token<'a> {
     Number(u32),
-    Word(String),
+    Word(&'a str),
     /// A decimal or an over-long number: not a duration, and it pairs with nothing.
     Other,
 }
 
-fn tokens(text: &str) -> Vec<Token> {
-    let lower = text.to_lowercase();
+/// Splits lower-cased text into words and numbers; "2-year" and "12months" are two tokens each.
+fn tokens(lower: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = lower.chars().collect();
-    let flush = |current: &mut String, out: &mut Vec<Token>| {
-        if current.is_empty() {
-            return;
-        }
-        let tok = if current.chars().all(|c| c.is_ascii_digit()) {
+    // The token being read is `lower[start..]` up to the current char; `last` is its last char.
+    let mut start: Option<usize> = None;
+    let mut last: Option<char> = None;
+    let mut flush = |start: &mut Option<usize>, last: &mut Option<char>, end: usize| {
+        *last = None;
+        let Some(from) = start.take() else { return };
+        let current = &lower[from..end];
+        let tok = if current.bytes().all(|b| b.is_ascii_digit()) {
             current.parse().map_or(Token::Other, Token::Number)
-        } else if current.chars().any(|c| c.is_ascii_digit()) {
+        } else if current.bytes().any(|b| b.is_ascii_digit()) {
             Token::Other
         } else {
-            number_word(current).map_or_else(|| Token::Word(current.clone()), Token::Number)
+            number_word(current).map_or(Token::Word(current), Token::Number)
         };
         out.push(tok);
-        current.clear();
     };
-    for (i, &c) in chars.iter().enumerate() {
+    let mut chars = lower.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         let decimal_point = c == '.'
-            && current.chars().last().is_some_and(|p| p.is_ascii_digit())
-            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
-        let boundary = (c.is_ascii_digit()
-            && current.chars().last().is_some_and(char::is_alphabetic))
-            || (c.is_alphabetic() && current.chars().last().is_some_and(|p| p.is_ascii_digit()));
+            && last.is_some_and(|p| p.is_ascii_digit())
+            && chars.peek().is_some_and(|(_, n)| n.is_ascii_digit());
+        let boundary = (c.is_ascii_digit() && last.is_some_and(char::is_alphabetic))
+            || (c.is_alphabetic() && last.is_some_and(|p| p.is_ascii_digit()));
         if boundary {
-            flush(&mut current, &mut out);
+            flush(&mut start, &mut last, i);
         }
         if c.is_alphanumeric() || decimal_point {
-            current.push(c);
+            start.get_or_insert(i);
+            last = Some(c);
         } else {
-            flush(&mut current, &mut out);
+            flush(&mut start, &mut last, i);
         }
     }
-    flush(&mut current, &mut out);
+    flush(&mut start, &mut last, lower.len());
     out
 }
 
@@ -815,13 +818,22 @@ pub fn numbers_in(text: &str, set: &mut BTreeSet<String>) {
             {
                 i += 1;
             }
-            let n = text[start..i].replace(',', "");
-            let trimmed = n.trim_start_matches('0');
-            set.insert(if trimmed.is_empty() || trimmed.starts_with('.') {
-                n.clone()
+            let written = &text[start..i];
+            // Most numbers repeat and carry no comma: look them up before allocating.
+            let n: Cow<str> = if written.contains(',') {
+                Cow::Owned(written.replace(',', ""))
             } else {
-                trimmed.to_owned()
-            });
+                Cow::Borrowed(written)
+            };
+            let trimmed = n.trim_start_matches('0');
+            let key = if trimmed.is_empty() || trimmed.starts_with('.') {
+                &n
+            } else {
+                trimmed
+            };
+            if !set.contains(key) {
+                set.insert(key.to_owned());
+            }
         } else {
             i += 1;
         }

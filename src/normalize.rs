@@ -359,6 +359,11 @@ pub fn clean(raw: Option<&str>) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if b == b' ' {
+            space = true;
+            i += 1;
+            continue;
+        }
         if plain(b) {
             let start = i;
             while i < bytes.len() && plain(bytes[i]) {

@@ -101,11 +101,24 @@ pub fn words_of(text: &str) -> impl Iterator<Item = &str> {
 
 /// Syllables in an English word, by the usual vowel-group count.
 pub fn syllables_in(word: &str) -> usize {
-    let letters: String = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
+    // Most words are short and ASCII: their letters are gathered on the stack, not the heap.
+    let mut buf = [0u8; 32];
+    let owned: String;
+    let letters: &str = if word.is_ascii() && word.len() <= buf.len() {
+        let mut n = 0;
+        for b in word.bytes().filter(u8::is_ascii_alphabetic) {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        std::str::from_utf8(&buf[..n]).unwrap_or_default()
+    } else {
+        owned = word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        &owned
+    };
     if letters.is_empty() {
         // A figure: "24" is read "twenty-four".
         let digits = word.chars().filter(char::is_ascii_digit).count();
@@ -123,7 +136,7 @@ pub fn syllables_in(word: &str) -> usize {
     if letters.len() <= 3 {
         return 1;
     }
-    let mut w = letters.as_str();
+    let mut w = letters;
     for suffix in ["es", "ed"] {
         if let Some(stem) = w.strip_suffix(suffix) {
             if !stem.ends_with('t') && !stem.ends_with('d') && stem.len() > 2 {
