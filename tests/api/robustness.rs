@@ -33,6 +33,17 @@ fn assert_safe_page(bytes: &[u8]) {
     }
 }
 
+/// `levels` arrays and objects, one inside the other, around a string.
+fn nested(levels: usize) -> Value {
+    (0..levels).fold(json!("x"), |inner, i| {
+        if i % 2 == 0 {
+            json!([inner])
+        } else {
+            json!({ "a": inner })
+        }
+    })
+}
+
 /// Any JSON value: the wrong type wherever a field is expected.
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -218,7 +229,17 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn any_study_shaped_record_gets_a_safe_page_or_a_clear_error(record in study()) {
+    fn any_study_shaped_record_gets_a_safe_page_or_a_clear_error(
+        (mut record, levels) in (study(), 0usize..300)
+    ) {
+        // Deep nesting in a section that is read, and in a condition.
+        record["derivedSection"] = nested(levels);
+        if let Some(conditions) = record
+            .pointer_mut("/protocolSection/conditionsModule/conditions")
+            .and_then(Value::as_array_mut)
+        {
+            conditions.push(nested(levels));
+        }
         let bytes = serde_json::to_vec(&record).unwrap();
         // A study with an NCT id is never refused, however thin or odd the rest.
         let id = &record["protocolSection"]["identificationModule"]["nctId"];
@@ -259,6 +280,17 @@ async fn a_catalogue_of_bad_inputs_gets_clear_answers_and_the_server_keeps_servi
         "{\"a\": ".repeat(10_000),
         "}".repeat(10_000)
     );
+    // A real record with 10,000-deep values where a condition and the derived section go
+    // (serde_json's Value refuses such depth, so the text is spliced in).
+    let deep_in_a_record = {
+        let mut r = seed.clone();
+        r["protocolSection"]["conditionsModule"]["conditions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("DEEP"));
+        r["derivedSection"] = json!("DEEP");
+        r.to_string().replace("\"DEEP\"", &deep).into_bytes()
+    };
     let mut cases: Vec<(String, Vec<u8>, u16)> = vec![
         ("not JSON".into(), b"protocolSection: yes".to_vec(), 400),
         ("empty body".into(), Vec::new(), 400),
@@ -270,6 +302,11 @@ async fn a_catalogue_of_bad_inputs_gets_clear_answers_and_the_server_keeps_servi
         ("an array".into(), b"[1, 2, 3]".to_vec(), 400),
         ("10,000-deep array".into(), deep.into_bytes(), 400),
         ("10,000-deep object".into(), deep_object.into_bytes(), 400),
+        (
+            "10,000-deep values in a real record".into(),
+            deep_in_a_record,
+            200,
+        ),
         (
             "invalid UTF-8".into(),
             b"{\"protocolSection\": \"\xff\xfe\"}".to_vec(),
