@@ -39,6 +39,18 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
+/// A request that got no answer, in the terms both clients report: a timeout, or the upstream
+/// unreachable (the URL left out, so no key or query leaks into an error).
+pub fn no_answer<E>(e: reqwest::Error, timeout: E, unavailable: impl FnOnce(String) -> E) -> E {
+    if e.is_timeout() {
+        timeout
+    } else if e.is_connect() {
+        unavailable("cannot connect".into())
+    } else {
+        unavailable(e.without_url().to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,18 +22,16 @@ pub struct Draft {
 pub fn write_rules(facts: &Facts, templates: &Templates) -> Result<Draft, minijinja::Error> {
     // The facts become a template value once, not once per section.
     let facts = minijinja::Value::from_serialize(facts);
-    let section = |name: &str| -> Result<String, minijinja::Error> {
-        Ok(tidy(
-            &templates.render(&format!("sections/{name}.j2"), &facts)?,
-        ))
+    let section = |template: &str| -> Result<String, minijinja::Error> {
+        Ok(tidy(&templates.render(template, &facts)?))
     };
-    let active_substance = section("active_substance")?;
+    let active_substance = section("sections/active_substance.j2")?;
     Ok(Draft {
-        headline: section("headline")?,
-        summary: section("summary")?,
+        headline: section("sections/headline.j2")?,
+        summary: section("sections/summary.j2")?,
         active_substance: (!active_substance.is_empty()).then_some(active_substance),
-        what_this_could_lead_to: section("what_this_could_lead_to")?,
-        what_could_go_wrong: section("what_could_go_wrong")?,
+        what_this_could_lead_to: section("sections/what_this_could_lead_to.j2")?,
+        what_could_go_wrong: section("sections/what_could_go_wrong.j2")?,
     })
 }
 

@@ -125,13 +125,7 @@ impl Client {
 }
 
 fn classify(e: reqwest::Error) -> UpstreamError {
-    if e.is_timeout() {
-        UpstreamError::Timeout
-    } else if e.is_connect() {
-        UpstreamError::Unavailable("cannot connect".into())
-    } else {
-        UpstreamError::Unavailable(e.without_url().to_string())
-    }
+    crate::retry::no_answer(e, UpstreamError::Timeout, UpstreamError::Unavailable)
 }
 
 /// Whether a text is an NCT id: "NCT" and eight digits.

@@ -277,13 +277,7 @@ fn excerpt(body: &str) -> String {
 }
 
 fn classify(e: reqwest::Error) -> ModelError {
-    if e.is_timeout() {
-        ModelError::Timeout
-    } else if e.is_connect() {
-        ModelError::Unavailable("cannot connect".into())
-    } else {
-        ModelError::Unavailable(e.without_url().to_string())
-    }
+    crate::retry::no_answer(e, ModelError::Timeout, ModelError::Unavailable)
 }
 
 #[cfg(test)]

@@ -72,6 +72,16 @@ fn bounded(text: &Option<String>) -> Option<String> {
     })
 }
 
+impl Named {
+    fn new(name: &str, kind: &impl std::fmt::Debug, description: &Option<String>) -> Self {
+        Named {
+            name: name.to_owned(),
+            kind: format!("{kind:?}"),
+            description: bounded(description),
+        }
+    }
+}
+
 impl<'a> RecordText<'a> {
     fn of(trial: &'a Trial) -> Self {
         RecordText {
@@ -84,20 +94,12 @@ impl<'a> RecordText<'a> {
             interventions: trial
                 .interventions
                 .iter()
-                .map(|i| Named {
-                    name: i.name.clone(),
-                    kind: format!("{:?}", i.kind),
-                    description: bounded(&i.description),
-                })
+                .map(|i| Named::new(&i.name, &i.kind, &i.description))
                 .collect(),
             arms: trial
                 .arms
                 .iter()
-                .map(|a| Named {
-                    name: a.label.clone(),
-                    kind: format!("{:?}", a.kind),
-                    description: bounded(&a.description),
-                })
+                .map(|a| Named::new(&a.label, &a.kind, &a.description))
                 .collect(),
             primary_outcomes: trial
                 .primary_outcomes

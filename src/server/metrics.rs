@@ -34,6 +34,20 @@ pub struct Metrics {
     cache_misses: AtomicU64,
 }
 
+/// A counter family with one label: its HELP and TYPE lines, then a line per label value.
+fn labelled<K: std::fmt::Display>(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    label: &str,
+    counts: &BTreeMap<K, u64>,
+) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+    for (value, n) in counts {
+        let _ = writeln!(out, "{name}{{{label}=\"{value}\"}} {n}");
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -115,10 +129,13 @@ impl Metrics {
                 h.count
             );
         }
-        out.push_str("# HELP laysum_pages_total Pages written, by writer.\n# TYPE laysum_pages_total counter\n");
-        for (writer, n) in lock(&self.pages).iter() {
-            let _ = writeln!(out, "laysum_pages_total{{writer=\"{writer}\"}} {n}");
-        }
+        labelled(
+            &mut out,
+            "laysum_pages_total",
+            "Pages written, by writer.",
+            "writer",
+            &lock(&self.pages),
+        );
         let counter = |out: &mut String, name: &str, help: &str, v: u64| {
             let _ = writeln!(
                 out,
@@ -137,10 +154,13 @@ impl Metrics {
             "Calls to the registry.",
             self.upstream_calls.load(Ordering::Relaxed),
         );
-        out.push_str("# HELP laysum_upstream_errors_total Failed registry fetches, by kind.\n# TYPE laysum_upstream_errors_total counter\n");
-        for (kind, n) in lock(&self.upstream_errors).iter() {
-            let _ = writeln!(out, "laysum_upstream_errors_total{{kind=\"{kind}\"}} {n}");
-        }
+        labelled(
+            &mut out,
+            "laysum_upstream_errors_total",
+            "Failed registry fetches, by kind.",
+            "kind",
+            &lock(&self.upstream_errors),
+        );
         counter(
             &mut out,
             "laysum_cache_hits_total",
@@ -172,10 +192,13 @@ impl Metrics {
                 "llm drafts served from memory, without a model call.",
                 llm.cache_hits.load(Ordering::Relaxed),
             );
-            out.push_str("# HELP laysum_llm_fallbacks_total llm drafts replaced by the rules draft, by reason.\n# TYPE laysum_llm_fallbacks_total counter\n");
-            for (reason, n) in lock(&llm.fallbacks).iter() {
-                let _ = writeln!(out, "laysum_llm_fallbacks_total{{reason=\"{reason}\"}} {n}");
-            }
+            labelled(
+                &mut out,
+                "laysum_llm_fallbacks_total",
+                "llm drafts replaced by the rules draft, by reason.",
+                "reason",
+                &lock(&llm.fallbacks),
+            );
         }
         out
     }

@@ -181,14 +181,7 @@ async fn render_and_batch_with_the_llm_writer_and_the_key_stays_secret() {
         .args(["render", "--writer", "llm", "--format", "json"])
         .arg(seed_record());
     llm(&mut render);
-    let out = tokio::task::spawn_blocking(move || render.output().unwrap())
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(render).await;
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(page["generator"]["writer"], "llm");
     assert_eq!(page["sections"]["summary"], good_seed_draft()["summary"]);
@@ -213,14 +206,7 @@ async fn render_and_batch_with_the_llm_writer_and_the_key_stays_secret() {
         .arg(&out_dir)
         .arg(&input);
     llm(&mut batch);
-    let out = tokio::task::spawn_blocking(move || batch.output().unwrap())
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(batch).await;
     assert!(String::from_utf8_lossy(&out.stdout).contains("rendered 2, failed 0"));
     let seed_page: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out_dir.join("NCT07635758.json")).unwrap()).unwrap();
@@ -256,4 +242,18 @@ fn render_with_the_llm_writer_but_no_model_says_what_to_set() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("LAYSUM_LLM_MODEL"), "{err}");
+}
+
+/// Runs a command off the async runtime (the model stand-in answers on it) and checks it
+/// succeeded, showing its stderr if not.
+async fn succeeds(mut command: std::process::Command) -> std::process::Output {
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

@@ -184,6 +184,21 @@ fn artefact(name: &str) -> std::path::PathBuf {
     dir.join(name)
 }
 
+/// Clicks a button, then waits for what the click should bring.
+async fn click_and_wait(
+    client: &fantoccini::Client,
+    button: &str,
+    appears: &str,
+) -> Result<fantoccini::elements::Element, fantoccini::error::CmdError> {
+    use fantoccini::Locator::Css;
+    client.find(Css(button)).await?.click().await?;
+    client
+        .wait()
+        .at_most(std::time::Duration::from_secs(15))
+        .for_element(Css(appears))
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_drafts_a_page_in_a_real_browser() {
     use fantoccini::Locator::Css;
@@ -192,7 +207,6 @@ async fn an_editor_drafts_a_page_in_a_real_browser() {
     let app = spawn_app(&registry.uri()).await;
     let driver = start_driver(&path).await;
     let client = browser(&driver).await;
-    let wait = std::time::Duration::from_secs(15);
 
     // An NCT id the registry stand-in serves, with long sentences to flag.
     client.goto(&app.url("/")).await.unwrap();
@@ -203,17 +217,7 @@ async fn an_editor_drafts_a_page_in_a_real_browser() {
         .send_keys("NCT05602779")
         .await
         .unwrap();
-    client
-        .find(Css("#draft"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .at_most(wait)
-        .for_element(Css("#preview [data-section=summary]"))
+    click_and_wait(&client, "#draft", "#preview [data-section=summary]")
         .await
         .expect("the draft appears");
 
@@ -263,17 +267,7 @@ async fn an_editor_drafts_a_page_in_a_real_browser() {
     assert!(facts.contains("protocolSection.designModule.enrollmentInfo.count"));
     assert!(text("#grades").await.contains("Summary"));
 
-    client
-        .find(Css("#copy-markdown"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .at_most(wait)
-        .for_element(Css("#status"))
+    click_and_wait(&client, "#copy-markdown", "#status")
         .await
         .unwrap();
     std::fs::write(
@@ -286,17 +280,7 @@ async fn an_editor_drafts_a_page_in_a_real_browser() {
     let input = client.find(Css("#nct-id")).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys("NCT00000000").await.unwrap();
-    client
-        .find(Css("#draft"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .at_most(wait)
-        .for_element(Css("#error:not([hidden])"))
+    click_and_wait(&client, "#draft", "#error:not([hidden])")
         .await
         .expect("the error is shown");
     assert_eq!(text("#error-title").await, "The registry has no such study");
@@ -319,19 +303,7 @@ async fn an_editor_drafts_a_page_in_a_real_browser() {
         )
         .await
         .unwrap();
-    client
-        .find(Css("#draft"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .at_most(wait)
-        .for_element(Css("#status"))
-        .await
-        .unwrap();
+    click_and_wait(&client, "#draft", "#status").await.unwrap();
     for _ in 0..50 {
         if text("#status").await.contains("Drafted") {
             break;

@@ -189,7 +189,7 @@ async fn an_invented_number_is_sent_back_and_the_corrected_draft_is_used() {
 
     let requests = chat_requests(&model).await;
     assert_eq!(requests.len(), 2);
-    let feedback = requests[1]["messages"][3]["content"].as_str().unwrap();
+    let feedback = retry_feedback(&requests);
     assert!(feedback.contains("500"), "{feedback}");
     assert_eq!(page["generator"]["writer"], "llm");
     assert_eq!(page["sections"]["summary"], good_seed_draft()["summary"]);
@@ -231,7 +231,7 @@ async fn a_missing_section_is_sent_back_and_a_complete_draft_is_used() {
     let page = llm_page(&app).await;
     let requests = chat_requests(&model).await;
     assert_eq!(requests.len(), 2);
-    let feedback = requests[1]["messages"][3]["content"].as_str().unwrap();
+    let feedback = retry_feedback(&requests);
     assert!(feedback.contains("what_could_go_wrong"), "{feedback}");
     assert_eq!(page["generator"]["writer"], "llm");
     assert_eq!(
@@ -410,4 +410,10 @@ async fn writer_llm_without_a_model_is_a_clear_503() {
         .post_record("?writer=poet", std::fs::read(seed_record()).unwrap())
         .await;
     assert_eq!(resp.status(), 400);
+}
+
+/// What the retry told the model: the fourth message of the second request (system, user,
+/// the model's first draft, then our list of problems).
+fn retry_feedback(requests: &[Value]) -> &str {
+    requests[1]["messages"][3]["content"].as_str().unwrap()
 }
