@@ -1,0 +1,290 @@
+//! Step 3, derive: [`Trial`] → [`Facts`].
+//!
+//! Rules that read a trial the way a careful editor would: the stage from the phases, the tense
+//! from the status, the size, the design, how the treatment is given, how long people are
+//! followed, what the main outcome means, plain names for conditions, who can join. Words come
+//! from the [`Lexicon`]; each fact records the field it came from and the record's own words.
+
+mod conditions;
+mod design;
+mod interventions;
+mod numbers;
+mod outcomes;
+mod route;
+mod timing;
+
+pub use design::{progress, stage, tense};
+pub use interventions::plain_name;
+pub use numbers::numbers_in;
+pub use timing::{longest_duration, natural_unit};
+
+use crate::facts::*;
+use crate::lexicon::Lexicon;
+use crate::trial::*;
+use conditions::conditions;
+use design::{comparison, design};
+use interventions::{experimental_interventions, treatment_kind};
+use numbers::record_numbers;
+use outcomes::focus;
+use route::route;
+use timing::follow_up;
+
+const PHASES: &str = "protocolSection.designModule.phases";
+const STUDY_TYPE: &str = "protocolSection.designModule.studyType";
+const STATUS: &str = "protocolSection.statusModule.overallStatus";
+const WHY_STOPPED: &str = "protocolSection.statusModule.whyStopped";
+const ENROLLMENT: &str = "protocolSection.designModule.enrollmentInfo.count";
+const ALLOCATION: &str = "protocolSection.designModule.designInfo.allocation";
+const MODEL: &str = "protocolSection.designModule.designInfo.interventionModel";
+const MASKING: &str = "protocolSection.designModule.designInfo.maskingInfo.masking";
+const HAS_RESULTS: &str = "hasResults";
+
+/// Derives the facts of a trial.
+pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
+    let mut sources = Vec::new();
+    let mut source = |text: &str, field: &str| {
+        sources.push(Source {
+            text: text.to_owned(),
+            field: field.to_owned(),
+        })
+    };
+
+    let kind = match trial.study_type {
+        StudyType::Interventional => StudyKind::Interventional,
+        StudyType::Observational => StudyKind::Observational,
+        StudyType::ExpandedAccess => StudyKind::ExpandedAccess,
+        StudyType::Unknown | StudyType::Other(_) => StudyKind::Unknown,
+    };
+    let stage = if kind == StudyKind::Interventional {
+        stage(&trial.phases)
+    } else {
+        None
+    };
+    if stage.is_some() {
+        let phases: Vec<&str> = trial.phases.iter().map(|p| p.code()).collect();
+        source(&phases.join(", "), PHASES);
+    }
+    let status = progress(&trial.status);
+    let tense = tense(status);
+
+    let stopped = matches!(
+        status,
+        Progress::StoppedEarly | Progress::Paused | Progress::Withdrawn
+    );
+    let why_registered = trial.why_stopped.as_ref().filter(|_| stopped);
+    let why_stopped = why_registered
+        .and_then(|w| lexicon.why_stopped(w))
+        .map(|p| Fact::new(p.to_owned(), WHY_STOPPED));
+    if let Some(w) = why_registered {
+        source(w, WHY_STOPPED);
+    }
+
+    let size = trial.enrollment.filter(|e| e.count > 0).map(|e| {
+        source(&e.count.to_string(), ENROLLMENT);
+        Fact::new(
+            Size {
+                count: e.count,
+                estimated: e.estimated,
+                class: match e.count {
+                    0..=29 => SizeClass::VerySmall,
+                    30..=99 => SizeClass::Small,
+                    100..=999 => SizeClass::Medium,
+                    _ => SizeClass::Large,
+                },
+            },
+            ENROLLMENT,
+        )
+    });
+
+    let experimental = experimental_interventions(trial, lexicon);
+    let mut treatments: Vec<Fact<Treatment>> = experimental
+        .iter()
+        .map(|&i| {
+            let iv = &trial.interventions[i];
+            let field = format!("protocolSection.armsInterventionsModule.interventions[{i}].name");
+            source(&iv.name, &field);
+            Fact::new(
+                Treatment {
+                    name: iv.name.clone(),
+                    // Device names are brands: they keep the maker's spelling.
+                    plain: lexicon.treatment(&iv.name).map_or_else(
+                        || {
+                            if iv.kind == InterventionKind::Device {
+                                iv.name.clone()
+                            } else {
+                                plain_name(&iv.name)
+                            }
+                        },
+                        |t| t.plain.clone(),
+                    ),
+                    kind: treatment_kind(&iv.kind),
+                },
+                field,
+            )
+        })
+        .collect();
+    // Two registered names with one plain name ("tVNS Program", "tVNS and Phone App") say it once.
+    let mut plain_seen = Vec::new();
+    treatments.retain(|t| {
+        let fresh = !plain_seen.contains(&t.value.plain);
+        plain_seen.push(t.value.plain.clone());
+        fresh
+    });
+
+    let medicines: Vec<&Fact<Treatment>> = treatments
+        .iter()
+        .filter(|t| t.value.kind == TreatmentKind::Medicine)
+        .collect();
+    let active_substance = (!medicines.is_empty()).then(|| {
+        let names: Vec<&str> = medicines.iter().map(|t| t.value.name.as_str()).collect();
+        Fact::new(names.join(", "), medicines[0].field.clone())
+    });
+
+    let design = design(trial);
+    let comparison = comparison(trial, &design);
+    // With no named treatment there is nothing to say "it is given" of.
+    let route = if experimental.is_empty() {
+        None
+    } else {
+        route(trial, &experimental, lexicon, &mut source)
+    };
+    let follow_up = follow_up(trial, &mut source);
+    let (focus, safety_first) = focus(trial, lexicon, &mut source);
+    let conditions = conditions(trial, lexicon, &mut source);
+
+    let age_fact = |age: Option<Age>, field: &str| {
+        age.map(|a| {
+            Fact::new(
+                Duration {
+                    amount: a.amount,
+                    unit: a.unit,
+                },
+                field,
+            )
+        })
+    };
+    let who = Who {
+        min_age: age_fact(
+            trial.eligibility.min_age,
+            "protocolSection.eligibilityModule.minimumAge",
+        ),
+        max_age: age_fact(
+            trial.eligibility.max_age,
+            "protocolSection.eligibilityModule.maximumAge",
+        ),
+        sex: Some(Fact::new(
+            trial.eligibility.sex,
+            "protocolSection.eligibilityModule.sex",
+        )),
+        healthy_volunteers: trial
+            .eligibility
+            .healthy_volunteers
+            .map(|h| Fact::new(h, "protocolSection.eligibilityModule.healthyVolunteers")),
+    };
+
+    let sites = (!trial.sites.is_empty()).then(|| {
+        let mut countries: Vec<String> = Vec::new();
+        for c in trial.sites.iter().filter_map(|s| s.country.as_ref()) {
+            if !countries.contains(c) {
+                countries.push(c.clone());
+            }
+        }
+        Fact::new(
+            Sites {
+                count: trial.sites.len(),
+                countries,
+            },
+            "protocolSection.contactsLocationsModule.locations",
+        )
+    });
+
+    Facts {
+        nct_id: trial.nct_id.clone(),
+        title: Fact::new(
+            trial.title.clone(),
+            "protocolSection.identificationModule.briefTitle",
+        ),
+        kind: Fact::new(kind, STUDY_TYPE),
+        stage: stage.map(|s| Fact::new(s, PHASES)),
+        status: Fact::new(status, STATUS),
+        tense,
+        has_results: Fact::new(trial.has_results, HAS_RESULTS),
+        why_stopped,
+        why_stopped_as_registered: why_registered.map(|w| Fact::new(w.clone(), WHY_STOPPED)),
+        size,
+        design,
+        treatments,
+        comparison,
+        active_substance,
+        route,
+        follow_up,
+        focus,
+        safety_first,
+        conditions,
+        who,
+        sites,
+        last_update: trial.last_update.clone().map(|d| {
+            Fact::new(
+                d,
+                "protocolSection.statusModule.lastUpdatePostDateStruct.date",
+            )
+        }),
+        record_numbers: record_numbers(trial),
+        sources,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    pub fn lexicon() -> Lexicon {
+        Lexicon::load(crate::templates::template_files()).unwrap()
+    }
+
+    pub fn trial_with(interventions: &[(InterventionKind, &str, &str)]) -> Trial {
+        Trial {
+            nct_id: "NCT00000000".into(),
+            study_type: StudyType::Interventional,
+            interventions: interventions
+                .iter()
+                .map(|(kind, name, description)| Intervention {
+                    kind: kind.clone(),
+                    name: (*name).into(),
+                    description: (!description.is_empty()).then(|| (*description).into()),
+                    arm_labels: vec![],
+                })
+                .collect(),
+            ..Trial::default()
+        }
+    }
+
+    pub fn route_id(trial: &Trial) -> Option<String> {
+        derive(trial, &lexicon()).route.map(|r| r.value.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn size_classes_and_estimates() {
+        let lex = lexicon();
+        let size = |count, estimated| {
+            let trial = Trial {
+                enrollment: Some(Enrollment { count, estimated }),
+                ..Trial::default()
+            };
+            derive(&trial, &lex).size.map(|s| s.value)
+        };
+        assert_eq!(size(24, true).unwrap().class, SizeClass::VerySmall);
+        assert_eq!(size(75, true).unwrap().class, SizeClass::Small);
+        assert_eq!(size(312, false).unwrap().class, SizeClass::Medium);
+        assert_eq!(size(4856, false).unwrap().class, SizeClass::Large);
+        assert!(!size(312, false).unwrap().estimated);
+        // Nobody joined: there is no size to speak of.
+        assert_eq!(size(0, false), None);
+    }
+}

@@ -1,0 +1,104 @@
+//! Every number a record holds in the fields a page may quote: the number guard's reference.
+
+use crate::trial::*;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+/// Every number written in the fields a page may draw on.
+pub(super) fn record_numbers(trial: &Trial) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    let mut add = |text: &str| numbers_in(text, &mut set);
+    add(&trial.title);
+    trial.official_title.as_deref().map(&mut add);
+    trial.why_stopped.as_deref().map(&mut add);
+    trial.brief_summary.as_deref().map(&mut add);
+    trial.description.as_deref().map(&mut add);
+    for text in trial
+        .conditions
+        .iter()
+        .chain(&trial.mesh_terms)
+        .chain(&trial.keywords)
+    {
+        add(text);
+    }
+    for iv in &trial.interventions {
+        add(&iv.name);
+        iv.description.as_deref().map(&mut add);
+    }
+    for arm in &trial.arms {
+        add(&arm.label);
+        arm.description.as_deref().map(&mut add);
+    }
+    for o in trial
+        .primary_outcomes
+        .iter()
+        .chain(&trial.secondary_outcomes)
+    {
+        add(&o.measure);
+        o.time_frame.as_deref().map(&mut add);
+        o.description.as_deref().map(&mut add);
+    }
+    for site in &trial.sites {
+        add(&site.facility);
+    }
+    if let Some(e) = trial.enrollment {
+        set.insert(e.count.to_string());
+    }
+    for age in [trial.eligibility.min_age, trial.eligibility.max_age]
+        .into_iter()
+        .flatten()
+    {
+        set.insert(age.amount.to_string());
+    }
+    set.insert(trial.sites.len().to_string());
+    set
+}
+
+/// Collects the numbers in a text as written, digits only ("1.5" stays "1.5"; "024" is "24").
+pub fn numbers_in(text: &str, set: &mut BTreeSet<String>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit()
+                    || ((bytes[i] == b'.' || bytes[i] == b',')
+                        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
+            {
+                i += 1;
+            }
+            let written = &text[start..i];
+            // Most numbers repeat and carry no comma: look them up before allocating.
+            let n: Cow<str> = if written.contains(',') {
+                Cow::Owned(written.replace(',', ""))
+            } else {
+                Cow::Borrowed(written)
+            };
+            let trimmed = n.trim_start_matches('0');
+            let key = if trimmed.is_empty() || trimmed.starts_with('.') {
+                &n
+            } else {
+                trimmed
+            };
+            if !set.contains(key) {
+                set.insert(key.to_owned());
+            }
+        } else {
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_collected_as_written() {
+        let mut set = BTreeSet::new();
+        numbers_in("24 patients, 1.5 mg, week 052 and 1,000 people", &mut set);
+        let got: Vec<&str> = set.iter().map(String::as_str).collect();
+        assert_eq!(got, vec!["1.5", "1000", "24", "52"]);
+    }
+}

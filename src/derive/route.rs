@@ -1,0 +1,141 @@
+//! How the tested treatment is given (through an IV, as a pill…), from the routes lexicon.
+
+use crate::facts::*;
+use crate::lexicon::Lexicon;
+use crate::trial::*;
+
+/// How the tested treatment is given: the first route of the lexicon named in the tested
+/// interventions' names or descriptions or their arms' descriptions; else the one their
+/// registry type implies.
+pub(super) fn route(
+    trial: &Trial,
+    experimental: &[usize],
+    lexicon: &Lexicon,
+    source: &mut impl FnMut(&str, &str),
+) -> Option<Fact<Route>> {
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for &i in experimental {
+        let iv = &trial.interventions[i];
+        let base = format!("protocolSection.armsInterventionsModule.interventions[{i}]");
+        texts.push((iv.name.to_lowercase(), format!("{base}.name")));
+        if let Some(d) = &iv.description {
+            texts.push((d.to_lowercase(), format!("{base}.description")));
+        }
+    }
+    for (i, arm) in trial
+        .arms
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == ArmKind::Experimental)
+    {
+        if let Some(d) = &arm.description {
+            texts.push((
+                d.to_lowercase(),
+                format!("protocolSection.armsInterventionsModule.armGroups[{i}].description"),
+            ));
+        }
+    }
+    // The first route in file order, by its first phrase found, in the first text holding it.
+    let best = texts
+        .iter()
+        .enumerate()
+        .flat_map(|(t, (text, _))| {
+            lexicon
+                .route_phrases
+                .hits(text)
+                .into_iter()
+                .map(move |h| (h.entry, h.phrase, t))
+        })
+        .min();
+    if let Some((entry, phrase, t)) = best {
+        let entry = &lexicon.routes[entry];
+        let field = &texts[t].1;
+        source(&entry.phrases[phrase], field);
+        return Some(Fact::new(route_of(entry), field.clone()));
+    }
+    for &i in experimental {
+        let kind = format!("{:?}", trial.interventions[i].kind).to_uppercase();
+        if let Some(entry) = lexicon
+            .routes
+            .iter()
+            .find(|r| r.types.iter().any(|t| t.eq_ignore_ascii_case(&kind)))
+        {
+            let field = format!("protocolSection.armsInterventionsModule.interventions[{i}].type");
+            source(&kind, &field);
+            return Some(Fact::new(route_of(entry), field));
+        }
+    }
+    None
+}
+
+fn route_of(entry: &crate::lexicon::RouteEntry) -> Route {
+    Route {
+        id: entry.id.clone(),
+        how: entry.how.clone(),
+        risks: entry.risks.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::derive::test_support::*;
+    use crate::trial::*;
+
+    #[test]
+    fn routes_from_registry_wording() {
+        use InterventionKind::*;
+        for (kind, name, description, want) in [
+            (
+                Biological,
+                "Stem cells",
+                "A single intravenous infusion of cells",
+                Some("iv"),
+            ),
+            (
+                Drug,
+                "Remdesivir",
+                "Administered as an IV infusion",
+                Some("iv"),
+            ),
+            (Drug, "Abexinostat", "Abexinostat tablets", Some("pill")),
+            (Drug, "GET73", "GET73 300 mg oral capsules", Some("pill")),
+            (
+                Drug,
+                "APG-2575",
+                "APG-2575 orally once daily",
+                Some("by_mouth"),
+            ),
+            (
+                Drug,
+                "Dupilumab",
+                "Administered via subcutaneous injection.",
+                Some("under_skin"),
+            ),
+            (
+                Biological,
+                "Vaccine X",
+                "0.5 mL intramuscular injection",
+                Some("into_muscle"),
+            ),
+            (
+                Drug,
+                "ACU-D1",
+                "ACU-D1 ointment applied twice daily",
+                Some("on_skin"),
+            ),
+            (Drug, "Budesonide", "inhaled twice a day", Some("inhaled")),
+            (Device, "Genius", "A radiofrequency system", Some("device")),
+            (
+                Radiation,
+                "Proton Beam",
+                "precision radiation",
+                Some("radiation"),
+            ),
+            (Behavioral, "Coaching", "weekly calls", Some("programme")),
+            (Drug, "Mystery", "", None),
+        ] {
+            let trial = trial_with(&[(kind, name, description)]);
+            assert_eq!(route_id(&trial).as_deref(), want, "{name}: {description}");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! How long people are followed: durations read from the outcomes' time frames, said in their
+//! natural unit.
+
+use crate::facts::*;
+use crate::normalize::time_unit;
+use crate::trial::*;
+
+/// How long people are followed: the longest time named in the outcomes' time frames.
+pub(super) fn follow_up(
+    trial: &Trial,
+    source: &mut impl FnMut(&str, &str),
+) -> Option<Fact<Duration>> {
+    let lists = [
+        ("primaryOutcomes", &trial.primary_outcomes),
+        ("secondaryOutcomes", &trial.secondary_outcomes),
+    ];
+    let mut best: Option<(Duration, String, String)> = None;
+    for (list, outcomes) in lists {
+        for (i, o) in outcomes.iter().enumerate() {
+            let Some(tf) = &o.time_frame else { continue };
+            if let Some(d) = longest_duration(tf) {
+                let longer = best.as_ref().is_none_or(|(b, _, _)| hours(d) > hours(*b));
+                if longer {
+                    best = Some((
+                        d,
+                        tf.clone(),
+                        format!("protocolSection.outcomesModule.{list}[{i}].timeFrame"),
+                    ));
+                }
+            }
+        }
+    }
+    let (d, text, field) = best?;
+    source(&text, &field);
+    Some(Fact::new(natural_unit(d), field))
+}
+
+fn hours(d: Duration) -> f64 {
+    f64::from(d.amount) * d.unit.hours()
+}
+
+/// The longest duration written in a time frame: "Up to 24 months", "Week 52",
+/// "90 days, 12 months and 24 months", "2-year", "Weeks 2, 4, 8, and 12", "six hours".
+pub fn longest_duration(text: &str) -> Option<Duration> {
+    let lower = text.to_lowercase();
+    let tokens = tokens(&lower);
+    let mut best: Option<Duration> = None;
+    let mut consider = |amount: u32, unit: TimeUnit| {
+        let d = Duration { amount, unit };
+        if amount > 0 && best.is_none_or(|b| hours(d) > hours(b)) {
+            best = Some(d);
+        }
+    };
+    for (i, tok) in tokens.iter().enumerate() {
+        match tok {
+            Token::Number(n) => {
+                if let Some(Token::Word(w)) = tokens.get(i + 1) {
+                    if let Some(unit) = time_unit(w) {
+                        consider(*n, unit);
+                    }
+                }
+            }
+            Token::Word(w) => {
+                // "Week 52", "Weeks 2, 4, 8, and 12", "Day 10": a unit word before its numbers.
+                let Some(unit) = time_unit(w).filter(|_| w.len() > 2) else {
+                    continue;
+                };
+                let mut j = i + 1;
+                while let Some(t) = tokens.get(j) {
+                    match t {
+                        Token::Number(n) if !matches!(tokens.get(j + 1), Some(Token::Word(w)) if time_unit(w).is_some()) => {
+                            consider(*n, unit)
+                        }
+                        Token::Word("and" | "or" | "to") => {}
+                        _ => break,
+                    }
+                    j += 1;
+                }
+            }
+            Token::Other => {}
+        }
+    }
+    best
+}
+
+#[derive(Debug, PartialEq)]
+enum Token<'a> {
+    Number(u32),
+    Word(&'a str),
+    /// A decimal or an over-long number: not a duration, and it pairs with nothing.
+    Other,
+}
+
+/// Splits lower-cased text into words and numbers; "2-year" and "12months" are two tokens each.
+fn tokens(lower: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    // The token being read is `lower[start..]` up to the current char; `last` is its last char.
+    let mut start: Option<usize> = None;
+    let mut last: Option<char> = None;
+    let mut flush = |start: &mut Option<usize>, last: &mut Option<char>, end: usize| {
+        *last = None;
+        let Some(from) = start.take() else { return };
+        let current = &lower[from..end];
+        let tok = if current.bytes().all(|b| b.is_ascii_digit()) {
+            current.parse().map_or(Token::Other, Token::Number)
+        } else if current.bytes().any(|b| b.is_ascii_digit()) {
+            Token::Other
+        } else {
+            number_word(current).map_or(Token::Word(current), Token::Number)
+        };
+        out.push(tok);
+    };
+    let mut chars = lower.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let decimal_point = c == '.'
+            && last.is_some_and(|p| p.is_ascii_digit())
+            && chars.peek().is_some_and(|(_, n)| n.is_ascii_digit());
+        let boundary = (c.is_ascii_digit() && last.is_some_and(char::is_alphabetic))
+            || (c.is_alphabetic() && last.is_some_and(|p| p.is_ascii_digit()));
+        if boundary {
+            flush(&mut start, &mut last, i);
+        }
+        if c.is_alphanumeric() || decimal_point {
+            start.get_or_insert(i);
+            last = Some(c);
+        } else {
+            flush(&mut start, &mut last, i);
+        }
+    }
+    flush(&mut start, &mut last, lower.len());
+    out
+}
+
+/// Numbers the registry writes out in time frames ("six hour", "one year").
+fn number_word(w: &str) -> Option<u32> {
+    const WORDS: [&str; 13] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    WORDS.iter().position(|x| *x == w).map(|p| p as u32)
+}
+
+/// A duration in the unit a person would use: 24 months are two years, 14 days two weeks.
+/// Only conversions that land on a whole number under ten are made, so every figure a page
+/// writes in digits is one the record holds.
+pub fn natural_unit(d: Duration) -> Duration {
+    let (factor, bigger) = match d.unit {
+        TimeUnit::Minute => (60, TimeUnit::Hour),
+        TimeUnit::Hour => (24, TimeUnit::Day),
+        TimeUnit::Day if d.amount % 7 == 0 => (7, TimeUnit::Week),
+        TimeUnit::Day => return d,
+        TimeUnit::Week => (52, TimeUnit::Year),
+        TimeUnit::Month => (12, TimeUnit::Year),
+        TimeUnit::Year => return d,
+    };
+    if d.amount % factor == 0 && d.amount / factor < 10 {
+        natural_unit(Duration {
+            amount: d.amount / factor,
+            unit: bigger,
+        })
+    } else {
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(amount: u32, unit: TimeUnit) -> Option<Duration> {
+        Some(Duration { amount, unit })
+    }
+
+    #[test]
+    fn time_frames_in_registry_spellings() {
+        use TimeUnit::*;
+        for (text, want) in [
+            ("Up to 24 months after infusion", d(24, Month)),
+            ("Week 52", d(52, Week)),
+            ("90 days, 12 months and 24 months after infusion", d(24, Month)),
+            ("2 year/end of study", d(2, Year)),
+            ("2-year", d(2, Year)),
+            ("Baseline; Weeks 2, 4, 8, and 12", d(12, Week)),
+            ("Annually for 5 years", d(5, Year)),
+            ("up to 56 days", d(56, Day)),
+            ("Day 10", d(10, Day)),
+            ("first 2~7 days after surgery", d(7, Day)),
+            ("From half hour prior to till six hour after administration", d(6, Hour)),
+            ("Follow-up Visit (up to Week 60)", d(60, Week)),
+            ("Baseline (Week 0)", None),
+            ("Baseline (single timepoint only)", None),
+            ("After 5 doses of medication", None),
+            ("1.5 years", None),
+            ("assessed up to 2 years", d(2, Year)),
+            ("From first dose date (Day 1) up to follow-up assessment (maximum duration: 30 days)", d(30, Day)),
+            ("6wks", d(6, Week)),
+        ] {
+            assert_eq!(longest_duration(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn durations_take_their_natural_unit() {
+        use TimeUnit::*;
+        let n = |a, u| natural_unit(Duration { amount: a, unit: u });
+        assert_eq!(
+            n(24, Month),
+            Duration {
+                amount: 2,
+                unit: Year
+            }
+        );
+        assert_eq!(
+            n(52, Week),
+            Duration {
+                amount: 1,
+                unit: Year
+            }
+        );
+        assert_eq!(
+            n(56, Day),
+            Duration {
+                amount: 8,
+                unit: Week
+            }
+        );
+        assert_eq!(
+            n(90, Day),
+            Duration {
+                amount: 90,
+                unit: Day
+            }
+        );
+        assert_eq!(
+            n(9, Month),
+            Duration {
+                amount: 9,
+                unit: Month
+            }
+        );
+        assert_eq!(
+            n(48, Hour),
+            Duration {
+                amount: 2,
+                unit: Day
+            }
+        );
+        // 140 days would be 20 weeks: a figure the record never wrote, so it stays in days.
+        assert_eq!(
+            n(140, Day),
+            Duration {
+                amount: 140,
+                unit: Day
+            }
+        );
+    }
+}
