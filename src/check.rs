@@ -168,6 +168,19 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             what_this_could_lead_to: draft.what_this_could_lead_to,
             what_could_go_wrong: draft.what_could_go_wrong,
         },
+        interventions: cx
+            .facts
+            .interventions
+            .iter()
+            .map(|i| Intervention {
+                name: i.value.name.clone(),
+                plain: i.value.plain.clone(),
+                kind: i.value.kind.clone(),
+                role: i.value.role,
+                arms: i.value.arms.clone(),
+                field: i.field.clone(),
+            })
+            .collect(),
         disclaimers: cx.disclaimers.for_study(&url),
         conditions: Conditions {
             plain: cx

@@ -41,7 +41,14 @@ pub struct Facts {
     pub why_stopped_as_registered: Option<Fact<String>>,
     pub size: Option<Fact<Size>>,
     pub design: Design,
+    /// Every intervention of the record with its role, in the record's order.
+    pub interventions: Vec<Fact<InterventionRole>>,
+    /// What is tested: what the experimental arms get and the comparison arms do not.
     pub treatments: Vec<Fact<Treatment>>,
+    /// Given to every arm alike: the tested treatment is added on top of it.
+    pub background: Vec<Fact<Treatment>>,
+    /// Active treatments given only in a comparison arm.
+    pub comparators: Vec<Fact<Treatment>>,
     pub comparison: Option<Fact<Comparison>>,
     pub active_substance: Option<Fact<String>>,
     pub route: Option<Fact<Route>>,
@@ -76,8 +83,10 @@ pub enum StudyKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
-    /// Early phase 1, phase 1, phase 1/2: mainly about safety.
+    /// Early phase 1, phase 1: mainly about safety.
     Early,
+    /// Phase 1/2: safety first, then whether it works.
+    EarlyMid,
     /// Phase 2: whether it works and at what dose.
     Mid,
     /// Phase 2/3.
@@ -163,17 +172,50 @@ pub struct Treatment {
     /// In plain words (from the lexicon), or the registered name when it has none.
     pub plain: String,
     pub kind: TreatmentKind,
+    /// Taken into the body: a medicine, supplement, food, gas, cells.
+    pub substance: bool,
+}
+
+/// What an intervention is in the trial's design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// What the experimental arms get and the comparison arms do not; in one group, its treatment.
+    Tested,
+    /// Given to every arm alike.
+    Background,
+    /// An active treatment given only in a comparison arm.
+    Comparator,
+    /// An inactive look-alike, sham, vehicle or dummy.
+    Placebo,
+    /// Only measures: samples, lab analyses, questionnaires, scans. Never a treatment.
+    Assessment,
+}
+
+/// One intervention of the record and the role the derive step read for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InterventionRole {
+    /// As registered.
+    pub name: String,
+    pub plain: String,
+    /// The registry's type: DRUG, DEVICE, DIETARY_SUPPLEMENT…
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub role: Role,
+    /// The labels of the arms that get it.
+    pub arms: Vec<String>,
+    pub substance: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TreatmentKind {
     Medicine,
+    Supplement,
     Device,
     Procedure,
     Radiation,
     Behavioral,
-    Diet,
     Test,
     Other,
 }
@@ -196,6 +238,18 @@ pub struct Duration {
 pub struct Condition {
     pub plain: String,
     pub registered: String,
+    pub kind: ConditionKind,
+}
+
+/// What a registered condition term names: pages say "people with an illness", "people having
+/// an operation", "healthy volunteers", and a study of side effects looks at them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionKind {
+    Illness,
+    Procedure,
+    Healthy,
+    SideEffects,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

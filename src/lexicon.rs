@@ -81,6 +81,18 @@ impl PhraseSet {
     pub fn first(&self, text: &str) -> Option<Hit> {
         self.hits(text).into_iter().next()
     }
+
+    /// Every whole-word occurrence of any phrase in `text`, as byte ranges.
+    pub fn spans(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        automaton
+            .find_overlapping_iter(text)
+            .filter(|m| whole_words(text, m.start(), m.end()))
+            .map(|m| m.start()..m.end())
+            .collect()
+    }
 }
 
 fn whole_words(text: &str, start: usize, end: usize) -> bool {
@@ -96,6 +108,8 @@ fn whole_words(text: &str, start: usize, end: usize) -> bool {
 pub struct Lexicon {
     /// Whole registered or MeSH term (lower case) → plain name.
     pub conditions: HashMap<String, String>,
+    /// How terms that are not illnesses are read: procedures, healthy volunteers, side effects.
+    pub condition_words: ConditionWords,
     pub outcomes: Vec<MeasureEntry>,
     pub treatments: Vec<TreatmentEntry>,
     pub routes: Vec<RouteEntry>,
@@ -113,6 +127,121 @@ pub struct Lexicon {
     pub jargon_phrases: PhraseSet,
     /// One entry per forbidden claim, in file order.
     pub forbidden_phrases: PhraseSet,
+    /// What an intervention is, whatever its arm says: `roles.toml`.
+    pub roles: Roles,
+}
+
+/// The other tables of `conditions.toml`: terms that are not an illness, and how unknown terms
+/// are read.
+#[derive(Debug)]
+pub struct ConditionWords {
+    /// Registered term (lower case) → the operation people are having.
+    pub procedures: HashMap<String, String>,
+    pub healthy: Vec<String>,
+    pub safety: Vec<String>,
+    pub not_conditions: Vec<String>,
+    pub staging: Vec<String>,
+    pub modifiers: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ConditionsFile {
+    #[serde(default)]
+    procedures: HashMap<String, String>,
+    healthy: TermList,
+    safety: TermList,
+    not_conditions: TermList,
+    reading: ConditionReading,
+}
+#[derive(Deserialize)]
+struct TermList {
+    terms: Vec<String>,
+}
+#[derive(Deserialize)]
+struct ConditionReading {
+    staging: Vec<String>,
+    modifiers: Vec<String>,
+}
+
+impl ConditionWords {
+    fn from_file(file: ConditionsFile) -> Self {
+        let lower = |v: Vec<String>| v.into_iter().map(|t| t.to_lowercase()).collect();
+        ConditionWords {
+            procedures: file
+                .procedures
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
+            healthy: lower(file.healthy.terms),
+            safety: lower(file.safety.terms),
+            not_conditions: lower(file.not_conditions.terms),
+            staging: lower(file.reading.staging),
+            modifiers: lower(file.reading.modifiers),
+        }
+    }
+}
+
+/// The phrase lists of `roles.toml`, each compiled to one automaton.
+#[derive(Debug)]
+pub struct Roles {
+    pub placebo: PhraseList,
+    pub sham: PhraseList,
+    pub assessment: PhraseList,
+    pub assessment_described: PhraseList,
+    pub nothing: PhraseList,
+    pub nothing_described: PhraseList,
+    pub background_described: PhraseList,
+    pub substance: PhraseList,
+    pub usual_care: PhraseList,
+    pub no_treatment: PhraseList,
+    pub placebo_described: PhraseList,
+    pub sham_described: PhraseList,
+    pub names: NameWords,
+}
+
+/// How registered names split into the products they name (`roles.toml`, `[names]`).
+#[derive(Debug, Deserialize)]
+pub struct NameWords {
+    pub labels: Vec<String>,
+    pub joins: Vec<String>,
+    pub drop: Vec<String>,
+}
+
+/// Phrases that mark a text, with phrases that cancel the mark ("hypertonic saline" is no
+/// placebo although it says "saline").
+#[derive(Debug)]
+pub struct PhraseList {
+    phrases: PhraseSet,
+    exceptions: PhraseSet,
+}
+
+impl PhraseList {
+    fn new(phrases: Vec<String>, exceptions: Vec<String>) -> Self {
+        let one = |v: Vec<String>| {
+            let v: Vec<String> = v.into_iter().map(|p| p.to_lowercase()).collect();
+            PhraseSet::new([&v[..]])
+        };
+        PhraseList {
+            phrases: one(phrases),
+            exceptions: one(exceptions),
+        }
+    }
+
+    /// Whether `text` (lower case) holds one of the phrases and none of the exceptions.
+    pub fn marks(&self, text: &str) -> bool {
+        self.exceptions.first(text).is_none() && self.phrases.first(text).is_some()
+    }
+
+    /// Byte offset and length of the first phrase found in `text` (lower case), exceptions aside.
+    pub fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        if self.exceptions.first(text).is_some() {
+            return None;
+        }
+        self.phrases
+            .spans(text)
+            .into_iter()
+            .min_by_key(|r| r.start)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,6 +312,54 @@ struct ClaimsFile {
 struct NumbersFile {
     words: Vec<String>,
 }
+#[derive(Deserialize)]
+struct ListEntry {
+    #[serde(rename = "match", default)]
+    phrases: Vec<String>,
+    #[serde(default)]
+    not: Vec<String>,
+    #[serde(default)]
+    described: Vec<String>,
+}
+#[derive(Deserialize)]
+struct ComparisonWords {
+    usual_care: Vec<String>,
+    no_treatment: Vec<String>,
+    placebo: Vec<String>,
+    sham: Vec<String>,
+}
+#[derive(Deserialize)]
+struct RolesFile {
+    placebo: ListEntry,
+    sham: ListEntry,
+    assessment: ListEntry,
+    nothing: ListEntry,
+    background: ListEntry,
+    substance: ListEntry,
+    comparison: ComparisonWords,
+    names: NameWords,
+}
+
+impl Roles {
+    fn from_file(file: RolesFile) -> Self {
+        let plain = |v: Vec<String>| PhraseList::new(v, Vec::new());
+        Roles {
+            placebo: PhraseList::new(file.placebo.phrases, file.placebo.not),
+            sham: PhraseList::new(file.sham.phrases, file.sham.not),
+            assessment: PhraseList::new(file.assessment.phrases, file.assessment.not),
+            assessment_described: plain(file.assessment.described),
+            nothing: PhraseList::new(file.nothing.phrases, file.nothing.not),
+            nothing_described: plain(file.nothing.described),
+            background_described: plain(file.background.described),
+            substance: PhraseList::new(file.substance.phrases, file.substance.not),
+            usual_care: plain(file.comparison.usual_care),
+            no_treatment: plain(file.comparison.no_treatment),
+            placebo_described: plain(file.comparison.placebo),
+            sham_described: plain(file.comparison.sham),
+            names: file.names,
+        }
+    }
+}
 
 impl Lexicon {
     /// Loads the lexicons from `(file name, contents)` pairs, as embedded from `templates/`.
@@ -226,6 +403,10 @@ impl Lexicon {
         let lower = |v: Vec<String>| v.into_iter().map(|p| p.to_lowercase()).collect::<Vec<_>>();
         let lexicon = Lexicon {
             conditions: table("conditions.toml")?.into_iter().collect(),
+            condition_words: ConditionWords::from_file(read(
+                "conditions.toml",
+                get("conditions.toml")?,
+            )?),
             outcomes: read::<MeasuresFile>("outcomes.toml", get("outcomes.toml")?)?
                 .measure
                 .into_iter()
@@ -261,6 +442,7 @@ impl Lexicon {
                 .collect(),
             forbidden: lower(read::<ClaimsFile>("forbidden.toml", get("forbidden.toml")?)?.claims),
             number_words: numbers.words,
+            roles: Roles::from_file(read("roles.toml", get("roles.toml")?)?),
             outcome_phrases: PhraseSet::new([]),
             treatment_phrases: PhraseSet::new([]),
             route_phrases: PhraseSet::new([]),

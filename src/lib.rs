@@ -26,6 +26,7 @@ pub mod ctgov;
 pub mod derive;
 pub mod error;
 pub mod facts;
+pub mod gold;
 pub mod lexicon;
 pub mod llm;
 pub mod normalize;

@@ -93,6 +93,11 @@ pub fn normalize(study: Study) -> Trial {
                 .iter()
                 .filter_map(|n| clean(Some(n)))
                 .collect(),
+            other_names: i
+                .other_names
+                .iter()
+                .filter_map(|n| clean(Some(n)))
+                .collect(),
         })
         .collect();
     if interventions.is_empty() && study_type == StudyType::Interventional {

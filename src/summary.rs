@@ -3,7 +3,7 @@
 //! A `Summary` only comes out of [`crate::check`], which adds the disclaimers; so a value of
 //! this type always carries them.
 
-use crate::facts::Source;
+use crate::facts::{Role, Source};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -11,6 +11,9 @@ pub struct Summary {
     pub nct_id: String,
     pub headline: String,
     pub sections: Sections,
+    /// Every intervention of the record with its role: what is tested, what everyone gets,
+    /// what it is compared with, and what only measures.
+    pub interventions: Vec<Intervention>,
     pub disclaimers: Vec<Disclaimer>,
     pub conditions: Conditions,
     pub sites: Vec<Site>,
@@ -26,6 +29,23 @@ pub struct Sections {
     pub active_substance: Option<String>,
     pub what_this_could_lead_to: String,
     pub what_could_go_wrong: String,
+}
+
+/// An intervention as the page reads it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Intervention {
+    /// As registered.
+    pub name: String,
+    /// In plain words.
+    pub plain: String,
+    /// The registry's type: DRUG, DEVICE, DIETARY_SUPPLEMENT…
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub role: Role,
+    /// The labels of the arms that get it.
+    pub arms: Vec<String>,
+    /// The registry field it was read from.
+    pub field: String,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]

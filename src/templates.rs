@@ -48,7 +48,7 @@ impl Templates {
                 .and_then(|i| lexicon.number_words.get(i))
             {
                 Some(word) => word.clone(),
-                None => n.to_string(),
+                None => u64::try_from(n).map_or_else(|_| n.to_string(), crate::derive::with_separators),
             }
         });
         env.add_filter("upper_first", |s: String| upper_first(&s));
@@ -115,12 +115,13 @@ fn by_tense(tense: &str, future: Value, present: Value, past: Value, planned: Va
     }
 }
 
-/// "a", "a and b"; three or more become "a, b and `more`".
+/// "a", "a and b", "a, b and c"; four or more become "a, b and `more`".
 fn and_list(items: Vec<String>, and: &str, more: &str) -> String {
     match items.as_slice() {
         [] => String::new(),
         [a] => a.clone(),
         [a, b] => format!("{a} {and} {b}"),
+        [a, b, c] => format!("{a}, {b} {and} {c}"),
         [a, b, ..] => format!("{a}, {b} {and} {more}"),
     }
 }
@@ -155,7 +156,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn and_list_names_two_then_sums_up_the_rest() {
+    fn and_list_names_three_then_sums_up_the_rest() {
         let list = |items: &[&str]| {
             and_list(
                 items.iter().map(|s| s.to_string()).collect(),
@@ -168,6 +169,10 @@ mod tests {
         assert_eq!(list(&["a pill", "a shot"]), "a pill and a shot");
         assert_eq!(
             list(&["a pill", "a shot", "a drip"]),
+            "a pill, a shot and a drip"
+        );
+        assert_eq!(
+            list(&["a pill", "a shot", "a drip", "a cream"]),
             "a pill, a shot and other treatments"
         );
     }

@@ -175,6 +175,8 @@ pub struct Intervention {
     pub name: String,
     pub description: Option<String>,
     pub arm_labels: Vec<String>,
+    /// Generic, brand and code names the registry lists beside the name.
+    pub other_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -194,6 +194,8 @@ pub struct Intervention {
     pub description: Option<String>,
     #[serde(default, deserialize_with = "lenient::strings")]
     pub arm_group_labels: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::strings")]
+    pub other_names: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,12 +1,30 @@
-//! Plain names for the conditions a trial is about.
+//! Plain names for the conditions a trial is about, in a patient's words.
+//!
+//! A registered term is looked up in the conditions lexicon; one it does not know is read in
+//! small steps before the lexicon is asked again: a staging list folds into its disease ("Stage
+//! IIIA Lung Cancer AJCC v8" → lung cancer), MeSH's inverted order turns round ("Rhinitis,
+//! Allergic, Perennial" → perennial allergic rhinitis), shouting capitals and a trailing
+//! abbreviation in brackets go. A procedure or healthy volunteers registered as the condition
+//! are said as such; design words typed as conditions are dropped. Where a term is still
+//! unknown, the MeSH terms the registry matched speak for it.
 
 use super::interventions::plain_name;
 use crate::facts::*;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{contains_phrase, ConditionWords, Lexicon};
 use crate::trial::*;
 
-/// Plain names for the conditions: each registered term from the lexicon; where a term has
-/// none, the MeSH terms the registry matched to the record; else the term itself in lower case.
+/// What one registered term reads as.
+#[derive(Debug, PartialEq)]
+pub(super) enum Term {
+    Known(String, ConditionKind),
+    /// No condition at all: a design word or a population.
+    NotACondition,
+    /// Unknown to the lexicon: the term as read, in lower case where it shouted.
+    Unknown(String),
+}
+
+/// Plain names for the conditions: each registered term as [`read_term`] reads it; where a
+/// term is unknown, the MeSH terms the registry matched to the record; else the term as read.
 pub(super) fn conditions(
     trial: &Trial,
     lexicon: &Lexicon,
@@ -15,6 +33,7 @@ pub(super) fn conditions(
     let mut out: Vec<Fact<Condition>> = Vec::new();
     // `said` is the registry's text at `field`: the registered term, or the MeSH term matched.
     let mut push = |plain: String,
+                    kind: ConditionKind,
                     registered: &str,
                     said: &str,
                     field: String,
@@ -25,31 +44,42 @@ pub(super) fn conditions(
                 Condition {
                     plain,
                     registered: registered.to_owned(),
+                    kind,
                 },
                 field,
             ));
         }
     };
-    let mesh_plain: Vec<(usize, &str)> = trial
+    let mesh_plain: Vec<(usize, String, ConditionKind)> = trial
         .mesh_terms
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| lexicon.condition(m).map(|p| (i, p)))
+        .filter_map(|(i, m)| match read_term(m, lexicon) {
+            Term::Known(p, kind) => Some((i, p, kind)),
+            _ => None,
+        })
         .collect();
     let mut used_mesh = false;
+    let mut unknown = Vec::new();
     for (i, c) in trial.conditions.iter().enumerate() {
         let field = format!("protocolSection.conditionsModule.conditions[{i}]");
-        if let Some(plain) = lexicon.condition(c) {
-            push(plain.to_owned(), c, c, field, &mut out);
-        } else if !mesh_plain.is_empty() {
+        match read_term(c, lexicon) {
+            Term::Known(plain, kind) => push(plain, kind, c, c, field, &mut out),
+            Term::NotACondition => {}
+            Term::Unknown(read) => unknown.push((read, c, field)),
+        }
+    }
+    for (read, c, field) in unknown {
+        if !mesh_plain.is_empty() {
             if !used_mesh {
-                for &(m, plain) in &mesh_plain {
+                for (m, plain, kind) in &mesh_plain {
                     let mesh_field =
                         format!("derivedSection.conditionBrowseModule.meshes[{m}].term");
                     push(
-                        plain.to_owned(),
+                        plain.clone(),
+                        *kind,
                         c,
-                        &trial.mesh_terms[m],
+                        &trial.mesh_terms[*m],
                         mesh_field,
                         &mut out,
                     );
@@ -57,10 +87,148 @@ pub(super) fn conditions(
                 used_mesh = true;
             }
         } else {
-            push(plain_name(c), c, c, field, &mut out);
+            push(plain_name(&read), ConditionKind::Illness, c, c, field, &mut out);
+        }
+    }
+    // Every term was a design word: the MeSH terms are all there is.
+    if out.is_empty() {
+        for (m, plain, kind) in &mesh_plain {
+            let mesh_field = format!("derivedSection.conditionBrowseModule.meshes[{m}].term");
+            push(plain.clone(), *kind, &trial.mesh_terms[*m], &trial.mesh_terms[*m], mesh_field, &mut out);
         }
     }
     out
+}
+
+/// Reads one registered term: the lexicon's plain name, a procedure, healthy volunteers, side
+/// effects, no condition, or the term cleaned and turned round when the lexicon does not know
+/// it as it stands.
+pub(super) fn read_term(term: &str, lexicon: &Lexicon) -> Term {
+    let lower = term.trim().to_lowercase();
+    if let Some(known) = lookup(&lower, lexicon) {
+        return known;
+    }
+    let words = &lexicon.condition_words;
+    let cleaned = unstage(&drop_bracketed_abbreviation(&lower), words);
+    if let Some(known) = lookup(&cleaned, lexicon) {
+        return known;
+    }
+    let turned = turn_round(&cleaned, words);
+    if let Some(known) = lookup(&turned, lexicon) {
+        return known;
+    }
+    // The first part of an inverted term may be known on its own ("Chronic Migraine, Headache").
+    if let Some((first, _)) = cleaned.split_once(',') {
+        if let Some(known) = lookup(first.trim(), lexicon) {
+            return known;
+        }
+    }
+    if turned.is_empty() {
+        return Term::NotACondition;
+    }
+    Term::Unknown(unshout(term, &turned))
+}
+
+fn lookup(lower: &str, lexicon: &Lexicon) -> Option<Term> {
+    let words = &lexicon.condition_words;
+    if let Some(plain) = lexicon.conditions.get(lower) {
+        return Some(Term::Known(plain.clone(), ConditionKind::Illness));
+    }
+    if let Some(plain) = words.procedures.get(lower) {
+        return Some(Term::Known(plain.clone(), ConditionKind::Procedure));
+    }
+    if words.healthy.iter().any(|h| h == lower) {
+        return Some(Term::Known(lower.to_owned(), ConditionKind::Healthy));
+    }
+    if words.safety.iter().any(|h| h == lower) {
+        return Some(Term::Known(lower.to_owned(), ConditionKind::SideEffects));
+    }
+    if words.not_conditions.iter().any(|h| h == lower) {
+        return Some(Term::NotACondition);
+    }
+    None
+}
+
+/// "Chronic Spontaneous Urticaria (CSU)" → "chronic spontaneous urticaria".
+fn drop_bracketed_abbreviation(lower: &str) -> String {
+    match lower.trim_end().strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        Some((before, inside))
+            if !before.trim().is_empty()
+                && inside.len() <= 6
+                && !inside.contains(' ') =>
+        {
+            before.trim().to_owned()
+        }
+        _ => lower.trim().to_owned(),
+    }
+}
+
+/// A term that speaks of a stage loses its staging words: "stage iiia lung cancer ajcc v8" →
+/// "lung cancer"; "nonsmall cell lung cancer, stage iiib" → "nonsmall cell lung cancer".
+pub(super) fn unstage(lower: &str, words: &ConditionWords) -> String {
+    let staged = ["stage", "ajcc", "ctcae"]
+        .iter()
+        .any(|w| contains_phrase(lower, w));
+    if !staged {
+        return lower.to_owned();
+    }
+    let kept: Vec<&str> = lower
+        .split_whitespace()
+        .filter(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+            !words.staging.iter().any(|s| s == bare)
+        })
+        .collect();
+    kept.join(" ")
+        .trim_matches(|c: char| c == ',' || c.is_whitespace())
+        .replace(" ,", ",")
+}
+
+/// MeSH's inverted order turned round when every part after the first modifies it:
+/// "rhinitis, allergic, perennial" → "perennial allergic rhinitis", "allergy, peanut" →
+/// "peanut allergy". A term whose parts are not modifiers stays as it is.
+pub(super) fn turn_round(lower: &str, words: &ConditionWords) -> String {
+    let parts: Vec<&str> = lower
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 {
+        return parts.first().map_or_else(String::new, |p| (*p).to_owned());
+    }
+    let modifies = |p: &str| {
+        words.modifiers.iter().any(|m| m == p)
+            || (p.split_whitespace().count() == 1
+                && ["ic", "al", "ed", "ous", "ive", "ary", "onset", "induced", "related"]
+                    .iter()
+                    .any(|s| p.ends_with(s)))
+    };
+    if !parts[1..].iter().all(|p| modifies(p)) {
+        return lower.trim().to_owned();
+    }
+    let mut turned: Vec<&str> = parts[1..].iter().rev().copied().collect();
+    turned.push(parts[0]);
+    turned.join(" ")
+}
+
+/// The read term in the registry's spelling, except words the registry shouted in capitals
+/// ("ALLERGIC ASTHMA"), which read in lower case; short capital words stay (acronyms: "DIPG").
+fn unshout(registered: &str, read: &str) -> String {
+    let shouted: Vec<String> = registered
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 5 && w.chars().all(|c| !c.is_lowercase()))
+        .map(str::to_lowercase)
+        .collect();
+    // `read` is lower case; give back the registry's capitals for words it did not shout, so
+    // plain_name keeps acronyms.
+    let mut out = Vec::new();
+    for word in read.split(' ') {
+        let original = registered
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .find(|w| w.to_lowercase() == word && !shouted.contains(&w.to_lowercase()));
+        out.push(original.map_or_else(|| word.to_owned(), str::to_owned));
+    }
+    out.join(" ")
 }
 
 #[cfg(test)]

@@ -2,15 +2,18 @@
 //! the status, the design (randomized, blinded, placebo, single group, crossover) and what the
 //! tested treatment is compared with.
 
-use super::{ALLOCATION, MASKING, MODEL};
+use super::interventions::Reading;
+use super::{ALLOCATION, ARMS, MASKING, MODEL};
 use crate::facts::*;
-use crate::lexicon::contains_phrase;
 use crate::trial::*;
 
-/// The stage of a trial from its phases; a trial in two phases takes the earlier one's caution.
+/// The stage of a trial from its phases: a trial in two phases spans both (phase 1/2 is early
+/// to mid, phase 2/3 mid to late).
 pub fn stage(phases: &[Phase]) -> Option<Stage> {
     let has = |p| phases.contains(&p);
-    if has(Phase::EarlyPhase1) || has(Phase::Phase1) {
+    if (has(Phase::EarlyPhase1) || has(Phase::Phase1)) && has(Phase::Phase2) {
+        Some(Stage::EarlyMid)
+    } else if has(Phase::EarlyPhase1) || has(Phase::Phase1) {
         Some(Stage::Early)
     } else if has(Phase::Phase2) && has(Phase::Phase3) {
         Some(Stage::MidLate)
@@ -60,69 +63,20 @@ pub fn tense(progress: Progress) -> Tense {
     }
 }
 
-pub(super) fn design(trial: &Trial) -> Design {
-    let names = || trial.interventions.iter().map(|i| i.name.to_lowercase());
-    let placebo = trial
-        .arms
-        .iter()
-        .any(|a| a.kind == ArmKind::PlaceboComparator)
-        || names().any(|n| contains_phrase(&n, "placebo"));
-    let sham = trial.arms.iter().any(|a| a.kind == ArmKind::ShamComparator)
-        || names().any(|n| contains_phrase(&n, "sham"));
-    let known_design = trial.study_type == StudyType::Interventional;
+/// How the trial is built. Whether a placebo or sham is given comes from the interventions'
+/// reading, which judges by the product rather than by the arm's type.
+pub(super) fn design(trial: &Trial, reading: &Reading) -> Design {
     Design {
         randomized: (trial.allocation != Allocation::NotGiven)
             .then(|| Fact::new(trial.allocation == Allocation::Randomized, ALLOCATION)),
-        placebo: (known_design && placebo)
-            .then(|| Fact::new(true, "protocolSection.armsInterventionsModule.armGroups")),
-        sham: (known_design && sham && !placebo)
-            .then(|| Fact::new(true, "protocolSection.armsInterventionsModule.armGroups")),
+        placebo: (reading.placebo_given && !reading.sham).then(|| Fact::new(true, ARMS)),
+        sham: reading.sham.then(|| Fact::new(true, ARMS)),
         blinded: (trial.masking != Masking::NotGiven)
             .then(|| Fact::new(trial.masking != Masking::None, MASKING)),
         single_group: (trial.model != InterventionModel::NotGiven)
             .then(|| Fact::new(trial.model == InterventionModel::SingleGroup, MODEL)),
         crossover: (trial.model == InterventionModel::Crossover).then(|| Fact::new(true, MODEL)),
     }
-}
-
-pub(super) fn comparison(trial: &Trial, design: &Design) -> Option<Fact<Comparison>> {
-    const ARMS: &str = "protocolSection.armsInterventionsModule.armGroups";
-    if design.placebo.is_some() {
-        return Some(Fact::new(Comparison::Placebo, ARMS));
-    }
-    if design.sham.is_some() {
-        return Some(Fact::new(Comparison::Sham, ARMS));
-    }
-    let arm_text =
-        |a: &Arm| format!("{} {}", a.label, a.description.as_deref().unwrap_or("")).to_lowercase();
-    let usual = [
-        "usual care",
-        "standard care",
-        "standard of care",
-        "treatment as usual",
-        "standard rehabilitation",
-    ];
-    for arm in trial
-        .arms
-        .iter()
-        .filter(|a| a.kind != ArmKind::Experimental)
-    {
-        let text = arm_text(arm);
-        if usual.iter().any(|u| contains_phrase(&text, u)) {
-            return Some(Fact::new(Comparison::UsualCare, ARMS));
-        }
-    }
-    if trial.arms.iter().any(|a| a.kind == ArmKind::NoIntervention) {
-        return Some(Fact::new(Comparison::NoTreatment, ARMS));
-    }
-    if trial
-        .arms
-        .iter()
-        .any(|a| a.kind == ArmKind::ActiveComparator)
-    {
-        return Some(Fact::new(Comparison::OtherTreatment, ARMS));
-    }
-    None
 }
 
 #[cfg(test)]
@@ -133,7 +87,7 @@ mod tests {
     fn stages_from_phases() {
         assert_eq!(stage(&[Phase::Phase1]), Some(Stage::Early));
         assert_eq!(stage(&[Phase::EarlyPhase1]), Some(Stage::Early));
-        assert_eq!(stage(&[Phase::Phase1, Phase::Phase2]), Some(Stage::Early));
+        assert_eq!(stage(&[Phase::Phase1, Phase::Phase2]), Some(Stage::EarlyMid));
         assert_eq!(stage(&[Phase::Phase2]), Some(Stage::Mid));
         assert_eq!(stage(&[Phase::Phase2, Phase::Phase3]), Some(Stage::MidLate));
         assert_eq!(stage(&[Phase::Phase3]), Some(Stage::Late));

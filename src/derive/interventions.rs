@@ -1,17 +1,159 @@
-//! What is given in a trial: which interventions are the treatment being tested, and their
-//! names in plain words.
+//! What is given in a trial and the role of each intervention in its design: tested, given to
+//! everyone alike (background), an active comparison, a placebo, or only an assessment.
+//!
+//! The registry's lists cannot be taken at their word: arms typed `PLACEBO_COMPARATOR` may get
+//! an active product, arms typed `ACTIVE_COMPARATOR` may be the experimental arm, a lab analysis
+//! may sit in the experimental arm beside the drug. So each role is read in small steps, each a
+//! named rule with its test:
+//!
+//! 1. [`nature`]: what the product is, from its own words (`roles.toml`): a placebo, an
+//!    assessment, nothing at all, or something active.
+//! 2. [`arms_of`]: which arms get it, from the intervention's arm labels and the arms' lists.
+//! 3. [`sides`]: which arms test and which compare, from the arm types, corrected by what the
+//!    arms get (an arm that gets only placebo compares, whatever its type).
+//! 4. [`role_of`]: tested (in test arms only), comparator (in comparison arms only), background
+//!    (in every arm, or on both sides); in a factorial design or without comparison arms, every
+//!    active product is part of what is tested.
+//! 5. [`usual_beside_tested`]: a product its description calls standard or given to all is
+//!    background when something else is tested.
+//! 6. [`title_decides`]: when every arm gets the same products one after the other (a
+//!    crossover), the ones the title names are tested and the others are what they are
+//!    compared with.
+//! 7. [`shared_is_tested`]: when nothing else is tested, what every arm shares is the test
+//!    itself, and the comparison arm gets a placebo version of it or nothing.
+//! 8. [`comparison`]: what the tested treatment is compared with.
 
+use super::ARMS;
 use crate::facts::*;
 use crate::lexicon::{contains_phrase, Lexicon};
 use crate::trial::*;
 
-/// Placebo, sham and look-alike "vehicle" products are what a treatment is compared with, not
-/// what is tested.
-fn is_dummy(name: &str) -> bool {
-    let n = name.to_lowercase();
-    ["placebo", "sham", "vehicle", "saline", "dummy"]
+/// What an intervention's own words say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Nature {
+    Active,
+    Placebo,
+    Assessment,
+    /// "No intervention", "Arm A": names that say nothing is given.
+    Nothing,
+}
+
+/// The interventions of a trial read for their roles.
+#[derive(Debug, Default)]
+pub(super) struct Reading {
+    /// Index into `trial.interventions` and role, for each intervention that gives something.
+    pub roles: Vec<(usize, Role)>,
+    /// For each intervention index, the arms (indexes) that get it.
+    pub arms: Vec<Vec<usize>>,
+    pub comparison: Option<Fact<Comparison>>,
+    /// Some participants get an inactive look-alike, sham or vehicle.
+    pub placebo_given: bool,
+    /// That look-alike is a sham procedure or device.
+    pub sham: bool,
+}
+
+impl Reading {
+    pub fn with_role(&self, role: Role) -> impl Iterator<Item = usize> + '_ {
+        self.roles
+            .iter()
+            .filter(move |(_, r)| *r == role)
+            .map(|(i, _)| *i)
+    }
+}
+
+/// Reads the role of every intervention of a trial.
+pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
+    let n = trial.interventions.len();
+    let natures: Vec<Nature> = trial
+        .interventions
         .iter()
-        .any(|w| contains_phrase(&n, w))
+        .map(|iv| nature(iv, lexicon))
+        .collect();
+    let arms: Vec<Vec<usize>> = trial
+        .interventions
+        .iter()
+        .map(|iv| arms_of(trial, iv))
+        .collect();
+    // One entry per name: records list the same product twice under two types.
+    let mut seen: Vec<String> = Vec::new();
+    let unique: Vec<usize> = (0..n)
+        .filter(|&i| {
+            let key = trial.interventions[i].name.to_lowercase();
+            let fresh = !seen.contains(&key);
+            seen.push(key);
+            fresh && natures[i] != Nature::Nothing
+        })
+        .collect();
+    let (test_arms, control_arms) = sides(trial, &natures, &arms);
+    let linked = arms.iter().any(|a| !a.is_empty());
+    let factorial = trial.model == InterventionModel::Factorial;
+    let mut roles: Vec<(usize, Role)> = unique
+        .iter()
+        .map(|&i| {
+            let role = match natures[i] {
+                Nature::Placebo => Role::Placebo,
+                Nature::Assessment => Role::Assessment,
+                _ if !linked || arms[i].is_empty() || factorial => Role::Tested,
+                _ => role_of(&arms[i], trial.arms.len(), &test_arms, &control_arms),
+            };
+            (i, role)
+        })
+        .collect();
+    usual_beside_tested(trial, &mut roles, lexicon);
+    title_decides(trial, &mut roles, &arms);
+    shared_is_tested(&mut roles);
+    let placebo_named = trial.interventions.iter().any(|iv| names_a_placebo(iv, lexicon));
+    let mut reading = Reading {
+        roles,
+        arms,
+        comparison: None,
+        placebo_given: false,
+        sham: false,
+    };
+    let (comparison, sham_words) = comparison(trial, &reading, &control_arms, lexicon);
+    reading.placebo_given = placebo_named
+        || matches!(comparison, Some(Comparison::Placebo | Comparison::Sham));
+    reading.sham = comparison == Some(Comparison::Sham) || sham_words;
+    reading.comparison = comparison.map(|c| Fact::new(c, ARMS));
+    reading
+}
+
+/// Rule 1: what a product is, from its name, other names and description.
+pub(super) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
+    let roles = &lexicon.roles;
+    let name = iv.name.to_lowercase();
+    let description = iv.description.as_deref().unwrap_or("").to_lowercase();
+    if is_uninformative(&iv.name) && lexicon.treatment(&iv.name).is_none()
+        || roles.nothing.find(&name).is_some_and(|r| r.len() + 2 >= name.trim().len())
+        || roles.nothing_described.marks(&description)
+    {
+        return Nature::Nothing;
+    }
+    // "Omalizumab or placebo" names both: the product is active and a placebo is in the design.
+    if names_a_placebo(iv, lexicon) && !mixes_placebo(&name) {
+        return Nature::Placebo;
+    }
+    if roles.assessment.marks(&name)
+        || roles.assessment_described.marks(&description)
+        || lexicon.treatment(&iv.name).is_some_and(|t| t.test)
+    {
+        return Nature::Assessment;
+    }
+    Nature::Active
+}
+
+/// The intervention's name or one of its other names is a placebo word.
+fn names_a_placebo(iv: &Intervention, lexicon: &Lexicon) -> bool {
+    std::iter::once(&iv.name)
+        .chain(&iv.other_names)
+        .any(|n| lexicon.roles.placebo.marks(&n.to_lowercase()))
+}
+
+/// "X or placebo", "placebo/X", "X versus placebo": one entry for the drug and its placebo.
+fn mixes_placebo(name: &str) -> bool {
+    ["or placebo", "placebo or", "and placebo", "/placebo", "placebo/", "vs placebo", "vs. placebo", "versus placebo", "+ placebo", "with placebo"]
+        .iter()
+        .any(|p| name.contains(p))
 }
 
 /// Names that do not say what is given: "ALL", "Group 40", "Arm A", "Cohort 2".
@@ -27,48 +169,352 @@ fn is_uninformative(name: &str) -> bool {
             && lower.split_whitespace().count() <= 2)
 }
 
-/// Indexes of the interventions being tested: those given in experimental arms, or all of them
-/// when the record does not link arms and interventions; never placebos.
-pub(super) fn experimental_interventions(trial: &Trial, lexicon: &Lexicon) -> Vec<usize> {
-    let experimental_labels: Vec<&str> = trial
+/// Rule 2: the arms that get an intervention: those its arm labels name, and those whose
+/// intervention lists name it ("Drug: Verapamil").
+pub(super) fn arms_of(trial: &Trial, iv: &Intervention) -> Vec<usize> {
+    let name = iv.name.trim();
+    trial
         .arms
         .iter()
-        .filter(|a| a.kind == ArmKind::Experimental)
-        .map(|a| a.label.as_str())
-        .collect();
-    let in_experimental_arm = |iv: &Intervention| {
-        iv.arm_labels
-            .iter()
-            .any(|l| experimental_labels.contains(&l.as_str()))
-            || trial
-                .arms
+        .enumerate()
+        .filter(|(_, arm)| {
+            iv.arm_labels
                 .iter()
-                .filter(|a| a.kind == ArmKind::Experimental)
-                .any(|a| a.intervention_names.iter().any(|n| n.ends_with(&iv.name)))
-    };
-    let mut seen: Vec<String> = Vec::new();
-    let candidates: Vec<usize> = (0..trial.interventions.len())
-        .filter(|&i| {
-            let name = &trial.interventions[i].name;
-            let fresh = !seen.contains(&name.to_lowercase());
-            seen.push(name.to_lowercase());
-            // A short acronym the lexicon knows ("CBT") says what it is; a scan is not a treatment.
-            let known = lexicon.treatment(name);
-            fresh
-                && !is_dummy(name)
-                && known.is_none_or(|t| !t.test)
-                && (known.is_some() || !is_uninformative(name))
+                .any(|l| l.trim().eq_ignore_ascii_case(arm.label.trim()))
+                || arm.intervention_names.iter().any(|listed| {
+                    let listed = listed.trim();
+                    let bare = listed.split_once(": ").map_or(listed, |(_, n)| n).trim();
+                    !name.is_empty()
+                        && (bare.eq_ignore_ascii_case(name) || listed.ends_with(name))
+                })
         })
-        .collect();
-    let linked: Vec<usize> = candidates
-        .iter()
-        .copied()
-        .filter(|&i| in_experimental_arm(&trial.interventions[i]))
-        .collect();
-    if linked.is_empty() {
-        candidates
+        .map(|(a, _)| a)
+        .collect()
+}
+
+/// Rule 3: which arms test and which compare. Experimental arms test and all others compare;
+/// without an experimental arm, placebo, sham and no-intervention arms compare and the rest
+/// test (an arm typed active comparator beside a placebo arm is the one being tested); an arm
+/// that gets nothing but placebo compares whatever its type.
+pub(super) fn sides(
+    trial: &Trial,
+    natures: &[Nature],
+    arms: &[Vec<usize>],
+) -> (Vec<usize>, Vec<usize>) {
+    let only_placebo = |a: usize| {
+        let given: Vec<usize> = (0..arms.len()).filter(|&i| arms[i].contains(&a)).collect();
+        !given.is_empty()
+            && given
+                .iter()
+                .all(|&i| matches!(natures[i], Nature::Placebo | Nature::Assessment | Nature::Nothing))
+            && given.iter().any(|&i| natures[i] == Nature::Placebo)
+    };
+    let any_experimental = trial.arms.iter().any(|a| a.kind == ArmKind::Experimental);
+    let compares = |a: usize, arm: &Arm| {
+        only_placebo(a)
+            || if any_experimental {
+                arm.kind != ArmKind::Experimental
+            } else {
+                matches!(
+                    arm.kind,
+                    ArmKind::PlaceboComparator | ArmKind::ShamComparator | ArmKind::NoIntervention
+                )
+            }
+    };
+    let (control, test): (Vec<usize>, Vec<usize>) =
+        (0..trial.arms.len()).partition(|&a| compares(a, &trial.arms[a]));
+    if test.is_empty() {
+        // Every arm compares (two placebo arms?): nothing to tell them apart by.
+        ((0..trial.arms.len()).collect(), Vec::new())
     } else {
-        linked
+        (test, control)
+    }
+}
+
+/// Rule 4: the role of an active product from the arms that get it.
+pub(super) fn role_of(given_to: &[usize], all: usize, test: &[usize], control: &[usize]) -> Role {
+    let in_test = given_to.iter().any(|a| test.contains(a));
+    let in_control = given_to.iter().any(|a| control.contains(a));
+    let everywhere = all >= 2 && given_to.len() >= all;
+    match (in_test, in_control) {
+        // Cohorts or doses with no comparison arm: every product is part of what is tested.
+        _ if control.is_empty() => Role::Tested,
+        _ if everywhere => Role::Background,
+        (true, false) => Role::Tested,
+        (false, true) => Role::Comparator,
+        _ => Role::Background,
+    }
+}
+
+/// Rule 5: a product whose description calls it the standard treatment, or says every
+/// participant gets it ("all subjects will receive omalizumab", "in accordance with local
+/// guidelines", an experimental challenge virus), is background beside another tested product.
+pub(super) fn usual_beside_tested(trial: &Trial, roles: &mut [(usize, Role)], lexicon: &Lexicon) {
+    let usual = |i: usize| {
+        trial.interventions[i]
+            .description
+            .as_deref()
+            .is_some_and(|d| lexicon.roles.background_described.marks(&d.to_lowercase()))
+    };
+    let other_tested = roles
+        .iter()
+        .any(|&(i, r)| r == Role::Tested && !usual(i));
+    if other_tested {
+        for (i, role) in roles.iter_mut() {
+            if *role == Role::Tested && usual(*i) {
+                *role = Role::Background;
+            }
+        }
+    }
+}
+
+/// Rule 6: when every arm gets the same products (a crossover: the same treatments in
+/// another order), the arms cannot tell what is tested; the title can. Products it names stay
+/// tested, the others are comparators, as long as it names some and not all.
+pub(super) fn title_decides(trial: &Trial, roles: &mut [(usize, Role)], arms: &[Vec<usize>]) {
+    let tested: Vec<usize> = roles
+        .iter()
+        .filter(|(_, r)| *r == Role::Tested)
+        .map(|(i, _)| *i)
+        .collect();
+    let everyone_gets_all = trial.arms.len() >= 2
+        && tested.len() >= 2
+        && tested.iter().all(|&i| arms[i].len() == trial.arms.len());
+    if !everyone_gets_all {
+        return;
+    }
+    let title = trial.title.to_lowercase();
+    let in_title = |i: usize| {
+        let iv = &trial.interventions[i];
+        std::iter::once(&iv.name)
+            .chain(&iv.other_names)
+            .flat_map(|n| {
+                let n = n.to_lowercase();
+                let core = n.split(['(', '[', ',']).next().unwrap_or("").trim().to_owned();
+                let first = core.split_whitespace().next().unwrap_or("").to_owned();
+                [n, core, first]
+            })
+            .any(|n| n.len() >= 4 && contains_phrase(&title, &n))
+    };
+    let named = tested.iter().filter(|&&i| in_title(i)).count();
+    if named == 0 || named == tested.len() {
+        return;
+    }
+    for (i, role) in roles.iter_mut() {
+        if *role == Role::Tested && !in_title(*i) {
+            *role = Role::Comparator;
+        }
+    }
+}
+
+/// Rule 7: nothing else is tested, so what every arm shares is the test itself, and the
+/// comparison arm gets a placebo version of it or nothing (shockwaves through a filter, diet
+/// counselling alone, antibiotics only).
+pub(super) fn shared_is_tested(roles: &mut [(usize, Role)]) {
+    if !roles.iter().any(|(_, r)| *r == Role::Tested) {
+        for (_, role) in roles.iter_mut().filter(|(_, r)| *r == Role::Background) {
+            *role = Role::Tested;
+        }
+    }
+}
+
+/// Rule 8: what the tested treatment is compared with, and whether the comparison arms'
+/// words speak of a sham. The comparison arms' products decide first (a placebo product, an
+/// active comparator); then their type and words (usual care, no treatment, placebo, sham).
+fn comparison(
+    trial: &Trial,
+    reading: &Reading,
+    control_arms: &[usize],
+    lexicon: &Lexicon,
+) -> (Option<Comparison>, bool) {
+    let words = &lexicon.roles;
+    let arm_text = |a: usize| {
+        let arm = &trial.arms[a];
+        format!("{} {}", arm.label, arm.description.as_deref().unwrap_or("")).to_lowercase()
+    };
+    let tested_kinds: Vec<&InterventionKind> = reading
+        .with_role(Role::Tested)
+        .map(|i| &trial.interventions[i].kind)
+        .collect();
+    // A look-alike of a device or a procedure is a sham.
+    let physical = !tested_kinds.is_empty()
+        && tested_kinds.iter().all(|k| {
+            matches!(
+                k,
+                InterventionKind::Device | InterventionKind::Procedure | InterventionKind::Radiation
+            )
+        });
+    let placebo_products: Vec<usize> = reading.with_role(Role::Placebo).collect();
+    let sham_words = placebo_products.iter().any(|&i| {
+        let iv = &trial.interventions[i];
+        words.sham.marks(&iv.name.to_lowercase())
+    }) || control_arms.iter().any(|&a| words.sham_described.marks(&arm_text(a)));
+    let placebo_kind = if physical || sham_words {
+        Comparison::Sham
+    } else {
+        Comparison::Placebo
+    };
+    let gets = |a: usize, role: Role| {
+        reading
+            .roles
+            .iter()
+            .any(|&(i, r)| r == role && reading.arms[i].contains(&a))
+    };
+    let blinded = trial.masking != Masking::None && trial.masking != Masking::NotGiven;
+    let mut found = None;
+    for &a in control_arms {
+        let arm = &trial.arms[a];
+        let text = arm_text(a);
+        let this = if gets(a, Role::Placebo) || arm.kind == ArmKind::ShamComparator {
+            Some(if arm.kind == ArmKind::ShamComparator { Comparison::Sham } else { placebo_kind })
+        } else if gets(a, Role::Comparator) {
+            let usual = reading.with_role(Role::Comparator).any(|i| {
+                reading.arms[i].contains(&a)
+                    && words.usual_care.marks(&trial.interventions[i].name.to_lowercase())
+            });
+            Some(if usual { Comparison::UsualCare } else { Comparison::OtherTreatment })
+        } else if words.sham_described.marks(&text) {
+            Some(Comparison::Sham)
+        } else if words.placebo_described.marks(&text) {
+            Some(placebo_kind)
+        } else if words.usual_care.marks(&text) {
+            Some(Comparison::UsualCare)
+        } else if arm.kind == ArmKind::NoIntervention || words.no_treatment.marks(&text) {
+            Some(Comparison::NoTreatment)
+        } else if arm.kind == ArmKind::PlaceboComparator && blinded {
+            // A placebo arm that lists no placebo product but is blinded: its product is the
+            // look-alike the description speaks of.
+            Some(placebo_kind)
+        } else if arm.kind == ArmKind::PlaceboComparator {
+            Some(Comparison::NoTreatment)
+        } else {
+            None
+        };
+        // The strongest comparison wins: a placebo arm over an active one over usual care.
+        found = match (found, this) {
+            (None, t) => t,
+            (f, None) => f,
+            (Some(f), Some(t)) => Some(if rank(t) < rank(f) { t } else { f }),
+        };
+    }
+    if found.is_none() && !placebo_products.is_empty() {
+        found = Some(placebo_kind);
+    }
+    (found, sham_words)
+}
+
+fn rank(c: Comparison) -> u8 {
+    match c {
+        Comparison::Placebo => 0,
+        Comparison::Sham => 1,
+        Comparison::OtherTreatment => 2,
+        Comparison::UsualCare => 3,
+        Comparison::NoTreatment => 4,
+    }
+}
+
+/// Whether a product is taken into the body: by its registry type, or for an `OTHER`,
+/// procedure or device, by its name ("A2 milk", "oxygen", "allergen extracts").
+pub(super) fn is_substance(iv: &Intervention, lexicon: &Lexicon) -> bool {
+    match iv.kind {
+        InterventionKind::Drug
+        | InterventionKind::Biological
+        | InterventionKind::Genetic
+        | InterventionKind::CombinationProduct
+        | InterventionKind::DietarySupplement => true,
+        InterventionKind::Other | InterventionKind::Procedure | InterventionKind::Device => {
+            lexicon.roles.substance.marks(&iv.name.to_lowercase())
+        }
+        _ => false,
+    }
+}
+
+/// The products a registered name speaks of: "Cohort expansion: Triplet combination of COM902
+/// + COM701 + Pembrolizumab." is COM902, COM701 and Pembrolizumab; "Dose escalation: COM902
+/// monotherapy." is COM902. Most names are one product and come back whole.
+pub(super) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
+    let words = &lexicon.roles.names;
+    let mut rest = name.trim().trim_end_matches('.').trim();
+    if let Some((label, after)) = rest.split_once(':') {
+        let label = label.to_lowercase();
+        if !after.trim().is_empty() && words.labels.iter().any(|l| contains_phrase(&label, l)) {
+            rest = after.trim();
+        }
+    }
+    let mut parts = vec![rest.to_owned()];
+    for join in &words.joins {
+        parts = parts
+            .iter()
+            .flat_map(|p| {
+                let lower = p.to_lowercase();
+                let mut out = Vec::new();
+                let mut from = 0;
+                while let Some(at) = lower[from..].find(join.as_str()) {
+                    out.push(p[from..from + at].to_owned());
+                    from += at + join.len();
+                }
+                out.push(p[from..].to_owned());
+                out
+            })
+            .collect();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for part in parts {
+        let mut part = part.trim().to_owned();
+        for d in &words.drop {
+            let lower = part.to_lowercase();
+            if let Some(at) = crate::lexicon::find_phrase(&lower, d) {
+                part.replace_range(at..at + d.len(), "");
+                part = part.split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+        }
+        // A parenthesis left open or empty by the split ("COM701 (both at the RDFE)") goes.
+        if let Some(open) = part.find('(') {
+            if !part[open..].contains(')') || part[open..].to_lowercase().contains("both") {
+                part.truncate(open);
+            }
+        }
+        let part = part.trim().trim_end_matches(['.', ',']).trim().to_owned();
+        if !part.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&part)) {
+            out.push(part);
+        }
+    }
+    if out.is_empty() {
+        vec![name.to_owned()]
+    } else {
+        out
+    }
+}
+
+/// An intervention's name in plain words: the lexicon's, else the registered name in lower
+/// case. Device names are brands: they keep the maker's spelling.
+pub(super) fn plain(iv: &Intervention, lexicon: &Lexicon) -> String {
+    lexicon.treatment(&iv.name).map_or_else(
+        || {
+            if iv.kind == InterventionKind::Device {
+                iv.name.clone()
+            } else {
+                plain_name(&iv.name)
+            }
+        },
+        |t| t.plain.clone(),
+    )
+}
+
+/// The registry's spelling of an intervention type.
+pub(super) fn type_code(kind: &InterventionKind) -> &'static str {
+    match kind {
+        InterventionKind::Drug => "DRUG",
+        InterventionKind::Biological => "BIOLOGICAL",
+        InterventionKind::Device => "DEVICE",
+        InterventionKind::Procedure => "PROCEDURE",
+        InterventionKind::Radiation => "RADIATION",
+        InterventionKind::Behavioral => "BEHAVIORAL",
+        InterventionKind::Genetic => "GENETIC",
+        InterventionKind::DietarySupplement => "DIETARY_SUPPLEMENT",
+        InterventionKind::CombinationProduct => "COMBINATION_PRODUCT",
+        InterventionKind::DiagnosticTest => "DIAGNOSTIC_TEST",
+        InterventionKind::Other => "OTHER",
     }
 }
 
@@ -78,7 +524,7 @@ pub(super) fn treatment_kind(kind: &InterventionKind) -> TreatmentKind {
         | InterventionKind::Biological
         | InterventionKind::Genetic
         | InterventionKind::CombinationProduct => TreatmentKind::Medicine,
-        InterventionKind::DietarySupplement => TreatmentKind::Diet,
+        InterventionKind::DietarySupplement => TreatmentKind::Supplement,
         InterventionKind::Device => TreatmentKind::Device,
         InterventionKind::Procedure => TreatmentKind::Procedure,
         InterventionKind::Radiation => TreatmentKind::Radiation,

@@ -15,15 +15,15 @@ mod timing;
 
 pub use design::{progress, stage, tense};
 pub use interventions::plain_name;
-pub use numbers::numbers_in;
+pub use numbers::{numbers_in, with_separators};
 pub use timing::{longest_duration, natural_unit};
 
 use crate::facts::*;
 use crate::lexicon::Lexicon;
 use crate::trial::*;
 use conditions::conditions;
-use design::{comparison, design};
-use interventions::{experimental_interventions, treatment_kind};
+use design::design;
+use interventions::treatment_kind;
 use numbers::record_numbers;
 use outcomes::focus;
 use route::route;
@@ -38,6 +38,7 @@ const ALLOCATION: &str = "protocolSection.designModule.designInfo.allocation";
 const MODEL: &str = "protocolSection.designModule.designInfo.interventionModel";
 const MASKING: &str = "protocolSection.designModule.designInfo.maskingInfo.masking";
 const HAS_RESULTS: &str = "hasResults";
+const ARMS: &str = "protocolSection.armsInterventionsModule.armGroups";
 
 /// Derives the facts of a trial.
 pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
@@ -96,52 +97,74 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         )
     });
 
-    let experimental = experimental_interventions(trial, lexicon);
-    let mut treatments: Vec<Fact<Treatment>> = experimental
+    let reading = interventions::read(trial, lexicon);
+    let field_of = |i: usize| format!("protocolSection.armsInterventionsModule.interventions[{i}]");
+    let interventions: Vec<Fact<InterventionRole>> = reading
+        .roles
         .iter()
-        .map(|&i| {
+        .map(|&(i, role)| {
             let iv = &trial.interventions[i];
-            let field = format!("protocolSection.armsInterventionsModule.interventions[{i}].name");
-            source(&iv.name, &field);
             Fact::new(
-                Treatment {
+                InterventionRole {
                     name: iv.name.clone(),
-                    // Device names are brands: they keep the maker's spelling.
-                    plain: lexicon.treatment(&iv.name).map_or_else(
-                        || {
-                            if iv.kind == InterventionKind::Device {
-                                iv.name.clone()
-                            } else {
-                                plain_name(&iv.name)
-                            }
-                        },
-                        |t| t.plain.clone(),
-                    ),
-                    kind: treatment_kind(&iv.kind),
+                    plain: interventions::plain(iv, lexicon),
+                    kind: interventions::type_code(&iv.kind).to_owned(),
+                    role,
+                    arms: reading.arms[i]
+                        .iter()
+                        .map(|&a| trial.arms[a].label.clone())
+                        .collect(),
+                    substance: interventions::is_substance(iv, lexicon),
                 },
-                field,
+                field_of(i),
             )
         })
         .collect();
-    // Two registered names with one plain name ("tVNS Program", "tVNS and Phone App") say it once.
-    let mut plain_seen = Vec::new();
-    treatments.retain(|t| {
-        let fresh = !plain_seen.contains(&t.value.plain);
-        plain_seen.push(t.value.plain.clone());
-        fresh
+    let treatments_in = |role: Role, source: &mut dyn FnMut(&str, &str)| {
+        let mut out: Vec<Fact<Treatment>> = Vec::new();
+        for i in reading.with_role(role) {
+            let iv = &trial.interventions[i];
+            let field = format!("{}.name", field_of(i));
+            source(&iv.name, &field);
+            for name in interventions::components(&iv.name, lexicon) {
+                let one = Intervention {
+                    name,
+                    ..iv.clone()
+                };
+                let plain = interventions::plain(&one, lexicon);
+                // Two registered names with one plain name ("tVNS Program", "tVNS and Phone
+                // App") say it once.
+                if out.iter().any(|t| t.value.plain == plain) {
+                    continue;
+                }
+                out.push(Fact::new(
+                    Treatment {
+                        name: one.name,
+                        plain,
+                        kind: treatment_kind(&iv.kind),
+                        substance: interventions::is_substance(iv, lexicon),
+                    },
+                    field.clone(),
+                ));
+            }
+        }
+        out
+    };
+    let treatments = treatments_in(Role::Tested, &mut source);
+    let background = treatments_in(Role::Background, &mut source);
+    let comparators = treatments_in(Role::Comparator, &mut source);
+
+    // Every tested product taken into the body, as registered.
+    let substances: Vec<&Fact<Treatment>> =
+        treatments.iter().filter(|t| t.value.substance).collect();
+    let active_substance = (!substances.is_empty()).then(|| {
+        let names: Vec<&str> = substances.iter().map(|t| t.value.name.as_str()).collect();
+        Fact::new(names.join(", "), substances[0].field.clone())
     });
 
-    let medicines: Vec<&Fact<Treatment>> = treatments
-        .iter()
-        .filter(|t| t.value.kind == TreatmentKind::Medicine)
-        .collect();
-    let active_substance = (!medicines.is_empty()).then(|| {
-        let names: Vec<&str> = medicines.iter().map(|t| t.value.name.as_str()).collect();
-        Fact::new(names.join(", "), medicines[0].field.clone())
-    });
-
-    let design = design(trial);
-    let comparison = comparison(trial, &design);
+    let design = design(trial, &reading);
+    let comparison = reading.comparison.clone();
+    let experimental: Vec<usize> = reading.with_role(Role::Tested).collect();
     // With no named treatment there is nothing to say "it is given" of.
     let route = if experimental.is_empty() {
         None
@@ -213,7 +236,10 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         why_stopped_as_registered: why_registered.map(|w| Fact::new(w.clone(), WHY_STOPPED)),
         size,
         design,
+        interventions,
         treatments,
+        background,
+        comparators,
         comparison,
         active_substance,
         route,
@@ -253,6 +279,7 @@ pub(crate) mod test_support {
                     name: (*name).into(),
                     description: (!description.is_empty()).then(|| (*description).into()),
                     arm_labels: vec![],
+                    other_names: vec![],
                 })
                 .collect(),
             ..Trial::default()

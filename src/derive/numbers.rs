@@ -90,9 +90,32 @@ pub fn numbers_in(text: &str, set: &mut BTreeSet<String>) {
     }
 }
 
+/// "1,210", "150,000": a count as people write it.
+pub fn with_separators(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 && n >= 1000 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_written_with_separators() {
+        assert_eq!(with_separators(7), "7");
+        assert_eq!(with_separators(999), "999");
+        assert_eq!(with_separators(1210), "1,210");
+        assert_eq!(with_separators(150000), "150,000");
+        assert_eq!(with_separators(1234567), "1,234,567");
+    }
+
 
     #[test]
     fn numbers_are_collected_as_written() {

@@ -16,6 +16,18 @@ pub fn real_records() -> Vec<PathBuf> {
     laysum::batch::inputs(&fixtures().join("trials")).unwrap()
 }
 
+/// The 400 real records of `tests/fixtures/trials/corpus` (120 with posted results).
+pub fn corpus_records() -> Vec<PathBuf> {
+    laysum::batch::inputs(&fixtures().join("trials/corpus")).unwrap()
+}
+
+/// Every real record: the first 21 and the corpus.
+pub fn all_real_records() -> Vec<PathBuf> {
+    let mut all = real_records();
+    all.extend(corpus_records());
+    all
+}
+
 /// The partial and oddly edited records of `tests/fixtures/trials/edge`.
 pub fn edge_records() -> Vec<PathBuf> {
     laysum::batch::inputs(&fixtures().join("trials/edge")).unwrap()

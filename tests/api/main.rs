@@ -3,6 +3,7 @@
 
 mod cli;
 mod editor;
+mod gold;
 mod helpers;
 mod llm;
 mod pages;
