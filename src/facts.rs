@@ -152,6 +152,8 @@ pub struct Design {
     pub blinded: Option<Fact<bool>>,
     pub single_group: Option<Fact<bool>>,
     pub crossover: Option<Fact<bool>>,
+    /// Every arm gets the same tested products, in other doses or schedules.
+    pub same_everywhere: Option<Fact<bool>>,
 }
 
 /// What the new treatment is compared with.
@@ -162,6 +164,10 @@ pub enum Comparison {
     Sham,
     UsualCare,
     OtherTreatment,
+    /// The comparison arm gets only what every arm gets: "furmonertinib alone".
+    BackgroundAlone,
+    /// The comparison arm gets the same treatment later, after a wait.
+    Later,
     NoTreatment,
 }
 

@@ -110,6 +110,9 @@ pub struct Lexicon {
     pub conditions: HashMap<String, String>,
     /// How terms that are not illnesses are read: procedures, healthy volunteers, side effects.
     pub condition_words: ConditionWords,
+    /// The condition terms (keys of `conditions`, sorted), to find them in free text.
+    pub condition_terms: Vec<String>,
+    pub condition_phrases: PhraseSet,
     pub outcomes: Vec<MeasureEntry>,
     pub treatments: Vec<TreatmentEntry>,
     pub routes: Vec<RouteEntry>,
@@ -188,6 +191,9 @@ pub struct Roles {
     pub sham: PhraseList,
     pub assessment: PhraseList,
     pub assessment_described: PhraseList,
+    pub assessment_weak: PhraseList,
+    /// Last words of a name that measures.
+    pub assessment_ends: Vec<String>,
     pub nothing: PhraseList,
     pub nothing_described: PhraseList,
     pub background_described: PhraseList,
@@ -196,6 +202,7 @@ pub struct Roles {
     pub no_treatment: PhraseList,
     pub placebo_described: PhraseList,
     pub sham_described: PhraseList,
+    pub wait_list: PhraseList,
     pub names: NameWords,
 }
 
@@ -320,6 +327,10 @@ struct ListEntry {
     not: Vec<String>,
     #[serde(default)]
     described: Vec<String>,
+    #[serde(default)]
+    weak: Vec<String>,
+    #[serde(default)]
+    ends: Vec<String>,
 }
 #[derive(Deserialize)]
 struct ComparisonWords {
@@ -327,6 +338,7 @@ struct ComparisonWords {
     no_treatment: Vec<String>,
     placebo: Vec<String>,
     sham: Vec<String>,
+    wait_list: Vec<String>,
 }
 #[derive(Deserialize)]
 struct RolesFile {
@@ -346,8 +358,10 @@ impl Roles {
         Roles {
             placebo: PhraseList::new(file.placebo.phrases, file.placebo.not),
             sham: PhraseList::new(file.sham.phrases, file.sham.not),
-            assessment: PhraseList::new(file.assessment.phrases, file.assessment.not),
             assessment_described: plain(file.assessment.described),
+            assessment_weak: plain(file.assessment.weak),
+            assessment_ends: file.assessment.ends,
+            assessment: PhraseList::new(file.assessment.phrases, file.assessment.not),
             nothing: PhraseList::new(file.nothing.phrases, file.nothing.not),
             nothing_described: plain(file.nothing.described),
             background_described: plain(file.background.described),
@@ -356,6 +370,7 @@ impl Roles {
             no_treatment: plain(file.comparison.no_treatment),
             placebo_described: plain(file.comparison.placebo),
             sham_described: plain(file.comparison.sham),
+            wait_list: plain(file.comparison.wait_list),
             names: file.names,
         }
     }
@@ -441,6 +456,8 @@ impl Lexicon {
                 })
                 .collect(),
             forbidden: lower(read::<ClaimsFile>("forbidden.toml", get("forbidden.toml")?)?.claims),
+            condition_terms: Vec::new(),
+            condition_phrases: PhraseSet::new([]),
             number_words: numbers.words,
             roles: Roles::from_file(read("roles.toml", get("roles.toml")?)?),
             outcome_phrases: PhraseSet::new([]),
@@ -450,7 +467,11 @@ impl Lexicon {
             jargon_phrases: PhraseSet::new([]),
             forbidden_phrases: PhraseSet::new([]),
         };
+        let mut condition_terms: Vec<String> = lexicon.conditions.keys().cloned().collect();
+        condition_terms.sort();
         Ok(Lexicon {
+            condition_phrases: PhraseSet::new(condition_terms.iter().map(std::slice::from_ref)),
+            condition_terms,
             outcome_phrases: PhraseSet::new(lexicon.outcomes.iter().map(|m| &m.phrases[..])),
             treatment_phrases: PhraseSet::new(lexicon.treatments.iter().map(|t| &t.phrases[..])),
             route_phrases: PhraseSet::new(lexicon.routes.iter().map(|r| &r.phrases[..])),

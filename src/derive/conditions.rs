@@ -90,7 +90,27 @@ pub(super) fn conditions(
             push(plain_name(&read), ConditionKind::Illness, c, c, field, &mut out);
         }
     }
-    // Every term was a design word: the MeSH terms are all there is.
+    // Every term was a design word: the MeSH terms are all there is; without them, the
+    // conditions the title names ("… in Infants at High Risk of Developing Allergy").
+    if out.is_empty() && mesh_plain.is_empty() {
+        let title = trial.title.to_lowercase();
+        let mut hits = lexicon.condition_phrases.hits(&title);
+        // The longest name first: "allergic asthma" rather than "asthma".
+        hits.sort_by_key(|h| std::cmp::Reverse(lexicon.condition_terms[h.entry].len()));
+        for hit in hits.iter().take(2) {
+            let term = &lexicon.condition_terms[hit.entry];
+            if let Some(plain) = lexicon.conditions.get(term) {
+                push(
+                    plain.clone(),
+                    ConditionKind::Illness,
+                    term,
+                    &trial.title,
+                    "protocolSection.identificationModule.briefTitle".to_owned(),
+                    &mut out,
+                );
+            }
+        }
+    }
     if out.is_empty() {
         for (m, plain, kind) in &mesh_plain {
             let mesh_field = format!("derivedSection.conditionBrowseModule.meshes[{m}].term");

@@ -76,6 +76,7 @@ pub(super) fn design(trial: &Trial, reading: &Reading) -> Design {
         single_group: (trial.model != InterventionModel::NotGiven)
             .then(|| Fact::new(trial.model == InterventionModel::SingleGroup, MODEL)),
         crossover: (trial.model == InterventionModel::Crossover).then(|| Fact::new(true, MODEL)),
+        same_everywhere: reading.same_everywhere.then(|| Fact::new(true, ARMS)),
     }
 }
 

@@ -34,6 +34,9 @@ pub(super) enum Nature {
     Active,
     Placebo,
     Assessment,
+    /// Named with a general word ("evaluation of …"): an assessment beside an active product,
+    /// else the registrant's name for what is tested.
+    MaybeAssessment,
     /// "No intervention", "Arm A": names that say nothing is given.
     Nothing,
 }
@@ -50,6 +53,13 @@ pub(super) struct Reading {
     pub placebo_given: bool,
     /// That look-alike is a sham procedure or device.
     pub sham: bool,
+    /// Several arms, each getting every tested product: they differ in dose or schedule.
+    pub same_everywhere: bool,
+    /// The arms that test (indexes into `trial.arms`).
+    pub test_arms: Vec<usize>,
+    /// A test arm whose label names the approach tested, when a comparison arm is its
+    /// negated twin ("MRD-guided treatment" beside "Non MRD-guided treatment").
+    pub strategy_arm: Option<usize>,
 }
 
 impl Reading {
@@ -64,11 +74,20 @@ impl Reading {
 /// Reads the role of every intervention of a trial.
 pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
     let n = trial.interventions.len();
-    let natures: Vec<Nature> = trial
+    let mut natures: Vec<Nature> = trial
         .interventions
         .iter()
         .map(|iv| nature(iv, lexicon))
         .collect();
+    let active = natures.contains(&Nature::Active);
+    let observational = trial.study_type == StudyType::Observational;
+    for n in natures.iter_mut().filter(|n| **n == Nature::MaybeAssessment) {
+        *n = if active || observational {
+            Nature::Assessment
+        } else {
+            Nature::Active
+        };
+    }
     let arms: Vec<Vec<usize>> = trial
         .interventions
         .iter()
@@ -84,9 +103,9 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
             fresh && natures[i] != Nature::Nothing
         })
         .collect();
-    let (test_arms, control_arms) = sides(trial, &natures, &arms);
+    let (test_arms, control_arms) = sides(trial, &natures, &arms, lexicon);
     let linked = arms.iter().any(|a| !a.is_empty());
-    let factorial = trial.model == InterventionModel::Factorial;
+    let factorial = trial.model == InterventionModel::Factorial || crossed(trial, &natures, &arms);
     let mut roles: Vec<(usize, Role)> = unique
         .iter()
         .map(|&i| {
@@ -101,7 +120,11 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
         .collect();
     usual_beside_tested(trial, &mut roles, lexicon);
     title_decides(trial, &mut roles, &arms);
-    shared_is_tested(&mut roles);
+    reference_compares(trial, &mut roles);
+    let strategy_arm = negated_twin(trial, &test_arms, &control_arms);
+    if strategy_arm.is_none() {
+        shared_is_tested(trial, &mut roles, lexicon);
+    }
     let placebo_named = trial.interventions.iter().any(|iv| names_a_placebo(iv, lexicon));
     let mut reading = Reading {
         roles,
@@ -109,19 +132,28 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
         comparison: None,
         placebo_given: false,
         sham: false,
+        same_everywhere: false,
+        test_arms: test_arms.clone(),
+        strategy_arm,
     };
     let (comparison, sham_words) = comparison(trial, &reading, &control_arms, lexicon);
     reading.placebo_given = placebo_named
         || matches!(comparison, Some(Comparison::Placebo | Comparison::Sham));
     reading.sham = comparison == Some(Comparison::Sham) || sham_words;
     reading.comparison = comparison.map(|c| Fact::new(c, ARMS));
+    let tested: Vec<usize> = reading.with_role(Role::Tested).collect();
+    reading.same_everywhere = trial.arms.len() >= 2
+        && !tested.is_empty()
+        && tested
+            .iter()
+            .all(|&i| reading.arms[i].len() == trial.arms.len());
     reading
 }
 
 /// Rule 1: what a product is, from its name, other names and description.
 pub(super) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
     let roles = &lexicon.roles;
-    let name = iv.name.to_lowercase();
+    let name = without_label(&iv.name, lexicon).to_lowercase();
     let description = iv.description.as_deref().unwrap_or("").to_lowercase();
     if is_uninformative(&iv.name) && lexicon.treatment(&iv.name).is_none()
         || roles.nothing.find(&name).is_some_and(|r| r.len() + 2 >= name.trim().len())
@@ -133,13 +165,40 @@ pub(super) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
     if names_a_placebo(iv, lexicon) && !mixes_placebo(&name) {
         return Nature::Placebo;
     }
+    let last_word = name
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .unwrap_or("");
     if roles.assessment.marks(&name)
         || roles.assessment_described.marks(&description)
+        || roles.assessment_ends.iter().any(|e| e == last_word)
         || lexicon.treatment(&iv.name).is_some_and(|t| t.test)
     {
         return Nature::Assessment;
     }
+    if roles.assessment_weak.marks(&name) {
+        return Nature::MaybeAssessment;
+    }
     Nature::Active
+}
+
+/// A name without a "Label: " prefix whose label names a part of the study ("Cohort
+/// expansion: COM902 monotherapy." → "COM902 monotherapy.").
+fn without_label<'a>(name: &'a str, lexicon: &Lexicon) -> &'a str {
+    match name.split_once(':') {
+        Some((label, after))
+            if !after.trim().is_empty()
+                && lexicon
+                    .roles
+                    .names
+                    .labels
+                    .iter()
+                    .any(|l| contains_phrase(&label.to_lowercase(), l)) =>
+        {
+            after.trim()
+        }
+        _ => name.trim(),
+    }
 }
 
 /// The intervention's name or one of its other names is a placebo word.
@@ -200,18 +259,35 @@ pub(super) fn sides(
     trial: &Trial,
     natures: &[Nature],
     arms: &[Vec<usize>],
+    lexicon: &Lexicon,
 ) -> (Vec<usize>, Vec<usize>) {
-    let only_placebo = |a: usize| {
-        let given: Vec<usize> = (0..arms.len()).filter(|&i| arms[i].contains(&a)).collect();
-        !given.is_empty()
-            && given
-                .iter()
-                .all(|&i| matches!(natures[i], Nature::Placebo | Nature::Assessment | Nature::Nothing))
-            && given.iter().any(|&i| natures[i] == Nature::Placebo)
+    let linked = arms.iter().any(|a| !a.is_empty());
+    let active_somewhere = (0..arms.len()).any(|i| natures[i] == Nature::Active && !arms[i].is_empty());
+    // An arm that gets no active product (a placebo, a symptom score, nothing) compares.
+    let nothing_active = |a: usize| {
+        linked
+            && active_somewhere
+            && !(0..arms.len()).any(|i| natures[i] == Nature::Active && arms[i].contains(&a))
+    };
+    // An arm whose own words say placebo, room air or a wait compares, whatever its type.
+    let words = &lexicon.roles;
+    // Arms typed experimental are all alike in a record that types every arm so; only a
+    // wait says which one compares.
+    let all_experimental = trial.arms.iter().all(|x| x.kind == ArmKind::Experimental);
+    let says_control = |arm: &Arm| {
+        let text =
+            format!("{} {}", arm.label, arm.description.as_deref().unwrap_or("")).to_lowercase();
+        trial.arms.len() >= 2
+            && (words.wait_list.marks(&text)
+                || (arm.kind != ArmKind::Experimental
+                    && (words.placebo_described.marks(&text)
+                        || words.sham_described.marks(&text))))
+            && (arm.kind != ArmKind::Experimental || all_experimental)
     };
     let any_experimental = trial.arms.iter().any(|a| a.kind == ArmKind::Experimental);
     let compares = |a: usize, arm: &Arm| {
-        only_placebo(a)
+        nothing_active(a)
+            || says_control(arm)
             || if any_experimental {
                 arm.kind != ArmKind::Experimental
             } else {
@@ -231,7 +307,8 @@ pub(super) fn sides(
     }
 }
 
-/// Rule 4: the role of an active product from the arms that get it.
+/// Rule 4: the role of an active product from the arms that get it: tested in test arms only,
+/// background in every arm, comparator otherwise.
 pub(super) fn role_of(given_to: &[usize], all: usize, test: &[usize], control: &[usize]) -> Role {
     let in_test = given_to.iter().any(|a| test.contains(a));
     let in_control = given_to.iter().any(|a| control.contains(a));
@@ -241,8 +318,9 @@ pub(super) fn role_of(given_to: &[usize], all: usize, test: &[usize], control: &
         _ if control.is_empty() => Role::Tested,
         _ if everywhere => Role::Background,
         (true, false) => Role::Tested,
-        (false, true) => Role::Comparator,
-        _ => Role::Background,
+        // Given in a comparison arm, and not to every arm alike: part of the comparison
+        // ("tadalafil alone" beside "LY2452473 with tadalafil" and "LY2452473 alone").
+        _ => Role::Comparator,
     }
 }
 
@@ -310,10 +388,111 @@ pub(super) fn title_decides(trial: &Trial, roles: &mut [(usize, Role)], arms: &[
 /// Rule 7: nothing else is tested, so what every arm shares is the test itself, and the
 /// comparison arm gets a placebo version of it or nothing (shockwaves through a filter, diet
 /// counselling alone, antibiotics only).
-pub(super) fn shared_is_tested(roles: &mut [(usize, Role)]) {
-    if !roles.iter().any(|(_, r)| *r == Role::Tested) {
-        for (_, role) in roles.iter_mut().filter(|(_, r)| *r == Role::Background) {
+/// A shared product its description calls standard or given to all (a challenge virus, "all
+/// subjects will receive omalizumab") stays background while another shared product can be
+/// the test.
+pub(super) fn shared_is_tested(trial: &Trial, roles: &mut [(usize, Role)], lexicon: &Lexicon) {
+    if roles.iter().any(|(_, r)| *r == Role::Tested) {
+        return;
+    }
+    let usual = |i: usize| {
+        trial.interventions[i]
+            .description
+            .as_deref()
+            .is_some_and(|d| lexicon.roles.background_described.marks(&d.to_lowercase()))
+    };
+    let some_unusual = roles
+        .iter()
+        .any(|&(i, r)| r == Role::Background && !usual(i));
+    for (i, role) in roles.iter_mut() {
+        if *role == Role::Background && !(some_unusual && usual(*i)) {
             *role = Role::Tested;
+        }
+    }
+}
+
+/// Rule 7b: a strategy trial, where both sides get the same products and the arms differ in
+/// how they are used: the comparison arm's label is the test arm's with "non", "no" or
+/// "without" before it. The test arm's label names what is tested, and what both get is
+/// background.
+pub(super) fn negated_twin(trial: &Trial, test: &[usize], control: &[usize]) -> Option<usize> {
+    let norm = |s: &str| {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '+')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    test.iter().copied().find(|&t| {
+        let label = norm(&trial.arms[t].label);
+        control.iter().any(|&c| {
+            let other = norm(&trial.arms[c].label);
+            ["non ", "no ", "without ", "not "]
+                .iter()
+                .any(|neg| other.strip_prefix(neg) == Some(label.as_str()))
+        })
+    })
+}
+
+/// Rule 4b: a factorial design shown by its arms, whatever the model says: two products and
+/// four arms getting both, one, the other and neither. Both products are tested.
+pub(super) fn crossed(trial: &Trial, natures: &[Nature], arms: &[Vec<usize>]) -> bool {
+    if trial.arms.len() != 4 {
+        return false;
+    }
+    let active: Vec<usize> = (0..arms.len())
+        .filter(|&i| natures[i] == Nature::Active && !arms[i].is_empty())
+        .collect();
+    if active.len() != 2 {
+        return false;
+    }
+    let mut seen = [false; 4];
+    for a in 0..4 {
+        let has = |i: usize| arms[i].contains(&a);
+        let cell = usize::from(has(active[0])) * 2 + usize::from(has(active[1]));
+        seen[cell] = true;
+    }
+    seen.iter().all(|s| *s)
+}
+
+/// Rule 6b: a bioequivalence record names its test and reference products in the arm
+/// descriptions ("T : HCP1303 R : HGP1201 + HIP1402"); the reference products are compared with.
+pub(super) fn reference_compares(trial: &Trial, roles: &mut [(usize, Role)]) {
+    let mut reference = String::new();
+    for arm in &trial.arms {
+        let Some(d) = &arm.description else { continue };
+        let lower = d.to_lowercase();
+        for marker in ["r :", "r:", "reference:", "reference product:", "reference drug:"] {
+            let mut from = 0;
+            while let Some(at) = lower[from..].find(marker) {
+                let start = from + at;
+                let word_start = start == 0 || !lower.as_bytes()[start - 1].is_ascii_alphanumeric();
+                let after = start + marker.len();
+                if word_start {
+                    let end = ["t :", "t:", ";", "\n"]
+                        .iter()
+                        .filter_map(|m| lower[after..].find(m))
+                        .min()
+                        .map_or(lower.len(), |e| after + e);
+                    reference.push_str(&lower[after..end]);
+                    reference.push(' ');
+                }
+                from = after;
+            }
+        }
+    }
+    if reference.trim().is_empty() {
+        return;
+    }
+    let named = |i: usize| contains_phrase(&reference, &trial.interventions[i].name.to_lowercase());
+    let remaining = roles
+        .iter()
+        .any(|&(i, r)| r == Role::Tested && !named(i));
+    if remaining {
+        for (i, role) in roles.iter_mut() {
+            if *role == Role::Tested && named(*i) {
+                *role = Role::Comparator;
+            }
         }
     }
 }
@@ -361,32 +540,60 @@ fn comparison(
             .any(|&(i, r)| r == role && reading.arms[i].contains(&a))
     };
     let blinded = trial.masking != Masking::None && trial.masking != Masking::NotGiven;
+    let background_only = |a: usize| {
+        reading
+            .roles
+            .iter()
+            .filter(|(i, _)| reading.arms[*i].contains(&a))
+            .all(|(_, r)| matches!(r, Role::Background | Role::Assessment))
+            && reading.with_role(Role::Background).next().is_some()
+    };
+    let gets_active = |a: usize| {
+        reading.roles.iter().any(|&(i, r)| {
+            matches!(r, Role::Tested | Role::Comparator | Role::Background)
+                && reading.arms[i].contains(&a)
+        })
+    };
     let mut found = None;
     for &a in control_arms {
         let arm = &trial.arms[a];
         let text = arm_text(a);
-        let this = if gets(a, Role::Placebo) || arm.kind == ArmKind::ShamComparator {
-            Some(if arm.kind == ArmKind::ShamComparator { Comparison::Sham } else { placebo_kind })
+        let this = if arm.kind == ArmKind::ShamComparator {
+            Some(Comparison::Sham)
         } else if gets(a, Role::Comparator) {
+            // An active comparator with a placebo beside it: the placebo only hides which
+            // treatment is which (a double dummy).
             let usual = reading.with_role(Role::Comparator).any(|i| {
                 reading.arms[i].contains(&a)
                     && words.usual_care.marks(&trial.interventions[i].name.to_lowercase())
             });
             Some(if usual { Comparison::UsualCare } else { Comparison::OtherTreatment })
+        } else if gets(a, Role::Placebo) {
+            Some(placebo_kind)
+        } else if words.wait_list.marks(&text) {
+            Some(Comparison::Later)
         } else if words.sham_described.marks(&text) {
             Some(Comparison::Sham)
-        } else if words.placebo_described.marks(&text) {
+        } else if words.placebo_described.marks(&text)
+            || (arm.kind == ArmKind::PlaceboComparator && blinded)
+        {
+            // A placebo arm that lists no placebo product: its product is the look-alike the
+            // words or the blinding speak of.
             Some(placebo_kind)
+        } else if background_only(a) {
+            Some(Comparison::BackgroundAlone)
         } else if words.usual_care.marks(&text) {
             Some(Comparison::UsualCare)
-        } else if arm.kind == ArmKind::NoIntervention || words.no_treatment.marks(&text) {
+        } else if arm.kind == ArmKind::NoIntervention
+            || words.no_treatment.marks(&text)
+            || arm.kind == ArmKind::PlaceboComparator
+            || !gets_active(a)
+        {
             Some(Comparison::NoTreatment)
-        } else if arm.kind == ArmKind::PlaceboComparator && blinded {
-            // A placebo arm that lists no placebo product but is blinded: its product is the
-            // look-alike the description speaks of.
-            Some(placebo_kind)
-        } else if arm.kind == ArmKind::PlaceboComparator {
-            Some(Comparison::NoTreatment)
+        } else if arm.kind == ArmKind::ActiveComparator {
+            // Typed an active comparison but listed with the tested product only: the record's
+            // links are loose, the type is what it says.
+            Some(Comparison::OtherTreatment)
         } else {
             None
         };
@@ -408,8 +615,10 @@ fn rank(c: Comparison) -> u8 {
         Comparison::Placebo => 0,
         Comparison::Sham => 1,
         Comparison::OtherTreatment => 2,
-        Comparison::UsualCare => 3,
-        Comparison::NoTreatment => 4,
+        Comparison::BackgroundAlone => 3,
+        Comparison::UsualCare => 4,
+        Comparison::Later => 5,
+        Comparison::NoTreatment => 6,
     }
 }
 
@@ -424,6 +633,11 @@ pub(super) fn is_substance(iv: &Intervention, lexicon: &Lexicon) -> bool {
         | InterventionKind::DietarySupplement => true,
         InterventionKind::Other | InterventionKind::Procedure | InterventionKind::Device => {
             lexicon.roles.substance.marks(&iv.name.to_lowercase())
+                // An OTHER often names a study step; its description says what is given.
+                || (iv.kind == InterventionKind::Other
+                    && iv.description.as_deref().is_some_and(|d| {
+                        lexicon.roles.substance.marks(&d.to_lowercase())
+                    }))
         }
         _ => false,
     }
@@ -434,13 +648,7 @@ pub(super) fn is_substance(iv: &Intervention, lexicon: &Lexicon) -> bool {
 /// monotherapy." is COM902. Most names are one product and come back whole.
 pub(super) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
     let words = &lexicon.roles.names;
-    let mut rest = name.trim().trim_end_matches('.').trim();
-    if let Some((label, after)) = rest.split_once(':') {
-        let label = label.to_lowercase();
-        if !after.trim().is_empty() && words.labels.iter().any(|l| contains_phrase(&label, l)) {
-            rest = after.trim();
-        }
-    }
+    let rest = without_label(name, lexicon).trim_end_matches('.').trim();
     let mut parts = vec![rest.to_owned()];
     for join in &words.joins {
         parts = parts
@@ -468,9 +676,14 @@ pub(super) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
                 part = part.split_whitespace().collect::<Vec<_>>().join(" ");
             }
         }
-        // A parenthesis left open or empty by the split ("COM701 (both at the RDFE)") goes.
+        // A parenthesis left open by the split, or one that only holds a code or a dose note
+        // ("COM902 (RDFE)", "COM701 (both at the RDFE)"), goes; "(Vitamin D3)" stays.
         if let Some(open) = part.find('(') {
-            if !part[open..].contains(')') || part[open..].to_lowercase().contains("both") {
+            let inside = part[open + 1..].trim_end_matches(')');
+            let code = !inside.contains(' ')
+                && inside.chars().all(|c| !c.is_lowercase())
+                && open > 0;
+            if !part[open..].contains(')') || code || inside.to_lowercase().starts_with("both") {
                 part.truncate(open);
             }
         }
@@ -484,6 +697,53 @@ pub(super) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
     } else {
         out
     }
+}
+
+/// What is tested when no registered intervention is: a strategy arm's label, or what an
+/// experimental arm with nothing but assessments says it gets: "i-Factor Arm", described "will
+/// be treated with i-FACTOR", tests i-FACTOR. The label's words for an arm go; the rest must
+/// appear in the arm's description.
+pub(super) fn named_by_arm(trial: &Trial, reading: &Reading) -> Option<(usize, String)> {
+    if let Some(a) = reading.strategy_arm {
+        return Some((a, trial.arms[a].label.clone()));
+    }
+    reading.test_arms.iter().find_map(|&a| {
+        let arm = &trial.arms[a];
+        if arm.kind != ArmKind::Experimental {
+            return None;
+        }
+        let name: Vec<&str> = arm
+            .label
+            .split_whitespace()
+            .filter(|w| !["arm", "group", "cohort"].contains(&w.to_lowercase().as_str()))
+            .collect();
+        let name = name.join(" ");
+        let described = arm
+            .description
+            .as_deref()
+            .is_some_and(|d| contains_phrase(&d.to_lowercase(), &name.to_lowercase()));
+        (described && !is_uninformative(&name)).then_some((a, name))
+    })
+}
+
+/// How much of a name the title holds, in percent of its words: "Yttrium Y 90 Anti-CD45
+/// Monoclonal Antibody BC8" is mostly in "Yttrium-90 Anti-CD45 Monoclonal Antibody BC8 Followed
+/// by Donor Stem Cell Transplant".
+pub(super) fn title_share(name: &str, title: &str) -> u32 {
+    let words = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let title = words(title);
+    let name = words(name);
+    if name.is_empty() {
+        return 0;
+    }
+    let shared = name.iter().filter(|w| title.contains(w)).count();
+    u32::try_from(shared * 100 / name.len()).unwrap_or(0)
 }
 
 /// An intervention's name in plain words: the lexicon's, else the registered name in lower

@@ -150,7 +150,29 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         }
         out
     };
-    let treatments = treatments_in(Role::Tested, &mut source);
+    let mut treatments = treatments_in(Role::Tested, &mut source);
+    // What the title names is the news: it comes first ("Testing yttrium-90 BC8, …" rather
+    // than the transplant every such trial has).
+    treatments.sort_by_key(|t| std::cmp::Reverse(interventions::title_share(&t.value.name, &trial.title)));
+    if treatments.is_empty() && kind == StudyKind::Interventional {
+        if let Some((a, name)) = interventions::named_by_arm(trial, &reading) {
+            let field = format!("{ARMS}[{a}].label");
+            source(&trial.arms[a].label, &field);
+            // A strategy of giving medicines tests those medicines' use.
+            let substance = interventions
+                .iter()
+                .any(|i| i.value.substance && i.value.arms.contains(&trial.arms[a].label));
+            treatments.push(Fact::new(
+                Treatment {
+                    plain: plain_name(&name),
+                    name,
+                    kind: TreatmentKind::Other,
+                    substance,
+                },
+                field,
+            ));
+        }
+    }
     let background = treatments_in(Role::Background, &mut source);
     let comparators = treatments_in(Role::Comparator, &mut source);
 
