@@ -107,8 +107,7 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             section,
             text,
             &page_lower,
-            cx.facts,
-            cx.lexicon,
+            &cx,
             &mut warnings,
         );
         if section != "headline" {
@@ -139,8 +138,7 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             "active_substance",
             substance,
             &page_lower,
-            cx.facts,
-            cx.lexicon,
+            &cx,
             &mut warnings,
         );
     }
@@ -219,14 +217,8 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
 
 /// The rules every section obeys. `page` is the whole page in lower case: a term explained once
 /// on the page needs no second explanation.
-fn guard(
-    section: &str,
-    text: &str,
-    page: &str,
-    facts: &Facts,
-    lexicon: &Lexicon,
-    out: &mut Vec<Warning>,
-) {
+fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<Warning>) {
+    let (facts, lexicon) = (cx.facts, cx.lexicon);
     let mut warn = |severity, code, excerpt: &str, message: String| {
         out.push(Warning {
             severity,
@@ -267,7 +259,10 @@ fn guard(
             format!("the number {n} is not in the record"),
         );
     }
-    for contact in contact_details(text) {
+    for contact in contact_details(text)
+        .into_iter()
+        .filter(|c| !names_a_code(c, cx.trial))
+    {
         warn(
             Severity::Error,
             WarningCode::ContactDetail,
@@ -310,7 +305,26 @@ fn guard(
     }
 }
 
-/// Phone numbers and e-mail addresses in a text.
+/// Whether digits shaped like a phone number are a code the record names itself by: one
+/// unbroken run of digits in its NCT id or an intervention's name or other name ("BI 1015550").
+/// Digits with separators ("+1 (555) 010-2030") are a phone number wherever they stand.
+fn names_a_code(found: &str, trial: &Trial) -> bool {
+    // A code has letters beside its digits; a name of digits alone is only a number.
+    let is_code = |name: &&String| name.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+    found.bytes().all(|b| b.is_ascii_digit())
+        && std::iter::once(&trial.nct_id)
+            .chain(
+                trial
+                    .interventions
+                    .iter()
+                    .flat_map(|i| std::iter::once(&i.name).chain(&i.other_names)),
+            )
+            .filter(is_code)
+            .any(|name| name.contains(found))
+}
+
+/// Phone numbers and e-mail addresses in a text. Digits glued to letters ("LY2452473",
+/// "NCT01234567", "NNC0519-0130", "PF-00446687") are a code, not a phone number.
 pub fn contact_details(text: &str) -> Vec<&str> {
     let mut found = Vec::new();
     // An e-mail address needs an '@'; most texts have none, and are not split into words.
@@ -327,8 +341,14 @@ pub fn contact_details(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        let glued = |at: usize| {
+            at > 0
+                && (bytes[at - 1].is_ascii_alphabetic()
+                    || (bytes[at - 1] == b'-' && at > 1 && bytes[at - 2].is_ascii_alphabetic()))
+        };
         if bytes[i] == b'+' || bytes[i].is_ascii_digit() {
             let start = i;
+            let code = glued(start);
             let mut digits = 0;
             let mut end = i;
             while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-(). ".contains(&bytes[i])) {
@@ -338,7 +358,7 @@ pub fn contact_details(text: &str) -> Vec<&str> {
                 }
                 i += 1;
             }
-            if digits >= 7 {
+            if digits >= 7 && !code {
                 found.push(text[start..end].trim());
             }
         }
@@ -362,5 +382,20 @@ mod tests {
             vec!["stroke-trial@example.org"]
         );
         assert!(contact_details("About 24 people over two years, 1,000 mg").is_empty());
+    }
+
+    #[test]
+    fn drug_codes_and_registry_ids_are_not_phone_numbers() {
+        for code in [
+            "Testing LY2452473 and tadalafil",
+            "NNC0519-0130 once weekly",
+            "PF-00446687 tablets",
+            "GSK4428859A",
+            "see NCT01234567",
+        ] {
+            assert!(contact_details(code).is_empty(), "{code}");
+        }
+        // Digits standing on their own are still a phone number.
+        assert_eq!(contact_details("call 555 0100 123"), vec!["555 0100 123"]);
     }
 }

@@ -299,6 +299,57 @@ fn comparator_words(comparator: &str, text: &str, page: &Summary) -> Option<Stri
     (!ok).then(|| format!("the comparison is {comparator}; the page does not say so"))
 }
 
+/// What checking a folder of records against their gold files found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Records with a gold file.
+    pub checked: usize,
+    /// Of those, records whose page agrees with every gold fact.
+    pub agreeing: usize,
+    /// `(NCT id, disagreement)` for every departure, and gold files that could not be read.
+    pub disagreements: Vec<(String, String)>,
+}
+
+/// Renders each record that has a gold file (in `gold_dir`, or beside it) with the rules
+/// writer and holds its page to the gold facts.
+pub fn check_records(
+    pipeline: &crate::Pipeline,
+    records: &[PathBuf],
+    gold_dir: Option<&Path>,
+) -> Report {
+    let mut report = Report::default();
+    for record in records {
+        let Some(gold_path) = gold_for(record, gold_dir) else {
+            continue;
+        };
+        report.checked += 1;
+        let name = record.display().to_string();
+        let gold = match Gold::load(&gold_path) {
+            Ok(g) => g,
+            Err(e) => {
+                report.disagreements.push((name, e.to_string()));
+                continue;
+            }
+        };
+        let page = std::fs::read(record)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| pipeline.summarize(&bytes).map_err(|e| e.to_string()));
+        match page {
+            Ok(page) => {
+                let found = agreement(&page, &gold);
+                if found.is_empty() {
+                    report.agreeing += 1;
+                }
+                report
+                    .disagreements
+                    .extend(found.into_iter().map(|d| (gold.nct_id.clone(), d.to_string())));
+            }
+            Err(e) => report.disagreements.push((name, e)),
+        }
+    }
+    report
+}
+
 /// The gold file for a record: `NCT….toml` in `gold_dir`, or beside the record.
 pub fn gold_for(record: &Path, gold_dir: Option<&Path>) -> Option<PathBuf> {
     let stem = record.file_stem()?;

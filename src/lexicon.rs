@@ -212,6 +212,7 @@ pub struct NameWords {
     pub labels: Vec<String>,
     pub joins: Vec<String>,
     pub drop: Vec<String>,
+    pub cut: Vec<String>,
 }
 
 /// Phrases that mark a text, with phrases that cancel the mark ("hypertonic saline" is no
@@ -237,6 +238,11 @@ impl PhraseList {
     /// Whether `text` (lower case) holds one of the phrases and none of the exceptions.
     pub fn marks(&self, text: &str) -> bool {
         self.exceptions.first(text).is_none() && self.phrases.first(text).is_some()
+    }
+
+    /// Whether `text` (lower case) holds one of the exceptions.
+    pub fn excepts(&self, text: &str) -> bool {
+        self.exceptions.first(text).is_some()
     }
 
     /// Byte offset and length of the first phrase found in `text` (lower case), exceptions aside.

@@ -51,6 +51,10 @@ enum Command {
         /// Which writer writes the sections.
         #[arg(long, value_enum, default_value_t = WriterArg::Rules)]
         writer: WriterArg,
+        /// Folder of gold-fact files (NCT….toml) to hold the pages to; by default, gold files
+        /// beside the records are used when there are any.
+        #[arg(long)]
+        gold: Option<PathBuf>,
         #[command(flatten)]
         llm: LlmConfig,
     },
@@ -178,9 +182,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             jobs,
             format,
             writer,
+            gold,
             llm,
         } => {
             let model = Model::start(writer, &llm)?;
+            if let Some(g) = &gold {
+                if !g.is_dir() {
+                    bail!("--gold {}: not a folder", g.display());
+                }
+            }
             let files =
                 batch::inputs(&dir).with_context(|| format!("reading folder {}", dir.display()))?;
             if files.is_empty() {
@@ -213,6 +223,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 report.failed.len(),
                 report.with_errors
             );
+            let gold = laysum::gold::check_records(&pipeline, &files, gold.as_deref());
+            if gold.checked > 0 {
+                for (id, d) in &gold.disagreements {
+                    eprintln!("gold: {id}: {d}");
+                }
+                println!(
+                    "gold facts: {} records checked, {} agree ({:.0}%), {} disagreements",
+                    gold.checked,
+                    gold.agreeing,
+                    100.0 * gold.agreeing as f64 / gold.checked as f64,
+                    gold.disagreements.len()
+                );
+            }
             if !report.failed.is_empty() {
                 return Ok(ExitCode::FAILURE);
             }

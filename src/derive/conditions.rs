@@ -243,10 +243,15 @@ fn unshout(registered: &str, read: &str) -> String {
     // plain_name keeps acronyms.
     let mut out = Vec::new();
     for word in read.split(' ') {
+        let core = word.trim_matches(|c: char| !c.is_alphanumeric());
         let original = registered
             .split(|c: char| c.is_whitespace() || c == ',')
-            .find(|w| w.to_lowercase() == word && !shouted.contains(&w.to_lowercase()));
-        out.push(original.map_or_else(|| word.to_owned(), str::to_owned));
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .find(|w| w.to_lowercase() == core && !shouted.contains(&w.to_lowercase()));
+        out.push(match original {
+            Some(o) if !core.is_empty() => word.replacen(core, o, 1),
+            _ => word.to_owned(),
+        });
     }
     out.join(" ")
 }
@@ -289,5 +294,94 @@ mod tests {
         );
         // Two terms with one plain name say it once.
         assert_eq!(plain(&["Atopic Dermatitis", "Eczema"], &[]), ["eczema"]);
+    }
+
+    fn read(term: &str) -> super::Term {
+        super::read_term(term, &lexicon())
+    }
+
+    fn known(plain: &str, kind: crate::facts::ConditionKind) -> super::Term {
+        super::Term::Known(plain.to_owned(), kind)
+    }
+
+    #[test]
+    fn staging_lists_fold_into_their_disease() {
+        use crate::facts::ConditionKind::Illness;
+        assert_eq!(read("Stage IIIA Lung Cancer AJCC v8"), known("lung cancer", Illness));
+        assert_eq!(read("Nonsmall Cell Lung Cancer, Stage IIIB"), known("lung cancer", Illness));
+        assert_eq!(
+            read("Stage II Uterine Corpus Endometrial Stromal Sarcoma AJCC v8"),
+            known("a rare cancer of the womb", Illness)
+        );
+    }
+
+    #[test]
+    fn inverted_terms_turn_round() {
+        use crate::facts::ConditionKind::Illness;
+        assert_eq!(read("Hypersensitivity, Food"), known("food allergy", Illness));
+        assert_eq!(read("Allergy, Peanut"), known("peanut allergy", Illness));
+        assert_eq!(read("Rhinitis, Allergic, Seasonal"), known("hay fever", Illness));
+        // Unknown to the lexicon, turned round all the same.
+        assert_eq!(
+            read("Cluster Headache, Episodic"),
+            super::Term::Unknown("Episodic Cluster Headache".into())
+        );
+        // Parts that do not modify stay as they are.
+        assert_eq!(
+            read("Chronic Fatigue, Sleep"),
+            super::Term::Unknown("Chronic Fatigue, Sleep".into())
+        );
+    }
+
+    #[test]
+    fn capitals_and_bracketed_abbreviations_are_read_plainly() {
+        use crate::facts::ConditionKind::Illness;
+        assert_eq!(read("Chronic Spontaneous Urticaria (CSU)"), known("long-lasting hives", Illness));
+        assert_eq!(read("NSCLC"), known("lung cancer", Illness));
+        assert_eq!(read("PTSD"), known("post-traumatic stress disorder (PTSD)", Illness));
+        assert_eq!(read("ALLERGIC ASTHMA"), known("allergic asthma", Illness));
+        assert_eq!(read("DIPG Brain Tumor"), super::Term::Unknown("DIPG Brain Tumor".into()));
+    }
+
+    #[test]
+    fn procedures_healthy_volunteers_and_design_words() {
+        use crate::facts::ConditionKind::*;
+        assert_eq!(read("Laparoscopic Cholecystectomy"), known("gallbladder surgery", Procedure));
+        assert_eq!(read("Healthy Volunteers"), known("healthy volunteers", Healthy));
+        assert_eq!(read("Safety Surveillance"), known("safety surveillance", SideEffects));
+        assert_eq!(read("Single-blind"), super::Term::NotACondition);
+    }
+
+    #[test]
+    fn pages_say_who_takes_part() {
+        let lex = lexicon();
+        let who = |conditions: &[&str]| {
+            let trial = Trial {
+                conditions: conditions.iter().map(|c| (*c).into()).collect(),
+                ..designed(&[], &[(InterventionKind::Drug, "Tadalafil", &[])])
+            };
+            let facts = derive(&trial, &lex);
+            crate::write::write_rules(&facts, &crate::templates::Templates::load(std::sync::Arc::new(lexicon())).unwrap())
+                .unwrap()
+                .headline
+        };
+        assert_eq!(who(&["Laparoscopic Cholecystectomy"]), "Testing tadalafil for people having gallbladder surgery");
+        assert_eq!(who(&["Healthy"]), "Testing tadalafil for healthy volunteers");
+        assert_eq!(who(&["Single-blind"]), "Testing tadalafil");
+    }
+
+    #[test]
+    fn with_no_condition_registered_the_title_names_one() {
+        let trial = Trial {
+            title: "Infant Formula in Infants at High Risk of Developing Allergy".into(),
+            conditions: vec!["Immunity".into()],
+            ..Trial::default()
+        };
+        let plain: Vec<String> = derive(&trial, &lexicon())
+            .conditions
+            .into_iter()
+            .map(|c| c.value.plain)
+            .collect();
+        assert_eq!(plain, ["allergy"]);
     }
 }

@@ -308,6 +308,47 @@ pub(crate) mod test_support {
         }
     }
 
+    /// A trial of arms `(type, label, description)` and interventions `(type, name, arms)`.
+    pub fn designed(
+        arms: &[(ArmKind, &str, &str)],
+        interventions: &[(InterventionKind, &str, &[&str])],
+    ) -> Trial {
+        Trial {
+            nct_id: "NCT00000000".into(),
+            title: "A trial".into(),
+            study_type: StudyType::Interventional,
+            arms: arms
+                .iter()
+                .map(|(kind, label, description)| Arm {
+                    label: (*label).into(),
+                    kind: kind.clone(),
+                    description: (!description.is_empty()).then(|| (*description).into()),
+                    intervention_names: vec![],
+                })
+                .collect(),
+            interventions: interventions
+                .iter()
+                .map(|(kind, name, arms)| Intervention {
+                    kind: kind.clone(),
+                    name: (*name).into(),
+                    description: None,
+                    arm_labels: arms.iter().map(|a| (*a).to_owned()).collect(),
+                    other_names: vec![],
+                })
+                .collect(),
+            ..Trial::default()
+        }
+    }
+
+    /// Each intervention's role, by name.
+    pub fn roles_of(trial: &Trial) -> Vec<(String, Role)> {
+        derive(trial, &lexicon())
+            .interventions
+            .into_iter()
+            .map(|i| (i.value.name, i.value.role))
+            .collect()
+    }
+
     pub fn route_id(trial: &Trial) -> Option<String> {
         derive(trial, &lexicon()).route.map(|r| r.value.id)
     }

@@ -130,6 +130,7 @@ function showDraft(data) {
 
   showGrades(page.quality);
   showWarnings(page.quality.warnings, marks);
+  showInterventions(page.interventions || []);
   showFacts(page.quality.facts);
   const missing = page.quality.missing || [];
   $("missing-block").hidden = missing.length === 0;
@@ -213,6 +214,25 @@ function showWarnings(warnings, marks) {
     });
     return item;
   }));
+}
+
+// How the derive step read each intervention, for the editor to check against the record.
+const ROLE_WORDS = {
+  tested: "tested",
+  background: "given to every arm",
+  comparator: "compared with",
+  placebo: "placebo / sham",
+  assessment: "only measures",
+};
+
+function showInterventions(interventions) {
+  $("interventions-block").hidden = interventions.length === 0;
+  $("interventions").tBodies[0].replaceChildren(
+    ...interventions.map((i) =>
+      el("tr", { dataset: { role: i.role } },
+        el("td", { title: i.field }, i.name, el("small", {}, ` ${i.type.toLowerCase()}`)),
+        el("td", { className: `role role-${i.role}` }, ROLE_WORDS[i.role] || i.role),
+        el("td", {}, i.arms.join("; ")))));
 }
 
 function showFacts(facts) {

@@ -78,6 +78,46 @@ fn batch_renders_the_good_and_names_the_bad() {
     assert_eq!(written, 3);
 }
 
+#[test]
+fn batch_holds_pages_to_gold_files_beside_the_records() {
+    let dir = tempdir();
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for id in ["NCT00804895", "NCT01222273"] {
+        std::fs::copy(
+            fixtures().join(format!("trials/corpus/{id}.json")),
+            input.join(format!("{id}.json")),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        fixtures().join("gold/NCT00804895.toml"),
+        input.join("NCT00804895.toml"),
+    )
+    .unwrap();
+    // A gold file that says the vitamin D trial is a late-stage one: the page must disagree.
+    let wrong = std::fs::read_to_string(fixtures().join("gold/NCT01222273.toml")).unwrap()
+        + "stage = \"late\"\n";
+    std::fs::write(input.join("NCT01222273.toml"), wrong).unwrap();
+    let out = laysum()
+        .arg("batch")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("gold facts: 2 records checked, 1 agree (50%), 1 disagreements"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("gold: NCT01222273: stage"),
+        "the disagreement is named: {stderr}"
+    );
+}
+
 /// A fresh folder under the target directory (no extra crate needed).
 fn tempdir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -265,6 +265,13 @@ async fn an_editor_drafts_a_page_in_a_real_browser() {
     assert_eq!(warnings.len(), expected.quality.warnings.len());
     let facts = text("#facts").await;
     assert!(facts.contains("protocolSection.designModule.enrollmentInfo.count"));
+    // Each intervention with the role the page gave it, beside the facts.
+    let roles = text("#interventions").await;
+    assert!(!expected.interventions.is_empty());
+    for i in &expected.interventions {
+        assert!(roles.contains(&i.name), "{} missing from {roles}", i.name);
+    }
+    assert!(roles.contains("tested"), "{roles}");
     assert!(text("#grades").await.contains("Summary"));
 
     click_and_wait(&client, "#copy-markdown", "#status")

@@ -8,6 +8,7 @@ mod helpers;
 mod llm;
 mod pages;
 mod robustness;
+mod roles;
 mod seed;
 mod server;
 mod snapshots;

@@ -15,7 +15,11 @@ fn assert_safe_page(bytes: &[u8]) {
     };
     let ids: Vec<&str> = summary.disclaimers.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["informational", "summary_limits"]);
-    let text = page_text(&summary);
+    // The study's own id is no contact detail when it reads as one ("NCT…", letters and digits).
+    let mut text = page_text(&summary);
+    if summary.nct_id.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+        text = text.replace(&summary.nct_id, "");
+    }
     if !contact_details(&text).is_empty() {
         assert!(
             summary

@@ -1,0 +1,152 @@
+//! Rules 2 and 3: which arms get each product, and which arms test and which compare.
+
+use super::Nature;
+use crate::lexicon::Lexicon;
+use crate::trial::*;
+
+/// Rule 2: the arms that get an intervention: those its arm labels name, and those whose
+/// intervention lists name it ("Drug: Verapamil").
+pub(crate) fn arms_of(trial: &Trial, iv: &Intervention) -> Vec<usize> {
+    let name = iv.name.trim();
+    trial
+        .arms
+        .iter()
+        .enumerate()
+        .filter(|(_, arm)| {
+            iv.arm_labels
+                .iter()
+                .any(|l| l.trim().eq_ignore_ascii_case(arm.label.trim()))
+                || arm.intervention_names.iter().any(|listed| {
+                    let listed = listed.trim();
+                    let bare = listed.split_once(": ").map_or(listed, |(_, n)| n).trim();
+                    !name.is_empty()
+                        && (bare.eq_ignore_ascii_case(name) || listed.ends_with(name))
+                })
+        })
+        .map(|(a, _)| a)
+        .collect()
+}
+
+/// Rule 3: which arms test and which compare. Experimental arms test and all others compare;
+/// without an experimental arm, placebo, sham and no-intervention arms compare and the rest
+/// test (an arm typed active comparator beside a placebo arm is the one being tested); an arm
+/// that gets nothing but placebo compares whatever its type.
+pub(crate) fn sides(
+    trial: &Trial,
+    natures: &[Nature],
+    arms: &[Vec<usize>],
+    lexicon: &Lexicon,
+) -> (Vec<usize>, Vec<usize>) {
+    let linked = arms.iter().any(|a| !a.is_empty());
+    let active_somewhere = (0..arms.len()).any(|i| natures[i] == Nature::Active && !arms[i].is_empty());
+    // An arm that gets no active product (a placebo, a symptom score, nothing) compares.
+    let nothing_active = |a: usize| {
+        linked
+            && active_somewhere
+            && !(0..arms.len()).any(|i| natures[i] == Nature::Active && arms[i].contains(&a))
+    };
+    // An arm whose own words say placebo, room air or a wait compares, whatever its type.
+    let words = &lexicon.roles;
+    // Arms typed experimental are all alike in a record that types every arm so; only a
+    // wait says which one compares.
+    let all_experimental = trial.arms.iter().all(|x| x.kind == ArmKind::Experimental);
+    let says_control = |arm: &Arm| {
+        let text =
+            format!("{} {}", arm.label, arm.description.as_deref().unwrap_or("")).to_lowercase();
+        trial.arms.len() >= 2
+            && (words.wait_list.marks(&text)
+                || (arm.kind != ArmKind::Experimental
+                    && (words.placebo_described.marks(&text)
+                        || words.sham_described.marks(&text))))
+            && (arm.kind != ArmKind::Experimental || all_experimental)
+    };
+    let any_experimental = trial.arms.iter().any(|a| a.kind == ArmKind::Experimental);
+    let compares = |a: usize, arm: &Arm| {
+        nothing_active(a)
+            || says_control(arm)
+            || if any_experimental {
+                arm.kind != ArmKind::Experimental
+            } else {
+                matches!(
+                    arm.kind,
+                    ArmKind::PlaceboComparator | ArmKind::ShamComparator | ArmKind::NoIntervention
+                )
+            }
+    };
+    let (control, test): (Vec<usize>, Vec<usize>) =
+        (0..trial.arms.len()).partition(|&a| compares(a, &trial.arms[a]));
+    if test.is_empty() {
+        // Every arm compares (two placebo arms?): nothing to tell them apart by.
+        ((0..trial.arms.len()).collect(), Vec::new())
+    } else {
+        (test, control)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::test_support::*;
+    use InterventionKind::*;
+
+    fn sides_of(trial: &Trial) -> (Vec<usize>, Vec<usize>) {
+        let lexicon = lexicon();
+        let natures: Vec<Nature> = trial
+            .interventions
+            .iter()
+            .map(|iv| super::super::nature(iv, &lexicon))
+            .collect();
+        let arms: Vec<Vec<usize>> = trial.interventions.iter().map(|iv| arms_of(trial, iv)).collect();
+        sides(trial, &natures, &arms, &lexicon)
+    }
+
+    #[test]
+    fn arms_are_found_by_label_and_by_their_lists() {
+        let mut trial = designed(
+            &[(ArmKind::Experimental, "A", ""), (ArmKind::ActiveComparator, "B", "")],
+            &[(Drug, "Verapamil", &["a "])],
+        );
+        trial.arms[1].intervention_names = vec!["Drug: Verapamil".into()];
+        assert_eq!(arms_of(&trial, &trial.interventions[0]), [0, 1]);
+    }
+
+    #[test]
+    fn experimental_arms_test_and_the_others_compare() {
+        let trial = designed(
+            &[(ArmKind::Experimental, "New", ""), (ArmKind::ActiveComparator, "Old", "")],
+            &[(Drug, "Xanomeline", &["New"]), (Drug, "Yohimbine", &["Old"])],
+        );
+        assert_eq!(sides_of(&trial), (vec![0], vec![1]));
+    }
+
+    #[test]
+    fn without_an_experimental_arm_the_placebo_arm_compares() {
+        // An arm typed active comparator beside a placebo arm is the one being tested.
+        let trial = designed(
+            &[(ArmKind::ActiveComparator, "ESWT", ""), (ArmKind::PlaceboComparator, "Placebo", "")],
+            &[(Procedure, "Shockwave therapy", &["ESWT", "Placebo"])],
+        );
+        assert_eq!(sides_of(&trial), (vec![0], vec![1]));
+    }
+
+    #[test]
+    fn an_arm_that_gets_only_a_placebo_compares_whatever_its_type() {
+        let trial = designed(
+            &[(ArmKind::Experimental, "Drug", ""), (ArmKind::Experimental, "Dummy", "")],
+            &[(Drug, "Xanomeline", &["Drug"]), (Drug, "Placebo", &["Dummy"])],
+        );
+        assert_eq!(sides_of(&trial), (vec![0], vec![1]));
+    }
+
+    #[test]
+    fn a_wait_list_arm_compares_though_typed_experimental() {
+        let trial = designed(
+            &[
+                (ArmKind::Experimental, "Group 1", "Immediate access."),
+                (ArmKind::Experimental, "Group 2", "Access 6 weeks after Group 1."),
+            ],
+            &[(Device, "EndeavorOTC", &["Group 1", "Group 2"])],
+        );
+        assert_eq!(sides_of(&trial), (vec![0], vec![1]));
+    }
+}

@@ -1,0 +1,265 @@
+//! How products are named on a page: the products a registered name speaks of, plain names,
+//! the registry's type codes, and whether a product is taken into the body.
+
+use super::nature::without_label;
+use crate::facts::*;
+use crate::lexicon::Lexicon;
+use crate::trial::*;
+
+/// Whether a product is taken into the body: by its registry type, or for an `OTHER`,
+/// procedure or device, by its name ("A2 milk", "oxygen", "allergen extracts").
+pub(crate) fn is_substance(iv: &Intervention, lexicon: &Lexicon) -> bool {
+    match iv.kind {
+        InterventionKind::Drug
+        | InterventionKind::Biological
+        | InterventionKind::Genetic
+        | InterventionKind::DietarySupplement => true,
+        // A drug with its device, unless the name says it is a device or an app.
+        InterventionKind::CombinationProduct => {
+            !lexicon.roles.substance.excepts(&iv.name.to_lowercase())
+        }
+        InterventionKind::Other | InterventionKind::Procedure | InterventionKind::Device => {
+            lexicon.roles.substance.marks(&iv.name.to_lowercase())
+                // An OTHER often names a study step; its description says what is given.
+                || (iv.kind == InterventionKind::Other
+                    && iv.description.as_deref().is_some_and(|d| {
+                        lexicon.roles.substance.marks(&d.to_lowercase())
+                    }))
+        }
+        _ => false,
+    }
+}
+
+/// The products a registered name speaks of: "Cohort expansion: Triplet combination of
+/// COM902 + COM701 + Pembrolizumab." is COM902, COM701 and Pembrolizumab; "Dose escalation:
+/// COM902 monotherapy." is COM902. Most names are one product and come back whole.
+pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
+    let words = &lexicon.roles.names;
+    let rest = without_label(name, lexicon).trim_end_matches('.').trim();
+    let mut parts = vec![rest.to_owned()];
+    for join in &words.joins {
+        parts = parts
+            .iter()
+            .flat_map(|p| {
+                let lower = p.to_lowercase();
+                let mut out = Vec::new();
+                let mut from = 0;
+                while let Some(at) = lower[from..].find(join.as_str()) {
+                    out.push(p[from..from + at].to_owned());
+                    from += at + join.len();
+                }
+                out.push(p[from..].to_owned());
+                out
+            })
+            .collect();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for part in parts {
+        let mut part = part.trim().to_owned();
+        for d in &words.drop {
+            let lower = part.to_lowercase();
+            if let Some(at) = crate::lexicon::find_phrase(&lower, d) {
+                part.replace_range(at..at + d.len(), "");
+                part = part.split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+        }
+        // A dose before the name goes: "5 mg Tadalafil" is tadalafil.
+        let lead: Vec<&str> = part.splitn(3, ' ').collect();
+        if lead.len() == 3
+            && lead[0].chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            && ["mg", "g", "mcg", "µg", "ml", "iu", "units", "%"].contains(&lead[1].to_lowercase().as_str())
+        {
+            part = lead[2].to_owned();
+        }
+        // Schedules and delivery details end the name, when a name is left before them.
+        let lower = part.to_lowercase();
+        if let Some(at) = words
+            .cut
+            .iter()
+            .filter_map(|c| crate::lexicon::find_phrase(&lower, c))
+            .filter(|&at| at > 0 && lower[..at].trim().chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+            .min()
+        {
+            part.truncate(at);
+        }
+        // A bracketed abbreviation of the schedule ("[T(OaD)]") goes with it.
+        if let Some(open) = part.find('[') {
+            if open > 0 {
+                part.truncate(open);
+            }
+        }
+        // A parenthesis left open by the split, or one that only holds a code or a dose note
+        // ("COM902 (RDFE)", "COM701 (both at the RDFE)"), goes; "(Vitamin D3)" stays.
+        if let Some(open) = part.find('(') {
+            let inside = part[open + 1..].trim_end_matches(')');
+            let code = !inside.contains(' ')
+                && inside.chars().all(|c| !c.is_lowercase())
+                && open > 0;
+            if !part[open..].contains(')') || code || inside.to_lowercase().starts_with("both") {
+                part.truncate(open);
+            }
+        }
+        let part = part.trim().trim_end_matches(['.', ',']).trim().to_owned();
+        if !part.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&part)) {
+            out.push(part);
+        }
+    }
+    if out.is_empty() {
+        vec![name.to_owned()]
+    } else {
+        out
+    }
+}
+
+/// How much of a name the title holds, in percent of its words: "Yttrium Y 90 Anti-CD45
+/// Monoclonal Antibody BC8" is mostly in "Yttrium-90 Anti-CD45 Monoclonal Antibody BC8 Followed
+/// by Donor Stem Cell Transplant".
+pub(crate) fn title_share(name: &str, title: &str) -> u32 {
+    let words = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let title = words(title);
+    let name = words(name);
+    if name.is_empty() {
+        return 0;
+    }
+    let shared = name.iter().filter(|w| title.contains(w)).count();
+    u32::try_from(shared * 100 / name.len()).unwrap_or(0)
+}
+
+/// An intervention's name in plain words: the lexicon's, else the registered name in lower
+/// case. Device names are brands: they keep the maker's spelling.
+pub(crate) fn plain(iv: &Intervention, lexicon: &Lexicon) -> String {
+    lexicon.treatment(&iv.name).map_or_else(
+        || {
+            if iv.kind == InterventionKind::Device {
+                iv.name.clone()
+            } else {
+                plain_name(&iv.name)
+            }
+        },
+        |t| t.plain.clone(),
+    )
+}
+
+/// The registry's spelling of an intervention type.
+pub(crate) fn type_code(kind: &InterventionKind) -> &'static str {
+    match kind {
+        InterventionKind::Drug => "DRUG",
+        InterventionKind::Biological => "BIOLOGICAL",
+        InterventionKind::Device => "DEVICE",
+        InterventionKind::Procedure => "PROCEDURE",
+        InterventionKind::Radiation => "RADIATION",
+        InterventionKind::Behavioral => "BEHAVIORAL",
+        InterventionKind::Genetic => "GENETIC",
+        InterventionKind::DietarySupplement => "DIETARY_SUPPLEMENT",
+        InterventionKind::CombinationProduct => "COMBINATION_PRODUCT",
+        InterventionKind::DiagnosticTest => "DIAGNOSTIC_TEST",
+        InterventionKind::Other => "OTHER",
+    }
+}
+
+pub(crate) fn treatment_kind(kind: &InterventionKind) -> TreatmentKind {
+    match kind {
+        InterventionKind::Drug
+        | InterventionKind::Biological
+        | InterventionKind::Genetic
+        | InterventionKind::CombinationProduct => TreatmentKind::Medicine,
+        InterventionKind::DietarySupplement => TreatmentKind::Supplement,
+        InterventionKind::Device => TreatmentKind::Device,
+        InterventionKind::Procedure => TreatmentKind::Procedure,
+        InterventionKind::Radiation => TreatmentKind::Radiation,
+        InterventionKind::Behavioral => TreatmentKind::Behavioral,
+        InterventionKind::DiagnosticTest => TreatmentKind::Test,
+        InterventionKind::Other => TreatmentKind::Other,
+    }
+}
+
+/// A registered name as it reads in a sentence: lower case, except words that are acronyms or
+/// codes ("APG-2575", "CT", "tVNS") and names with capitals inside, which keep their spelling.
+pub fn plain_name(name: &str) -> String {
+    name.split(' ')
+        .map(|w| {
+            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+            let keep = w.chars().any(|c| c.is_ascii_digit())
+                || letters.iter().skip(1).any(|c| c.is_uppercase())
+                || letters.len() == 1;
+            if keep {
+                w.to_owned()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::test_support::*;
+
+    fn parts(name: &str) -> Vec<String> {
+        components(name, &lexicon())
+    }
+
+    #[test]
+    fn a_name_of_several_products_names_each_once() {
+        assert_eq!(
+            parts("Cohort expansion: Triplet combination of COM902 + COM701 + Pembrolizumab."),
+            ["COM902", "COM701", "Pembrolizumab"]
+        );
+        assert_eq!(parts("Dose escalation: COM902 monotherapy."), ["COM902"]);
+        assert_eq!(parts("Cohort expansion: COM902 (RDFE) monotherapy."), ["COM902"]);
+    }
+
+    #[test]
+    fn doses_and_schedules_are_not_part_of_a_name() {
+        assert_eq!(parts("Poziotinib Once Daily Dosing"), ["Poziotinib"]);
+        assert_eq!(parts("5 mg Tadalafil"), ["Tadalafil"]);
+        assert_eq!(parts("tadalafil once a day [T(OaD)]"), ["tadalafil"]);
+        assert_eq!(
+            parts("Medtronic Infinity System using the O-arm Imaging System"),
+            ["Medtronic Infinity System"]
+        );
+        // A plain name in brackets stays: it is what most readers know.
+        assert_eq!(parts("cholecalciferol (Vitamin D3)"), ["cholecalciferol (Vitamin D3)"]);
+    }
+
+    #[test]
+    fn substances_by_type_or_by_name() {
+        use InterventionKind::*;
+        let lex = lexicon();
+        let is = |kind, name| is_substance(&trial_with(&[(kind, name, "")]).interventions[0], &lex);
+        assert!(is(DietarySupplement, "Vitamin D3"));
+        assert!(is(Other, "A2 Milk"));
+        assert!(is(Device, "hyperbaric oxygen therapy"));
+        assert!(!is(Device, "oxygen mask"));
+        assert!(!is(Behavioral, "Yoga"));
+    }
+
+    #[test]
+    fn the_title_share_ranks_what_the_title_names() {
+        let title = "Yttrium-90 Anti-CD45 Monoclonal Antibody BC8 Followed by Donor Stem Cell Transplant";
+        assert!(
+            title_share("Yttrium Y 90 Anti-CD45 Monoclonal Antibody BC8", title)
+                > title_share("Allogeneic Bone Marrow Transplantation", title)
+        );
+    }
+
+    #[test]
+    fn registered_names_read_in_lower_case_but_keep_codes() {
+        assert_eq!(
+            plain_name("Human Placental Stem Cells"),
+            "human placental stem cells"
+        );
+        assert_eq!(plain_name("APG-2575"), "APG-2575");
+        assert_eq!(plain_name("tVNS Program"), "tVNS program");
+        assert_eq!(plain_name("Dupilumab"), "dupilumab");
+        assert_eq!(plain_name("COVID-19"), "COVID-19");
+    }
+}

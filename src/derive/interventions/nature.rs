@@ -1,0 +1,172 @@
+//! Rule 1: what a product is, from its own words: a placebo, an assessment, nothing, or
+//! something active; and whether it is taken into the body.
+
+use super::Nature;
+use crate::lexicon::{contains_phrase, Lexicon};
+use crate::trial::*;
+
+/// Rule 1: what a product is, from its name, other names and description.
+pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
+    let roles = &lexicon.roles;
+    let name = without_label(&iv.name, lexicon).to_lowercase();
+    let description = iv.description.as_deref().unwrap_or("").to_lowercase();
+    if is_uninformative(&iv.name) && lexicon.treatment(&iv.name).is_none()
+        || roles.nothing.find(&name).is_some_and(|r| r.len() + 2 >= name.trim().len())
+        || roles.nothing_described.marks(&description)
+    {
+        return Nature::Nothing;
+    }
+    // "Omalizumab or placebo" names both: the product is active and a placebo is in the design.
+    if names_a_placebo(iv, lexicon) && !mixes_placebo(&name) {
+        return Nature::Placebo;
+    }
+    let last_word = name
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .unwrap_or("");
+    if roles.assessment.marks(&name)
+        || roles.assessment_described.marks(&description)
+        || roles.assessment_ends.iter().any(|e| e == last_word)
+        || lexicon.treatment(&iv.name).is_some_and(|t| t.test)
+    {
+        return Nature::Assessment;
+    }
+    if roles.assessment_weak.marks(&name) {
+        return Nature::MaybeAssessment;
+    }
+    Nature::Active
+}
+
+/// A name without a "Label: " prefix whose label names a part of the study ("Cohort
+/// expansion: COM902 monotherapy." → "COM902 monotherapy.").
+pub(crate) fn without_label<'a>(name: &'a str, lexicon: &Lexicon) -> &'a str {
+    match name.split_once(':') {
+        Some((label, after))
+            if !after.trim().is_empty()
+                && lexicon
+                    .roles
+                    .names
+                    .labels
+                    .iter()
+                    .any(|l| contains_phrase(&label.to_lowercase(), l)) =>
+        {
+            after.trim()
+        }
+        _ => name.trim(),
+    }
+}
+
+/// The intervention's name or one of its other names is a placebo word.
+pub(crate) fn names_a_placebo(iv: &Intervention, lexicon: &Lexicon) -> bool {
+    std::iter::once(&iv.name)
+        .chain(&iv.other_names)
+        .any(|n| lexicon.roles.placebo.marks(&n.to_lowercase()))
+}
+
+/// "X or placebo", "placebo/X", "X versus placebo": one entry for the drug and its placebo.
+pub(crate) fn mixes_placebo(name: &str) -> bool {
+    ["or placebo", "placebo or", "and placebo", "/placebo", "placebo/", "vs placebo", "vs. placebo", "versus placebo", "+ placebo", "with placebo"]
+        .iter()
+        .any(|p| name.contains(p))
+}
+
+/// Names that do not say what is given: "ALL", "Group 40", "Arm A", "Cohort 2".
+pub(crate) fn is_uninformative(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    name.trim().is_empty()
+        || (letters <= 3
+            && !name.chars().any(|c| c.is_ascii_digit())
+            && name.chars().all(|c| !c.is_lowercase()))
+        || (["group", "arm", "cohort", "intervention", "control"].contains(&first)
+            && lower.split_whitespace().count() <= 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::test_support::*;
+
+    fn nature_of(kind: InterventionKind, name: &str, description: &str) -> Nature {
+        nature(&trial_with(&[(kind, name, description)]).interventions[0], &lexicon())
+    }
+
+    #[test]
+    fn a_placebo_is_known_by_its_name_whatever_its_type() {
+        use InterventionKind::*;
+        for name in [
+            "Placebo",
+            "Sugar Pill",
+            "ALK diluent 0,3% human albumin",
+            "PROAMP, subcutaneous serum physiological saline",
+            "Vehicle cream",
+        ] {
+            assert_eq!(nature_of(Drug, name, ""), Nature::Placebo, "{name}");
+        }
+        // Active products that hold a placebo word, and one entry for a drug and its placebo.
+        assert_eq!(nature_of(Drug, "Hypertonic saline", ""), Nature::Active);
+        assert_eq!(nature_of(Drug, "Omalizumab or placebo", ""), Nature::Active);
+    }
+
+    #[test]
+    fn what_only_measures_is_an_assessment() {
+        use InterventionKind::*;
+        for (kind, name, description) in [
+            (Other, "Laboratory Biomarker Analysis", "Correlative studies"),
+            (Other, "Biospecimen Collection", ""),
+            (Other, "Quality-of-Life Assessment", ""),
+            (DiagnosticTest, "Basophil Activation Test", ""),
+            (DiagnosticTest, "SNOT22 score", ""),
+            (Other, "CT radioraphic assessment", ""),
+            (Biological, "Indium In 111 Anti-CD45 Monoclonal Antibody BC8", "Given IV (dosimetric dose)"),
+        ] {
+            assert_eq!(nature_of(kind, name, description), Nature::Assessment, "{name}");
+        }
+        assert_eq!(nature_of(Drug, "Tipifarnib", "Given PO"), Nature::Active);
+    }
+
+    #[test]
+    fn a_general_word_may_only_be_how_a_trial_names_its_drug() {
+        use InterventionKind::*;
+        assert_eq!(
+            nature_of(Other, "Evaluation of headache inducing capabilities of PACAP38", ""),
+            Nature::MaybeAssessment
+        );
+        // A label before the colon does not make the product an assessment.
+        assert_eq!(
+            nature_of(CombinationProduct, "Evaluation of safety/tolerability: COM902 in combination with COM701", ""),
+            Nature::Active
+        );
+    }
+
+    #[test]
+    fn names_that_say_nothing_is_given_are_nothing() {
+        use InterventionKind::*;
+        assert_eq!(nature_of(Other, "No intervention", ""), Nature::Nothing);
+        assert_eq!(nature_of(Other, "Arm A", ""), Nature::Nothing);
+        // A placebo the description says nobody gets (an open-label extension).
+        assert_eq!(
+            nature_of(Drug, "Placebo", "Participants will not be receiving placebo in this OLE study."),
+            Nature::Nothing
+        );
+    }
+
+    #[test]
+    fn names_that_say_nothing_are_uninformative() {
+        for name in [
+            "ALL", "Group 40", "group 50", "Arm A", "Cohort 2", "Control", "",
+        ] {
+            assert!(is_uninformative(name), "{name}");
+        }
+        for name in [
+            "Dupilumab",
+            "GET73",
+            "APG-2575",
+            "Group therapy sessions",
+            "Diet",
+        ] {
+            assert!(!is_uninformative(name), "{name}");
+        }
+    }
+}
