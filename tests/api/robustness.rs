@@ -230,7 +230,8 @@ fn study() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed: the same 400 cases on every run, so CI never fails on a case nobody saw.
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(20261125), ..ProptestConfig::default() })]
 
     #[test]
     fn any_study_shaped_record_gets_a_safe_page_or_a_clear_error(

@@ -6,7 +6,8 @@ use laysum::render::quality_text;
 use laysum::Format;
 use std::path::Path;
 
-fn snapshot(path: &Path) {
+/// Snapshots live in `snapshots/`, those of `tests/fixtures/trials/corpus` in `snapshots/corpus/`.
+fn snapshot(path: &Path, folder: &str) {
     let bytes = std::fs::read(path).unwrap();
     let name = path.file_stem().unwrap().to_string_lossy().into_owned();
     let content = match pipeline().page(&bytes, Format::Markdown) {
@@ -14,7 +15,7 @@ fn snapshot(path: &Path) {
         Err(e) => format!("error: {e}\n"),
     };
     insta::with_settings!({
-        snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"),
+        snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join(folder),
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {
@@ -24,8 +25,11 @@ fn snapshot(path: &Path) {
 
 #[test]
 fn snapshot_of_every_record() {
-    snapshot(&seed_record());
+    snapshot(&seed_record(), "snapshots");
     for path in real_records().iter().chain(&edge_records()) {
-        snapshot(path);
+        snapshot(path, "snapshots");
+    }
+    for path in corpus_records() {
+        snapshot(&path, "snapshots/corpus");
     }
 }

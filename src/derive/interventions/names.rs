@@ -139,11 +139,27 @@ pub(crate) fn plain(iv: &Intervention, lexicon: &Lexicon) -> String {
             if iv.kind == InterventionKind::Device {
                 iv.name.clone()
             } else {
-                plain_name(&iv.name)
+                plain_name(&brand_last(&iv.name))
             }
         },
         |t| t.plain.clone(),
     )
+}
+
+/// "ALTIM, cortivazol injections" reads as "cortivazol injections (ALTIM)": a brand in
+/// capitals before a comma goes after the words that say what it is.
+fn brand_last(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.split_once(", ") {
+        Some((brand, what))
+            if !brand.contains(' ')
+                && brand.len() >= 3
+                && brand.chars().all(|c| !c.is_lowercase())
+                && what.chars().any(char::is_lowercase) =>
+        {
+            format!("{what} ({brand})").into()
+        }
+        _ => name.into(),
+    }
 }
 
 /// The registry's spelling of an intervention type.
@@ -249,6 +265,13 @@ mod tests {
             title_share("Yttrium Y 90 Anti-CD45 Monoclonal Antibody BC8", title)
                 > title_share("Allogeneic Bone Marrow Transplantation", title)
         );
+    }
+
+    #[test]
+    fn a_brand_before_a_comma_goes_after_what_it_is() {
+        let iv = &trial_with(&[(InterventionKind::Drug, "ALTIM, cortivazol injections", "")])
+            .interventions[0];
+        assert_eq!(plain(iv, &lexicon()), "cortivazol injections (ALTIM)");
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub(crate) fn is_uninformative(name: &str) -> bool {
     let lower = name.to_lowercase();
     let first = lower.split_whitespace().next().unwrap_or("");
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    name.trim().is_empty()
+    letters == 0
         || (letters <= 3
             && !name.chars().any(|c| c.is_ascii_digit())
             && name.chars().all(|c| !c.is_lowercase()))
