@@ -155,6 +155,15 @@ pub fn objects<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<V
         .map(|items| items.into_iter().filter_map(|i| i.0).collect())
 }
 
+/// A list of objects of shape `T` that keeps each item at its place: an item of another shape
+/// is `None`, so an index is still the record's index and a field path built from it is right.
+pub fn objects_at<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Vec<Option<T>>, D::Error> {
+    d.deserialize_any(ListVisitor::<Item<T>>(PhantomData))
+        .map(|items| items.into_iter().map(|i| i.0).collect())
+}
+
 /// A list of texts: items that are not text are skipped; a lone text counts as a list of one.
 pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     d.deserialize_any(ListVisitor::<Text>(PhantomData))

@@ -1,13 +1,14 @@
 //! The ClinicalTrials.gov API v2 study format, as far as laysum reads it.
 //!
-//! Only the fields the pipeline uses are modelled; every other field (the results section
-//! above all, which can be hundreds of kilobytes) is skipped by the parser without being built.
+//! Only the fields the pipeline uses are modelled; every other field is skipped by the parser
+//! without being built. The results section ([`results`]) is read only where a page uses it.
 //! Enum-like fields stay text here: values outside the registry's documented list appear in
 //! real records, and [`crate::normalize`] decides what each one means. Contacts are not
 //! modelled at all, so no phone number or e-mail can reach a page.
 
 pub mod client;
 pub mod lenient;
+pub mod results;
 
 use serde::Deserialize;
 
@@ -21,6 +22,8 @@ pub struct Study {
     pub derived_section: Option<DerivedSection>,
     #[serde(default, deserialize_with = "lenient::flag")]
     pub has_results: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::object")]
+    pub results_section: Option<results::ResultsSection>,
 }
 
 #[derive(Debug, Default, Deserialize)]

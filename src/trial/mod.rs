@@ -5,6 +5,10 @@
 //! list of the fields the record did not give. Each list keeps the registry's order, so an
 //! item's index is its index in the record and a fact can name the field it came from.
 
+mod results;
+
+pub use results::*;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -37,6 +41,8 @@ pub struct Trial {
     pub last_update: Option<String>,
     pub sites: Vec<Site>,
     pub has_results: bool,
+    /// The posted results, when the record has a `resultsSection`.
+    pub results: Option<Results>,
     /// Registry fields this record lacks that a page would use.
     pub missing: Vec<&'static str>,
 }
