@@ -95,6 +95,17 @@ impl PhraseSet {
     }
 }
 
+/// Whether one of the three words before `at` negates what follows ("no", "not", "without").
+pub fn negated(text: &str, at: usize) -> bool {
+    const NEGATIONS: [&str; 7] = ["no", "not", "without", "non", "never", "nor", "neither"];
+    text[..at]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .any(|w| NEGATIONS.contains(&w))
+}
+
 fn whole_words(text: &str, start: usize, end: usize) -> bool {
     let is_word = |c: char| c.is_alphanumeric();
     text[..start]
@@ -132,6 +143,35 @@ pub struct Lexicon {
     pub forbidden_phrases: PhraseSet,
     /// What an intervention is, whatever its arm says: `roles.toml`.
     pub roles: Roles,
+    /// Plain words for reported medical problems: `adverse_events.toml`.
+    pub problems: ProblemWords,
+    /// The words the results section is read by: `results.toml`.
+    pub results: ResultsWords,
+}
+
+/// `adverse_events.toml`: MedDRA terms and organ systems (lower case) → plain words.
+#[derive(Debug, Deserialize)]
+pub struct ProblemWords {
+    pub terms: HashMap<String, String>,
+    pub organ_systems: HashMap<String, String>,
+}
+
+/// `results.toml`.
+#[derive(Debug, Deserialize)]
+pub struct ResultsWords {
+    /// Why people left (lower case) → plain words.
+    pub reasons: HashMap<String, String>,
+    /// Units of measure (lower case) → plain words.
+    pub units: HashMap<String, String>,
+    pub groups: GroupWords,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GroupWords {
+    /// Analysis-set labels dropped from group titles.
+    pub sets: Vec<String>,
+    /// Titles of a group that sums up the others.
+    pub total: Vec<String>,
 }
 
 /// The other tables of `conditions.toml`: terms that are not an illness, and how unknown terms
@@ -141,17 +181,21 @@ pub struct ConditionWords {
     /// Registered term (lower case) → the operation people are having.
     pub procedures: HashMap<String, String>,
     pub healthy: Vec<String>,
+    /// Words of a title that names healthy volunteers ("… in Healthy Male Volunteers").
+    pub healthy_title: Vec<String>,
     pub safety: Vec<String>,
     pub not_conditions: Vec<String>,
     pub staging: Vec<String>,
     pub modifiers: Vec<String>,
+    /// Names from people that keep their capital in a condition's name.
+    pub eponyms: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct ConditionsFile {
     #[serde(default)]
     procedures: HashMap<String, String>,
-    healthy: TermList,
+    healthy: HealthyTerms,
     safety: TermList,
     not_conditions: TermList,
     reading: ConditionReading,
@@ -161,9 +205,17 @@ struct TermList {
     terms: Vec<String>,
 }
 #[derive(Deserialize)]
+struct HealthyTerms {
+    terms: Vec<String>,
+    #[serde(default)]
+    title: Vec<String>,
+}
+#[derive(Deserialize)]
 struct ConditionReading {
     staging: Vec<String>,
     modifiers: Vec<String>,
+    #[serde(default)]
+    eponyms: Vec<String>,
 }
 
 impl ConditionWords {
@@ -176,10 +228,12 @@ impl ConditionWords {
                 .map(|(k, v)| (k.to_lowercase(), v))
                 .collect(),
             healthy: lower(file.healthy.terms),
+            healthy_title: lower(file.healthy.title),
             safety: lower(file.safety.terms),
             not_conditions: lower(file.not_conditions.terms),
             staging: lower(file.reading.staging),
             modifiers: lower(file.reading.modifiers),
+            eponyms: lower(file.reading.eponyms),
         }
     }
 }
@@ -240,6 +294,17 @@ impl PhraseList {
         self.exceptions.first(text).is_none() && self.phrases.first(text).is_some()
     }
 
+    /// Whether `text` (lower case) holds one of the phrases not negated just before it: "no
+    /// suitable placebo exists" and "not based on any safety concerns" do not count.
+    pub fn affirms(&self, text: &str) -> bool {
+        !self.excepts(text)
+            && self
+                .phrases
+                .spans(text)
+                .into_iter()
+                .any(|span| !negated(text, span.start))
+    }
+
     /// Whether `text` (lower case) holds one of the exceptions.
     pub fn excepts(&self, text: &str) -> bool {
         self.exceptions.first(text).is_some()
@@ -288,6 +353,9 @@ pub struct RouteEntry {
     pub how: String,
     /// The risks that come with it, to follow "there are risks like ...".
     pub risks: String,
+    /// A way a medicine is given: read only when a substance is tested.
+    #[serde(default)]
+    pub substance: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -466,6 +534,8 @@ impl Lexicon {
             condition_phrases: PhraseSet::new([]),
             number_words: numbers.words,
             roles: Roles::from_file(read("roles.toml", get("roles.toml")?)?),
+            problems: read("adverse_events.toml", get("adverse_events.toml")?)?,
+            results: read("results.toml", get("results.toml")?)?,
             outcome_phrases: PhraseSet::new([]),
             treatment_phrases: PhraseSet::new([]),
             route_phrases: PhraseSet::new([]),
@@ -510,8 +580,15 @@ impl Lexicon {
         Some(&self.treatments[hit.entry])
     }
 
+    /// The plain reason a trial stopped: the first reason whose phrase the text affirms ("not
+    /// based on any safety concerns" is no safety reason).
     pub fn why_stopped(&self, text: &str) -> Option<&str> {
-        let hit = self.reason_phrases.first(&text.to_lowercase())?;
+        let lower = text.to_lowercase();
+        let hit = self
+            .reason_phrases
+            .hits(&lower)
+            .into_iter()
+            .find(|h| !negated(&lower, h.at))?;
         Some(&self.why_stopped[hit.entry].plain)
     }
 }

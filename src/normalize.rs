@@ -177,6 +177,17 @@ pub fn normalize(study: Study) -> Trial {
             Some("NON_RANDOMIZED") => Allocation::NonRandomized,
             _ => Allocation::NotGiven,
         },
+        purpose: match design_info.primary_purpose.as_deref().map(code).as_deref() {
+            Some("TREATMENT") => Purpose::Treatment,
+            Some("PREVENTION") => Purpose::Prevention,
+            Some("DIAGNOSTIC") => Purpose::Diagnostic,
+            Some("SCREENING") => Purpose::Screening,
+            Some("SUPPORTIVE_CARE") => Purpose::SupportiveCare,
+            Some("BASIC_SCIENCE") => Purpose::BasicScience,
+            Some("HEALTH_SERVICES_RESEARCH") => Purpose::HealthServicesResearch,
+            Some(c) if !c.is_empty() => Purpose::Other,
+            _ => Purpose::NotGiven,
+        },
         model: match design_info
             .intervention_model
             .as_deref()

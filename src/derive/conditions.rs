@@ -59,7 +59,6 @@ pub(super) fn conditions(
             _ => None,
         })
         .collect();
-    let mut used_mesh = false;
     let mut unknown = Vec::new();
     for (i, c) in trial.conditions.iter().enumerate() {
         let field = format!("protocolSection.conditionsModule.conditions[{i}]");
@@ -70,24 +69,32 @@ pub(super) fn conditions(
         }
     }
     for (read, c, field) in unknown {
-        if !mesh_plain.is_empty() {
-            if !used_mesh {
-                for (m, plain, kind) in &mesh_plain {
-                    let mesh_field =
-                        format!("derivedSection.conditionBrowseModule.meshes[{m}].term");
-                    push(
-                        plain.clone(),
-                        *kind,
-                        c,
-                        &trial.mesh_terms[*m],
-                        mesh_field,
-                        &mut out,
-                    );
-                }
-                used_mesh = true;
-            }
-        } else {
-            push(plain_name(&read), ConditionKind::Illness, c, c, field, &mut out);
+        // The MeSH terms the registry matched that speak of this term: sharing a word with it
+        // and not merely broader ("Hypertension" for "Pulmonary Arterial Hypertension").
+        let related: Vec<&(usize, String, ConditionKind)> = mesh_plain
+            .iter()
+            .filter(|(m, _, _)| narrows_to(c, &trial.mesh_terms[*m]))
+            .collect();
+        if related.is_empty() {
+            push(
+                eponyms(&plain_name(&read), lexicon),
+                ConditionKind::Illness,
+                c,
+                c,
+                field,
+                &mut out,
+            );
+        }
+        for (m, plain, kind) in related {
+            let mesh_field = format!("derivedSection.conditionBrowseModule.meshes[{m}].term");
+            push(
+                plain.clone(),
+                *kind,
+                c,
+                &trial.mesh_terms[*m],
+                mesh_field,
+                &mut out,
+            );
         }
     }
     // Every term was a design word: the MeSH terms are all there is; without them, the
@@ -118,6 +125,44 @@ pub(super) fn conditions(
         }
     }
     out
+}
+
+/// Whether a MeSH term can speak for a registered term: it shares a word of substance with it
+/// and is not only broader (all its words among the registered term's).
+fn narrows_to(registered: &str, mesh: &str) -> bool {
+    const GENERIC: [&str; 9] = [
+        "disease", "diseases", "disorder", "disorders", "syndrome", "syndromes", "chronic",
+        "acute", "type",
+    ];
+    let words = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 4 && !GENERIC.contains(w))
+            .map(str::to_owned)
+            .collect()
+    };
+    let registered = words(registered);
+    let mesh = words(mesh);
+    let shared = mesh.iter().any(|w| registered.contains(w));
+    let broader = mesh.iter().all(|w| registered.contains(w));
+    shared && !broader
+}
+
+/// Names from people keep their capital: "still's disease" → "Still's disease", "ewing
+/// sarcoma" → "Ewing sarcoma".
+fn eponyms(plain: &str, lexicon: &Lexicon) -> String {
+    plain
+        .split(' ')
+        .map(|w| {
+            let bare = w.trim_end_matches("'s").trim_end_matches('’');
+            if lexicon.condition_words.eponyms.iter().any(|e| e == bare) {
+                crate::templates::upper_first(w)
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Reads one registered term: the lexicon's plain name, a procedure, healthy volunteers, side
@@ -290,7 +335,7 @@ mod tests {
         // Neither: the registered term, in lower case, acronyms kept.
         assert_eq!(
             plain(&["Fabry Disease Type ABC"], &[]),
-            ["fabry disease type ABC"]
+            ["Fabry disease type ABC"]
         );
         // Two terms with one plain name say it once.
         assert_eq!(plain(&["Atopic Dermatitis", "Eczema"], &[]), ["eczema"]);
@@ -323,8 +368,8 @@ mod tests {
         assert_eq!(read("Rhinitis, Allergic, Seasonal"), known("hay fever", Illness));
         // Unknown to the lexicon, turned round all the same.
         assert_eq!(
-            read("Cluster Headache, Episodic"),
-            super::Term::Unknown("Episodic Cluster Headache".into())
+            read("Sarcoma, Synovial"),
+            super::Term::Unknown("Synovial Sarcoma".into())
         );
         // Parts that do not modify stay as they are.
         assert_eq!(
@@ -366,7 +411,7 @@ mod tests {
                 .headline
         };
         assert_eq!(who(&["Laparoscopic Cholecystectomy"]), "Testing tadalafil for people having gallbladder surgery");
-        assert_eq!(who(&["Healthy"]), "Testing tadalafil for healthy volunteers");
+        assert_eq!(who(&["Healthy"]), "Testing tadalafil in healthy volunteers");
         assert_eq!(who(&["Single-blind"]), "Testing tadalafil");
     }
 

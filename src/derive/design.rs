@@ -55,11 +55,9 @@ pub fn tense(progress: Progress) -> Tense {
         | Progress::ByInvitation
         | Progress::Available => Tense::Future,
         Progress::UnderWay | Progress::Paused => Tense::Present,
-        Progress::Completed
-        | Progress::StoppedEarly
-        | Progress::Withdrawn
-        | Progress::NotAvailable => Tense::Past,
-        Progress::Unclear | Progress::NotStated => Tense::Planned,
+        Progress::Completed | Progress::StoppedEarly | Progress::NotAvailable => Tense::Past,
+        // No one took part: what was planned, never what was done.
+        Progress::Withdrawn | Progress::Unclear | Progress::NotStated => Tense::Planned,
     }
 }
 
@@ -107,7 +105,7 @@ mod tests {
         );
         assert_eq!(tense(progress(&Status::Completed)), Tense::Past);
         assert_eq!(tense(progress(&Status::Terminated)), Tense::Past);
-        assert_eq!(tense(progress(&Status::Withdrawn)), Tense::Past);
+        assert_eq!(tense(progress(&Status::Withdrawn)), Tense::Planned);
         assert_eq!(tense(progress(&Status::Unknown)), Tense::Planned);
         assert_eq!(
             tense(progress(&Status::Other("PAUSED".into()))),

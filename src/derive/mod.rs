@@ -10,6 +10,8 @@ mod design;
 mod interventions;
 mod numbers;
 mod outcomes;
+mod population;
+mod results;
 mod route;
 mod timing;
 
@@ -38,6 +40,7 @@ const ALLOCATION: &str = "protocolSection.designModule.designInfo.allocation";
 const MODEL: &str = "protocolSection.designModule.designInfo.interventionModel";
 const MASKING: &str = "protocolSection.designModule.designInfo.maskingInfo.masking";
 const HAS_RESULTS: &str = "hasResults";
+const ELIGIBILITY: &str = "protocolSection.eligibilityModule";
 const ARMS: &str = "protocolSection.armsInterventionsModule.armGroups";
 
 /// Derives the facts of a trial.
@@ -196,6 +199,9 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     let follow_up = follow_up(trial, &mut source);
     let (focus, safety_first) = focus(trial, lexicon, &mut source);
     let conditions = conditions(trial, lexicon, &mut source);
+    let findings = results::findings(trial, &reading, lexicon, &mut source);
+    let purpose = population::purpose(trial);
+    let population = population::population(trial, &conditions, lexicon);
 
     let age_fact = |age: Option<Age>, field: &str| {
         age.map(|a| {
@@ -258,6 +264,8 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         why_stopped_as_registered: why_registered.map(|w| Fact::new(w.clone(), WHY_STOPPED)),
         size,
         design,
+        purpose,
+        population,
         interventions,
         treatments,
         background,
@@ -277,6 +285,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
                 "protocolSection.statusModule.lastUpdatePostDateStruct.date",
             )
         }),
+        findings,
         record_numbers: record_numbers(trial),
         sources,
     }

@@ -4,7 +4,9 @@ use crate::facts::*;
 use crate::lexicon::Lexicon;
 use crate::trial::*;
 
-/// What the main outcome means, and whether the trial is first about safety.
+/// What the main outcome means, and whether the trial is first about safety. The primary
+/// outcomes say what a trial is about; a secondary one is named only beside a primary one
+/// about safety ("looking mainly at safety and also at …").
 pub(super) fn focus(
     trial: &Trial,
     lexicon: &Lexicon,
@@ -17,6 +19,9 @@ pub(super) fn focus(
         ("secondaryOutcomes", &trial.secondary_outcomes),
     ];
     for (list, outcomes) in lists {
+        if list == "secondaryOutcomes" && (focus.is_some() || safety.is_none()) {
+            break;
+        }
         for (i, o) in outcomes.iter().enumerate() {
             let field = format!("protocolSection.outcomesModule.{list}[{i}].measure");
             let Some(entry) = lexicon.measure(&o.measure) else {

@@ -35,6 +35,12 @@ pub(super) fn route(
             ));
         }
     }
+    // A device, a procedure or an exercise is not given "through an IV" because its record
+    // mentions one ("Maitland grade IV", "a subcutaneous implant"): the routes of medicines
+    // are read only when something taken into the body is tested.
+    let substance = experimental
+        .iter()
+        .any(|&i| super::interventions::is_substance(&trial.interventions[i], lexicon));
     // The first route in file order, by its first phrase found, in the first text holding it.
     let best = texts
         .iter()
@@ -44,6 +50,7 @@ pub(super) fn route(
                 .route_phrases
                 .hits(text)
                 .into_iter()
+                .filter(|h| substance || !lexicon.routes[h.entry].substance)
                 .map(move |h| (h.entry, h.phrase, t))
         })
         .min();

@@ -5,7 +5,8 @@ use crate::facts::*;
 use crate::normalize::time_unit;
 use crate::trial::*;
 
-/// How long people are followed: the longest time named in the outcomes' time frames.
+/// How long people are followed: the longest time named in the primary outcomes' time frames,
+/// or in the secondary ones when the primary ones name none.
 pub(super) fn follow_up(
     trial: &Trial,
     source: &mut impl FnMut(&str, &str),
@@ -16,6 +17,9 @@ pub(super) fn follow_up(
     ];
     let mut best: Option<(Duration, String, String)> = None;
     for (list, outcomes) in lists {
+        if best.is_some() {
+            break;
+        }
         for (i, o) in outcomes.iter().enumerate() {
             let Some(tf) = &o.time_frame else { continue };
             if let Some(d) = longest_duration(tf) {
@@ -53,6 +57,10 @@ pub fn longest_duration(text: &str) -> Option<Duration> {
     };
     for (i, tok) in tokens.iter().enumerate() {
         match tok {
+            // "Day 42 (week 6)": a number after its unit word is that unit's, not the next one's.
+            Token::Number(_)
+                if i > 0
+                    && matches!(tokens[i - 1], Token::Word(w) if w.len() > 2 && time_unit(w).is_some()) => {}
             Token::Number(n) => {
                 if let Some(Token::Word(w)) = tokens.get(i + 1) {
                     if let Some(unit) = time_unit(w) {
@@ -147,6 +155,7 @@ pub fn natural_unit(d: Duration) -> Duration {
     let (factor, bigger) = match d.unit {
         TimeUnit::Minute => (60, TimeUnit::Hour),
         TimeUnit::Hour => (24, TimeUnit::Day),
+        TimeUnit::Day if d.amount % 365 == 0 && d.amount / 365 < 10 => (365, TimeUnit::Year),
         TimeUnit::Day if d.amount % 7 == 0 => (7, TimeUnit::Week),
         TimeUnit::Day => return d,
         TimeUnit::Week => (52, TimeUnit::Year),
@@ -194,6 +203,7 @@ mod tests {
             ("assessed up to 2 years", d(2, Year)),
             ("From first dose date (Day 1) up to follow-up assessment (maximum duration: 30 days)", d(30, Day)),
             ("6wks", d(6, Week)),
+            ("day 42 (week 6)", d(6, Week)),
         ] {
             assert_eq!(longest_duration(text), want, "{text}");
         }

@@ -23,6 +23,7 @@ pub struct Trial {
     pub enrollment: Option<Enrollment>,
     pub allocation: Allocation,
     pub model: InterventionModel,
+    pub purpose: Purpose,
     pub masking: Masking,
     pub arms: Vec<Arm>,
     pub interventions: Vec<Intervention>,
@@ -115,6 +116,22 @@ pub struct Enrollment {
 pub enum Allocation {
     Randomized,
     NonRandomized,
+    #[default]
+    NotGiven,
+}
+
+/// What a trial is for (`designInfo.primaryPurpose`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    Treatment,
+    Prevention,
+    Diagnostic,
+    Screening,
+    SupportiveCare,
+    BasicScience,
+    HealthServicesResearch,
+    Other,
     #[default]
     NotGiven,
 }

@@ -50,20 +50,29 @@ pub(crate) fn sides(
     // Arms typed experimental are all alike in a record that types every arm so; only a
     // wait says which one compares.
     let all_experimental = trial.arms.iter().all(|x| x.kind == ArmKind::Experimental);
-    let says_control = |arm: &Arm| {
+    // Words count only for an arm with no product of its own: one whose products every arm
+    // gets ("15 l/min room air" listed with the oxygen all arms list). An arm that gets its own
+    // drug and a placebo for another one is a double dummy, not a comparison.
+    let own_product = |a: usize| {
+        (0..arms.len()).any(|i| {
+            natures[i] == Nature::Active && arms[i].contains(&a) && arms[i].len() < trial.arms.len()
+        })
+    };
+    let says_control = |a: usize, arm: &Arm| {
         let text =
             format!("{} {}", arm.label, arm.description.as_deref().unwrap_or("")).to_lowercase();
         trial.arms.len() >= 2
-            && (words.wait_list.marks(&text)
+            && !own_product(a)
+            && (words.wait_list.affirms(&text)
                 || (arm.kind != ArmKind::Experimental
-                    && (words.placebo_described.marks(&text)
-                        || words.sham_described.marks(&text))))
+                    && (words.placebo_described.affirms(&text)
+                        || words.sham_described.affirms(&text))))
             && (arm.kind != ArmKind::Experimental || all_experimental)
     };
     let any_experimental = trial.arms.iter().any(|a| a.kind == ArmKind::Experimental);
     let compares = |a: usize, arm: &Arm| {
         nothing_active(a)
-            || says_control(arm)
+            || says_control(a, arm)
             || if any_experimental {
                 arm.kind != ArmKind::Experimental
             } else {

@@ -35,7 +35,7 @@ pub(crate) fn comparison(
     let sham_words = placebo_products.iter().any(|&i| {
         let iv = &trial.interventions[i];
         words.sham.marks(&iv.name.to_lowercase())
-    }) || control_arms.iter().any(|&a| words.sham_described.marks(&arm_text(a)));
+    }) || control_arms.iter().any(|&a| words.sham_described.affirms(&arm_text(a)));
     let placebo_kind = if physical || sham_words {
         Comparison::Sham
     } else {
@@ -78,11 +78,11 @@ pub(crate) fn comparison(
             Some(if usual { Comparison::UsualCare } else { Comparison::OtherTreatment })
         } else if gets(a, Role::Placebo) {
             Some(placebo_kind)
-        } else if words.wait_list.marks(&text) {
+        } else if words.wait_list.affirms(&text) {
             Some(Comparison::Later)
-        } else if words.sham_described.marks(&text) {
+        } else if words.sham_described.affirms(&text) {
             Some(Comparison::Sham)
-        } else if words.placebo_described.marks(&text)
+        } else if words.placebo_described.affirms(&text)
             || (arm.kind == ArmKind::PlaceboComparator && blinded)
         {
             // A placebo arm that lists no placebo product: its product is the look-alike the
@@ -90,10 +90,10 @@ pub(crate) fn comparison(
             Some(placebo_kind)
         } else if background_only(a) {
             Some(Comparison::BackgroundAlone)
-        } else if words.usual_care.marks(&text) {
+        } else if words.usual_care.affirms(&text) {
             Some(Comparison::UsualCare)
         } else if arm.kind == ArmKind::NoIntervention
-            || words.no_treatment.marks(&text)
+            || words.no_treatment.affirms(&text)
             || arm.kind == ArmKind::PlaceboComparator
             || !gets_active(a)
         {

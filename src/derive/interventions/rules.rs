@@ -33,7 +33,7 @@ pub(crate) fn usual_beside_tested(trial: &Trial, roles: &mut [(usize, Role)], le
         trial.interventions[i]
             .description
             .as_deref()
-            .is_some_and(|d| lexicon.roles.background_described.marks(&d.to_lowercase()))
+            .is_some_and(|d| lexicon.roles.background_described.affirms(&d.to_lowercase()))
     };
     let other_tested = roles
         .iter()
@@ -142,7 +142,7 @@ pub(crate) fn shared_is_tested(trial: &Trial, roles: &mut [(usize, Role)], lexic
         trial.interventions[i]
             .description
             .as_deref()
-            .is_some_and(|d| lexicon.roles.background_described.marks(&d.to_lowercase()))
+            .is_some_and(|d| lexicon.roles.background_described.affirms(&d.to_lowercase()))
     };
     let some_unusual = roles
         .iter()

@@ -5,6 +5,11 @@
 //! field it came from ([`Fact::field`]) so that a reviewer can ask "why does it say 24?" and
 //! get an answer; the quality report lists them.
 
+mod findings;
+
+pub use findings::*;
+
+pub use crate::trial::Purpose;
 use crate::trial::{Sex, TimeUnit};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -41,6 +46,10 @@ pub struct Facts {
     pub why_stopped_as_registered: Option<Fact<String>>,
     pub size: Option<Fact<Size>>,
     pub design: Design,
+    /// What the trial is for, when the record says and it is not treatment.
+    pub purpose: Option<Fact<Purpose>>,
+    /// Who takes part, when it is not simply "people": babies, children, healthy volunteers.
+    pub population: Option<Fact<Population>>,
     /// Every intervention of the record with its role, in the record's order.
     pub interventions: Vec<Fact<InterventionRole>>,
     /// What is tested: what the experimental arms get and the comparison arms do not.
@@ -61,6 +70,8 @@ pub struct Facts {
     pub who: Who,
     pub sites: Option<Fact<Sites>>,
     pub last_update: Option<Fact<String>>,
+    /// What the trial found: `None` without a results section.
+    pub findings: Option<Findings>,
     /// Every number the record holds in the fields a page may quote (as written, digits only):
     /// a number in a page that is not here was invented.
     #[serde(skip)]
@@ -68,6 +79,15 @@ pub struct Facts {
     /// The record's own words behind each fact, for the quality report.
     #[serde(skip)]
     pub sources: Vec<Source>,
+}
+
+/// Who takes part, in the words a page uses for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Population {
+    Babies,
+    Children,
+    HealthyVolunteers,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,0 +1,95 @@
+//! What a trial is for and who takes part, when it is not "treatment" and "people": a page
+//! must not tell a healthy volunteer study or a prevention trial in babies as a treatment for
+//! people with the illness.
+
+use super::ELIGIBILITY;
+use crate::facts::*;
+use crate::lexicon::{contains_phrase, Lexicon};
+use crate::trial::*;
+
+const PURPOSE: &str = "protocolSection.designModule.designInfo.primaryPurpose";
+const TITLE: &str = "protocolSection.identificationModule.briefTitle";
+
+/// The trial's purpose, when it is one the pages word differently from treatment.
+pub(super) fn purpose(trial: &Trial) -> Option<Fact<Purpose>> {
+    match trial.purpose {
+        Purpose::Prevention | Purpose::Diagnostic | Purpose::Screening | Purpose::BasicScience => {
+            Some(Fact::new(trial.purpose, PURPOSE))
+        }
+        _ => None,
+    }
+}
+
+/// Who takes part: healthy volunteers when the title or the conditions say so; babies or
+/// children when the oldest who may join is under two or under eighteen.
+pub(super) fn population(
+    trial: &Trial,
+    conditions: &[Fact<Condition>],
+    lexicon: &Lexicon,
+) -> Option<Fact<Population>> {
+    let title = trial.title.to_lowercase();
+    let words = &lexicon.condition_words;
+    let healthy_title = words.healthy_title.iter().any(|w| contains_phrase(&title, w));
+    let healthy_conditions = !conditions.is_empty()
+        && conditions
+            .iter()
+            .all(|c| c.value.kind == ConditionKind::Healthy);
+    if healthy_title {
+        return Some(Fact::new(Population::HealthyVolunteers, TITLE));
+    }
+    if healthy_conditions {
+        return Some(Fact::new(Population::HealthyVolunteers, conditions[0].field.clone()));
+    }
+    let max = trial.eligibility.max_age?;
+    let hours = f64::from(max.amount) * max.unit.hours();
+    let year = TimeUnit::Year.hours();
+    let field = format!("{ELIGIBILITY}.maximumAge");
+    if hours <= 2.0 * year {
+        Some(Fact::new(Population::Babies, field))
+    } else if hours < 18.0 * year {
+        Some(Fact::new(Population::Children, field))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::derive::derive;
+    use crate::derive::test_support::*;
+    use crate::facts::*;
+    use crate::trial::*;
+
+    fn population_of(trial: &Trial) -> Option<Population> {
+        derive(trial, &lexicon()).population.map(|p| p.value)
+    }
+
+    #[test]
+    fn healthy_volunteers_by_title_or_conditions() {
+        let trial = Trial {
+            title: "PK and Safety of HCP1303 in Healthy Male Volunteers".into(),
+            conditions: vec!["Erectile Dysfunction".into()],
+            ..Trial::default()
+        };
+        assert_eq!(population_of(&trial), Some(Population::HealthyVolunteers));
+        let trial = Trial {
+            conditions: vec!["Healthy".into()],
+            ..Trial::default()
+        };
+        assert_eq!(population_of(&trial), Some(Population::HealthyVolunteers));
+    }
+
+    #[test]
+    fn babies_and_children_by_the_oldest_who_may_join() {
+        let with_max = |amount, unit| Trial {
+            eligibility: Eligibility {
+                max_age: Some(Age { amount, unit }),
+                ..Eligibility::default()
+            },
+            ..Trial::default()
+        };
+        assert_eq!(population_of(&with_max(10, TimeUnit::Month)), Some(Population::Babies));
+        assert_eq!(population_of(&with_max(17, TimeUnit::Year)), Some(Population::Children));
+        assert_eq!(population_of(&with_max(18, TimeUnit::Year)), None);
+    }
+}

@@ -1,0 +1,480 @@
+//! What the trial found: [`Results`] → [`Findings`].
+//!
+//! Rules that read a results section the way the EU's lay-summary guidance asks: who started
+//! and finished in each group, the primary outcomes with each group's value and its own
+//! denominator, and the medical problems per group with the denominators of that group and that
+//! kind. Values are matched to groups by the module's own group ids. Every number keeps its
+//! exact field path; the only change a number may undergo is rounding a percentage to a whole
+//! number, recorded as `shown` beside the registered value.
+
+use super::interventions::Reading;
+use super::{longest_duration, natural_unit};
+use crate::facts::*;
+use crate::lexicon::{contains_phrase, Lexicon};
+use crate::trial::*;
+
+const FLOW: &str = "resultsSection.participantFlowModule";
+const OUTCOMES: &str = "resultsSection.outcomeMeasuresModule.outcomeMeasures";
+const EVENTS: &str = "resultsSection.adverseEventsModule";
+
+/// Groups a page lists before it says the record has more.
+const MOST_GROUPS: usize = 4;
+/// Primary outcomes a page reports before it says the record has more.
+const MOST_RESULTS: usize = 2;
+/// Common problems a page names.
+const MOST_PROBLEMS: usize = 3;
+
+/// What the trial found, when the record has results.
+pub(super) fn findings(
+    trial: &Trial,
+    reading: &Reading,
+    lexicon: &Lexicon,
+    source: &mut dyn FnMut(&str, &str),
+) -> Option<Findings> {
+    let results = trial.results.as_ref()?;
+    let namer = Namer { trial, reading, lexicon };
+    let mut found = Findings::default();
+    took_part(results, &namer, &mut found, source);
+    main_results(trial, results, &namer, &mut found, source);
+    problems(results, &namer, &mut found, source);
+    let flow_groups = results
+        .flow_groups
+        .iter()
+        .flatten()
+        .filter(|g| !namer.is_total(&g.title))
+        .count();
+    found.single_group = flow_groups == 1
+        || (flow_groups == 0 && trial.model == InterventionModel::SingleGroup);
+    found.non_inferiority = results.outcomes.iter().flatten().any(|o| o.non_inferiority);
+    Some(found)
+}
+
+/// Names result groups in plain words.
+struct Namer<'a> {
+    trial: &'a Trial,
+    reading: &'a Reading,
+    lexicon: &'a Lexicon,
+}
+
+impl Namer<'_> {
+    /// A group that sums up the others ("Total").
+    fn is_total(&self, title: &str) -> bool {
+        let t = title.trim().to_lowercase();
+        self.lexicon.results.groups.total.iter().any(|w| *w == t)
+    }
+
+    /// The group's title without an analysis-set label in brackets: "Placebo (FAS)" → "Placebo".
+    fn bare<'t>(&self, title: &'t str) -> &'t str {
+        let t = title.trim();
+        if let Some((before, label)) = t.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+            let label = label.trim().to_lowercase();
+            if self.lexicon.results.groups.sets.contains(&label) && !before.trim().is_empty() {
+                return before.trim();
+            }
+        }
+        t
+    }
+
+    /// A group's name: "placebo", the plain name of the one tested or compared product its
+    /// title names, else its title as registered.
+    fn name(&self, title: &str) -> GroupLabel {
+        let bare = self.bare(title);
+        let lower = bare.to_lowercase();
+        if self.lexicon.roles.placebo.marks(&lower) {
+            return GroupLabel::plain("placebo");
+        }
+        let mut named: Vec<String> = Vec::new();
+        for &(i, role) in &self.reading.roles {
+            if !matches!(role, Role::Tested | Role::Comparator) {
+                continue;
+            }
+            let iv = &self.trial.interventions[i];
+            let hit = std::iter::once(&iv.name)
+                .chain(&iv.other_names)
+                .map(|n| n.to_lowercase())
+                .any(|n| n.len() >= 3 && contains_phrase(&lower, &n));
+            let plain = super::interventions::plain(iv, self.lexicon);
+            if hit && !named.contains(&plain) {
+                named.push(plain);
+            }
+        }
+        match named.as_slice() {
+            [one] => GroupLabel::plain(one),
+            _ => GroupLabel::quoted(bare),
+        }
+    }
+
+    /// Names for a module's groups; two groups with one plain name (two doses of one drug)
+    /// keep their registered titles.
+    fn names(&self, titles: &[&str]) -> Vec<GroupLabel> {
+        let mut names: Vec<GroupLabel> = titles.iter().map(|t| self.name(t)).collect();
+        for i in 0..names.len() {
+            let twin = (0..names.len()).any(|j| j != i && names[j].name == names[i].name);
+            if twin && !names[i].quoted {
+                names[i] = GroupLabel::quoted(self.bare(titles[i]));
+            }
+        }
+        names
+    }
+}
+
+/// Who started and finished: the first period's STARTED and COMPLETED milestones, per group
+/// that started; and why people left, the most common reasons first.
+fn took_part(
+    results: &Results,
+    namer: &Namer<'_>,
+    found: &mut Findings,
+    source: &mut dyn FnMut(&str, &str),
+) {
+    let Some((p, period)) = results
+        .periods
+        .iter()
+        .enumerate()
+        .find_map(|(p, period)| period.as_ref().map(|x| (p, x)))
+    else {
+        return;
+    };
+    let milestone = |kind: &str| {
+        period.milestones.iter().enumerate().find_map(|(m, x)| {
+            x.as_ref()
+                .filter(|x| x.kind.eq_ignore_ascii_case(kind))
+                .map(|x| (m, x))
+        })
+    };
+    let Some((m_started, started)) = milestone("STARTED") else {
+        return;
+    };
+    let completed = milestone("COMPLETED");
+    let groups: Vec<(usize, &Group)> = results
+        .flow_groups
+        .iter()
+        .enumerate()
+        .filter_map(|(g, x)| x.as_ref().map(|x| (g, x)))
+        .filter(|(_, g)| !namer.is_total(&g.title))
+        .collect();
+    let titles: Vec<&str> = groups.iter().map(|(_, g)| g.title.as_str()).collect();
+    let names = namer.names(&titles);
+    for ((g, group), name) in groups.iter().zip(names) {
+        let count_of = |m: usize, milestone: &Milestone| {
+            milestone.counts.iter().enumerate().find_map(|(a, c)| {
+                let (id, n) = c.as_ref()?;
+                (*id == group.id).then_some((a, (*n)?))
+            })
+            .map(|(a, n)| {
+                Fact::new(
+                    n,
+                    format!("{FLOW}.periods[{p}].milestones[{m}].achievements[{a}].numSubjects"),
+                )
+            })
+        };
+        let Some(start) = count_of(m_started, started).filter(|s| s.value > 0) else {
+            continue;
+        };
+        let finished = completed.and_then(|(m, c)| count_of(m, c));
+        source(&group.title, &format!("{FLOW}.groups[{g}].title"));
+        for n in std::iter::once(&start).chain(&finished) {
+            source(&n.value.to_string(), &n.field);
+            found.numbers.insert(n.value.to_string());
+        }
+        found.took_part.push(FlowLine {
+            group: name,
+            started: start,
+            finished,
+        });
+        if found.took_part.len() == MOST_GROUPS {
+            break;
+        }
+    }
+    // Reasons people left, ranked by how many left for each (the ranking is not shown).
+    let mut reasons: Vec<(u64, usize, &str)> = period
+        .drop_withdraws
+        .iter()
+        .enumerate()
+        .filter_map(|(d, x)| {
+            let x = x.as_ref()?;
+            let total: u64 = x.counts.iter().flatten().filter_map(|(_, n)| *n).sum();
+            (total > 0).then_some((total, d, x.kind.as_str()))
+        })
+        .collect();
+    reasons.sort_by_key(|(total, d, _)| (std::cmp::Reverse(*total), *d));
+    for (_, d, kind) in reasons {
+        if let Some(plain) = namer.lexicon.results.reasons.get(&kind.to_lowercase()) {
+            if !found.reasons_left.iter().any(|r| r.value == *plain) {
+                let field = format!("{FLOW}.periods[{p}].dropWithdraws[{d}].type");
+                source(kind, &field);
+                found.reasons_left.push(Fact::new(plain.clone(), field));
+            }
+        }
+        if found.reasons_left.len() == 2 {
+            break;
+        }
+    }
+}
+
+/// The primary outcomes with each group's value.
+fn main_results(
+    trial: &Trial,
+    results: &Results,
+    namer: &Namer<'_>,
+    found: &mut Findings,
+    source: &mut dyn FnMut(&str, &str),
+) {
+    let primary: Vec<(usize, &OutcomeResult)> = results
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(o, x)| x.as_ref().map(|x| (o, x)))
+        .filter(|(_, x)| x.kind == OutcomeKind::Primary)
+        .collect();
+    found.more_main_results = primary.len() > MOST_RESULTS;
+    for (o, outcome) in primary.into_iter().take(MOST_RESULTS) {
+        let base = format!("{OUTCOMES}[{o}]");
+        source(&outcome.title, &format!("{base}.title"));
+        let measure = namer
+            .lexicon
+            .measure(&outcome.title)
+            .map_or_else(|| outcome.title.clone(), |m| m.means.clone());
+        let after = outcome.time_frame.as_deref().and_then(|tf| {
+            let d = natural_unit(longest_duration(tf)?);
+            source(tf, &format!("{base}.timeFrame"));
+            found.numbers.insert(d.amount.to_string());
+            Some(Fact::new(d, format!("{base}.timeFrame")))
+        });
+        let mut line = MainResult {
+            measure: Fact::new(measure, format!("{base}.title")),
+            after,
+            values: Vec::new(),
+            in_parts: false,
+            more_groups: false,
+        };
+        let cells: Vec<(usize, usize, &Category)> = outcome
+            .classes
+            .iter()
+            .enumerate()
+            .filter_map(|(c, x)| x.as_ref().map(|x| (c, x)))
+            .flat_map(|(c, class)| {
+                class
+                    .categories
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(k, x)| x.as_ref().map(|x| (c, k, x)))
+            })
+            .collect();
+        if cells.len() != 1 {
+            // Several classes or categories: the measure is named, the values are in the record.
+            line.in_parts = !cells.is_empty();
+            found.main_results.push(line);
+            continue;
+        }
+        let (c, k, category) = cells[0];
+        let groups: Vec<(usize, &Group)> = outcome
+            .groups
+            .iter()
+            .enumerate()
+            .filter_map(|(g, x)| x.as_ref().map(|x| (g, x)))
+            .filter(|(_, g)| !namer.is_total(&g.title))
+            .collect();
+        let titles: Vec<&str> = groups.iter().map(|(_, g)| g.title.as_str()).collect();
+        let names = namer.names(&titles);
+        line.more_groups = groups.len() > MOST_GROUPS;
+        for ((g, group), name) in groups.iter().zip(names).take(MOST_GROUPS) {
+            source(&group.title, &format!("{base}.groups[{g}].title"));
+            let Some((m, value)) = category.measurements.iter().enumerate().find_map(|(m, x)| {
+                x.as_ref()
+                    .filter(|x| x.group_id == group.id)
+                    .map(|x| (m, x.value.clone()))
+            }) else {
+                continue;
+            };
+            let field = format!("{base}.classes[{c}].categories[{k}].measurements[{m}].value");
+            let of = denominator(outcome, &group.id, &base);
+            let value = value.unwrap_or_default();
+            source(&value, &field);
+            if let Some(d) = &of {
+                source(&d.value.to_string(), &d.field);
+            }
+            let (kind, shown, unit) = reading_of(outcome, &value, namer.lexicon);
+            if kind != ValueKind::NoData {
+                found.numbers.insert(shown.clone());
+                if let Some(d) = &of {
+                    found.numbers.insert(d.value.to_string());
+                    if kind == ValueKind::Count {
+                        found.pairs.insert((shown.clone(), d.value.to_string()));
+                    }
+                }
+            }
+            line.values.push(GroupValue {
+                group: name,
+                kind,
+                shown,
+                value: Fact::new(value, field),
+                of,
+                unit,
+            });
+        }
+        found.main_results.push(line);
+    }
+    let _ = trial;
+}
+
+/// This group's denominator for an outcome: the first denominator row that counts people.
+fn denominator(outcome: &OutcomeResult, group: &str, base: &str) -> Option<Fact<u64>> {
+    outcome.denoms.iter().enumerate().find_map(|(d, denom)| {
+        let denom = denom.as_ref()?;
+        let people = denom.units.as_deref().is_none_or(|u| {
+            let u = u.to_lowercase();
+            u.contains("participant") || u.contains("subject") || u.contains("patient")
+        });
+        if !people {
+            return None;
+        }
+        denom.counts.iter().enumerate().find_map(|(k, c)| {
+            let (id, n) = c.as_ref()?;
+            (id == group).then_some(Fact::new((*n)?, format!("{base}.denoms[{d}].counts[{k}].value")))
+        })
+    })
+}
+
+/// How a value reads: its kind, the number as the page writes it (a percentage rounded to a
+/// whole number, anything else as registered) and its unit in plain words.
+fn reading_of(outcome: &OutcomeResult, value: &str, lexicon: &Lexicon) -> (ValueKind, String, Option<String>) {
+    let number = value.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+    let Some(number) = number else {
+        return (ValueKind::NoData, String::new(), None);
+    };
+    let unit = outcome.unit.as_deref().unwrap_or("").trim().to_lowercase();
+    let param = outcome.param_type.as_deref().unwrap_or("");
+    let people_unit = ["participants", "participant", "subjects", "patients", "people"]
+        .contains(&unit.as_str());
+    let percent_unit = unit.starts_with("percentage")
+        || unit.starts_with("percent")
+        || unit.starts_with('%');
+    if percent_unit {
+        let rest = unit
+            .trim_start_matches("percentage")
+            .trim_start_matches("percent")
+            .trim_start_matches('%')
+            .trim()
+            .trim_start_matches("of ")
+            .trim();
+        let rest = match rest {
+            "participants" | "subjects" | "patients" | "" => None,
+            other => Some(format!("of {other}")),
+        };
+        let kind = match param {
+            "MEAN" | "LEAST_SQUARES_MEAN" | "GEOMETRIC_MEAN" => ValueKind::Mean,
+            "MEDIAN" => ValueKind::Median,
+            _ => ValueKind::Percent,
+        };
+        return (kind, format!("{}", number.round() as i64), rest);
+    }
+    let plain_unit = (!unit.is_empty()).then(|| {
+        lexicon
+            .results
+            .units
+            .get(&unit)
+            .cloned()
+            .unwrap_or_else(|| outcome.unit.clone().unwrap_or_default())
+    });
+    let kind = match param {
+        "COUNT_OF_PARTICIPANTS" => ValueKind::Count,
+        "NUMBER" if people_unit => ValueKind::Count,
+        "MEAN" | "LEAST_SQUARES_MEAN" | "GEOMETRIC_MEAN" => ValueKind::Mean,
+        "MEDIAN" => ValueKind::Median,
+        _ => ValueKind::Number,
+    };
+    (kind, value.trim().to_owned(), plain_unit)
+}
+
+/// Medical problems per group, the most common other problems, and the reporting threshold.
+fn problems(
+    results: &Results,
+    namer: &Namer<'_>,
+    found: &mut Findings,
+    source: &mut dyn FnMut(&str, &str),
+) {
+    let Some(events) = &results.adverse else {
+        return;
+    };
+    let groups: Vec<(usize, &EventGroup)> = events
+        .groups
+        .iter()
+        .enumerate()
+        .filter_map(|(g, x)| x.as_ref().map(|x| (g, x)))
+        .filter(|(_, g)| !namer.is_total(&g.title))
+        .collect();
+    let titles: Vec<&str> = groups.iter().map(|(_, g)| g.title.as_str()).collect();
+    let names = namer.names(&titles);
+    for ((g, group), name) in groups.iter().zip(names).take(MOST_GROUPS) {
+        let base = format!("{EVENTS}.eventGroups[{g}]");
+        source(&group.title, &format!("{base}.title"));
+        let mut count = |(affected, at_risk): (Option<u64>, Option<u64>), kind: &str| {
+            let affected = Fact::new(affected?, format!("{base}.{kind}NumAffected"));
+            let at_risk = at_risk.map(|n| Fact::new(n, format!("{base}.{kind}NumAtRisk")));
+            source(&affected.value.to_string(), &affected.field);
+            found.numbers.insert(affected.value.to_string());
+            if let Some(r) = &at_risk {
+                source(&r.value.to_string(), &r.field);
+                found.numbers.insert(r.value.to_string());
+                found
+                    .pairs
+                    .insert((affected.value.to_string(), r.value.to_string()));
+            }
+            Some(Count { affected, at_risk })
+        };
+        let serious = count(group.serious, "serious");
+        let other = count(group.other, "other");
+        let deaths = count(group.deaths, "deaths");
+        found.problems.push(ProblemLine {
+            group: name,
+            serious,
+            other,
+            deaths,
+        });
+    }
+    // The other problems most people had in any one group (the ranking is not shown).
+    let mut common: Vec<(u64, usize, &AdverseEvent)> = events
+        .other
+        .iter()
+        .enumerate()
+        .filter_map(|(e, x)| {
+            let x = x.as_ref()?;
+            let most = x.stats.iter().flatten().filter_map(|(_, n, _)| *n).max()?;
+            (most > 0).then_some((most, e, x))
+        })
+        .collect();
+    common.sort_by_key(|(most, e, _)| (std::cmp::Reverse(*most), *e));
+    for (_, e, event) in common {
+        let words = &namer.lexicon.problems;
+        let plain = words.terms.get(&event.term.to_lowercase()).or_else(|| {
+            event
+                .organ_system
+                .as_ref()
+                .and_then(|o| words.organ_systems.get(&o.to_lowercase()))
+        });
+        if let Some(plain) = plain {
+            if !found.common_problems.iter().any(|p| p.value == *plain) {
+                let field = format!("{EVENTS}.otherEvents[{e}].term");
+                source(&event.term, &field);
+                found.common_problems.push(Fact::new(plain.clone(), field));
+            }
+        }
+        if found.common_problems.len() == MOST_PROBLEMS {
+            break;
+        }
+    }
+    if let Some(t) = &events.threshold {
+        // "5.0" is written 5: a whole number is its own rounding.
+        let shown = t
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.fract() == 0.0 && *n > 0.0)
+            .map(|n| format!("{}", n as i64));
+        if let Some(shown) = shown {
+            let field = format!("{EVENTS}.frequencyThreshold");
+            source(t, &field);
+            found.numbers.insert(shown.clone());
+            found.threshold = Some(Fact::new(shown, field));
+        }
+    }
+}
