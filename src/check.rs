@@ -151,9 +151,10 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         .iter()
         .map(|c| c.value.registered.clone())
         .collect();
-    let mut registered = as_registered.clone();
-    for c in &trial.conditions {
-        if !registered.contains(c) {
+    // Each registered term once, whatever the record repeats.
+    let mut registered: Vec<String> = Vec::new();
+    for c in as_registered.iter().chain(&trial.conditions) {
+        if !registered.iter().any(|r| r.eq_ignore_ascii_case(c)) {
             registered.push(c.clone());
         }
     }

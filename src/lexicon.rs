@@ -95,14 +95,15 @@ impl PhraseSet {
     }
 }
 
-/// Whether one of the three words before `at` negates what follows ("no", "not", "without").
+/// Whether one of the four words before `at` negates what follows ("no", "not", "without"):
+/// "not based on any safety concerns".
 pub fn negated(text: &str, at: usize) -> bool {
     const NEGATIONS: [&str; 7] = ["no", "not", "without", "non", "never", "nor", "neither"];
     text[..at]
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
-        .take(3)
+        .take(4)
         .any(|w| NEGATIONS.contains(&w))
 }
 
@@ -183,6 +184,8 @@ pub struct ConditionWords {
     pub healthy: Vec<String>,
     /// Words of a title that names healthy volunteers ("… in Healthy Male Volunteers").
     pub healthy_title: Vec<String>,
+    /// Words of a title of a study of how the body handles a medicine.
+    pub healthy_studies: Vec<String>,
     pub safety: Vec<String>,
     pub not_conditions: Vec<String>,
     pub staging: Vec<String>,
@@ -209,6 +212,8 @@ struct HealthyTerms {
     terms: Vec<String>,
     #[serde(default)]
     title: Vec<String>,
+    #[serde(default)]
+    studies: Vec<String>,
 }
 #[derive(Deserialize)]
 struct ConditionReading {
@@ -229,6 +234,7 @@ impl ConditionWords {
                 .collect(),
             healthy: lower(file.healthy.terms),
             healthy_title: lower(file.healthy.title),
+            healthy_studies: lower(file.healthy.studies),
             safety: lower(file.safety.terms),
             not_conditions: lower(file.not_conditions.terms),
             staging: lower(file.reading.staging),
@@ -252,6 +258,7 @@ pub struct Roles {
     pub nothing_described: PhraseList,
     pub background_described: PhraseList,
     pub substance: PhraseList,
+    pub substance_described: PhraseList,
     pub usual_care: PhraseList,
     pub no_treatment: PhraseList,
     pub placebo_described: PhraseList,
@@ -267,6 +274,8 @@ pub struct NameWords {
     pub joins: Vec<String>,
     pub drop: Vec<String>,
     pub cut: Vec<String>,
+    #[serde(default)]
+    pub about: Vec<String>,
 }
 
 /// Phrases that mark a text, with phrases that cancel the mark ("hypertonic saline" is no
@@ -393,7 +402,7 @@ struct ClaimsFile {
 struct NumbersFile {
     words: Vec<String>,
 }
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 struct ListEntry {
     #[serde(rename = "match", default)]
     phrases: Vec<String>,
@@ -439,6 +448,7 @@ impl Roles {
             nothing: PhraseList::new(file.nothing.phrases, file.nothing.not),
             nothing_described: plain(file.nothing.described),
             background_described: plain(file.background.described),
+            substance_described: plain(file.substance.described.clone()),
             substance: PhraseList::new(file.substance.phrases, file.substance.not),
             usual_care: plain(file.comparison.usual_care),
             no_treatment: plain(file.comparison.no_treatment),

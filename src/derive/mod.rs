@@ -219,8 +219,12 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
             trial.eligibility.min_age,
             "protocolSection.eligibilityModule.minimumAge",
         ),
+        // "130 Years" is a registrant's way of saying no upper limit.
         max_age: age_fact(
-            trial.eligibility.max_age,
+            trial
+                .eligibility
+                .max_age
+                .filter(|a| f64::from(a.amount) * a.unit.hours() <= 100.0 * TimeUnit::Year.hours()),
             "protocolSection.eligibilityModule.maximumAge",
         ),
         sex: Some(Fact::new(

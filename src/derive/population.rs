@@ -20,7 +20,8 @@ pub(super) fn purpose(trial: &Trial) -> Option<Fact<Purpose>> {
     }
 }
 
-/// Who takes part: healthy volunteers when the title or the conditions say so; babies or
+/// Who takes part: healthy volunteers when the title or the conditions say so, or an early
+/// study of how the body handles a medicine takes them; babies or
 /// children when the oldest who may join is under two or under eighteen.
 pub(super) fn population(
     trial: &Trial,
@@ -34,7 +35,11 @@ pub(super) fn population(
         && conditions
             .iter()
             .all(|c| c.value.kind == ConditionKind::Healthy);
-    if healthy_title {
+    // An early study of how the body handles a medicine, open to healthy volunteers.
+    let handling_study = trial.eligibility.healthy_volunteers == Some(true)
+        && trial.phases.iter().any(|p| matches!(p, Phase::EarlyPhase1 | Phase::Phase1))
+        && words.healthy_studies.iter().any(|w| contains_phrase(&title, w));
+    if healthy_title || handling_study {
         return Some(Fact::new(Population::HealthyVolunteers, TITLE));
     }
     if healthy_conditions {

@@ -23,7 +23,7 @@ pub(crate) fn is_substance(iv: &Intervention, lexicon: &Lexicon) -> bool {
                 // An OTHER often names a study step; its description says what is given.
                 || (iv.kind == InterventionKind::Other
                     && iv.description.as_deref().is_some_and(|d| {
-                        lexicon.roles.substance.marks(&d.to_lowercase())
+                        lexicon.roles.substance_described.marks(&d.to_lowercase())
                     }))
         }
         _ => false,
@@ -35,7 +35,13 @@ pub(crate) fn is_substance(iv: &Intervention, lexicon: &Lexicon) -> bool {
 /// COM902 monotherapy." is COM902. Most names are one product and come back whole.
 pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
     let words = &lexicon.roles.names;
-    let rest = without_label(name, lexicon).trim_end_matches('.').trim();
+    let mut rest = without_label(name, lexicon).trim_end_matches('.').trim();
+    let lower = rest.to_lowercase();
+    if words.about.iter().any(|a| lower.starts_with(a.as_str())) {
+        if let Some(at) = lower.rfind(" of ") {
+            rest = rest[at + 4..].trim();
+        }
+    }
     let mut parts = vec![rest.to_owned()];
     for join in &words.joins {
         parts = parts
@@ -99,7 +105,22 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
                 part.truncate(open);
             }
         }
-        let part = part.trim().trim_end_matches(['.', ',']).trim().to_owned();
+        // Marks of trade go, and what a cut left dangling: "omalizumab at a", "(SLIT) -",
+        // "galcanezumab 300".
+        let mut part = part.replace(['®', '™'], "");
+        loop {
+            let trimmed = part.trim().trim_end_matches(['.', ',', '-', ':', ';', '(']).trim();
+            let last = trimmed.rsplit(' ').next().unwrap_or("");
+            let dangling = ["at", "a", "an", "of", "in", "with", "the", "and", "or", "as", "to", "for", "by"]
+                .contains(&last.to_lowercase().as_str())
+                || (last.chars().all(|c| c.is_ascii_digit() || c == '.') && trimmed.contains(' '));
+            if dangling && trimmed.contains(' ') {
+                part = trimmed[..trimmed.len() - last.len()].to_owned();
+            } else {
+                part = trimmed.to_owned();
+                break;
+            }
+        }
         if !part.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&part)) {
             out.push(part);
         }
@@ -230,6 +251,10 @@ mod tests {
             ["COM902", "COM701", "Pembrolizumab"]
         );
         assert_eq!(parts("Dose escalation: COM902 monotherapy."), ["COM902"]);
+        assert_eq!(
+            parts("Evaluation of headache inducing capabilities of PACAP38"),
+            ["PACAP38"]
+        );
         assert_eq!(parts("Cohort expansion: COM902 (RDFE) monotherapy."), ["COM902"]);
     }
 
@@ -237,6 +262,9 @@ mod tests {
     fn doses_and_schedules_are_not_part_of_a_name() {
         assert_eq!(parts("Poziotinib Once Daily Dosing"), ["Poziotinib"]);
         assert_eq!(parts("5 mg Tadalafil"), ["Tadalafil"]);
+        assert_eq!(parts("Galcanezumab 300"), ["Galcanezumab"]);
+        assert_eq!(parts("Omalizumab at a dose of 300 mg"), ["Omalizumab"]);
+        assert_eq!(parts("EndeavorOTC®"), ["EndeavorOTC"]);
         assert_eq!(parts("tadalafil once a day [T(OaD)]"), ["tadalafil"]);
         assert_eq!(
             parts("Medtronic Infinity System using the O-arm Imaging System"),
