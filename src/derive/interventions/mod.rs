@@ -93,7 +93,19 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
     let mut natures: Vec<Nature> = trial
         .interventions
         .iter()
-        .map(|iv| nature(iv, lexicon))
+        .map(|iv| {
+            // An "intervention" named after the trial's own condition is what is studied, not
+            // given: a survey of erectile dysfunction lists "Erectile Dysfunction".
+            let names_condition = trial
+                .conditions
+                .iter()
+                .any(|c| c.trim().eq_ignore_ascii_case(iv.name.trim()));
+            if names_condition {
+                Nature::Nothing
+            } else {
+                nature(iv, lexicon)
+            }
+        })
         .collect();
     let active = natures.contains(&Nature::Active);
     let observational = trial.study_type == StudyType::Observational;
@@ -140,6 +152,7 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
     let strategy_arm = negated_twin(trial, &test_arms, &control_arms);
     if strategy_arm.is_none() {
         shared_is_tested(trial, &mut roles, lexicon);
+        experimental_gets_the_test(&mut roles, &arms, &test_arms);
     }
     let placebo_named = trial.interventions.iter().any(|iv| names_a_placebo(iv, lexicon));
     let mut reading = Reading {

@@ -69,6 +69,16 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
                 part = part.split_whitespace().collect::<Vec<_>>().join(" ");
             }
         }
+        // "Using Indocyanine Green" is indocyanine green; "Peanut Consumption Group" is peanut
+        // consumption.
+        if part.to_lowercase().starts_with("using ") {
+            part = part[6..].to_owned();
+        }
+        for word in [" group", " arm", " cohort"] {
+            if part.to_lowercase().ends_with(word) && part.len() > word.len() {
+                part.truncate(part.len() - word.len());
+            }
+        }
         // A dose before the name goes: "5 mg Tadalafil" is tadalafil.
         let lead: Vec<&str> = part.splitn(3, ' ').collect();
         if lead.len() == 3

@@ -175,6 +175,24 @@ pub(crate) fn crossed(trial: &Trial, natures: &[Nature], arms: &[Vec<usize>]) ->
     seen.iter().all(|s| *s)
 }
 
+/// Rule 7c: an experimental arm gets what is tested. When every product it gets is also in a
+/// comparison arm (a combination arm typed active comparator beside it), the ones it gets are
+/// tested and those only the comparison arms get are compared with.
+pub(crate) fn experimental_gets_the_test(
+    roles: &mut [(usize, Role)],
+    arms: &[Vec<usize>],
+    test: &[usize],
+) {
+    if roles.iter().any(|(_, r)| *r == Role::Tested) {
+        return;
+    }
+    for (i, role) in roles.iter_mut() {
+        if *role == Role::Comparator && arms[*i].iter().any(|a| test.contains(a)) {
+            *role = Role::Tested;
+        }
+    }
+}
+
 /// Rule 7b: a strategy trial, where both sides get the same products and the arms differ in
 /// how they are used: the comparison arm's label is the test arm's with "non", "no" or
 /// "without" before it. The test arm's label names what is tested, and what both get is
@@ -308,6 +326,35 @@ mod tests {
         trial.interventions[1].description = Some("approved for use in experimental challenges".into());
         assert_eq!(role(&trial, "omalizumab"), Role::Tested);
         assert_eq!(role(&trial, "Rhinovirus"), Role::Background);
+    }
+
+    #[test]
+    fn the_experimental_arm_always_gets_what_is_tested() {
+        // BZ371A with an oral placebo; tadalafil with a topical placebo; both (typed active).
+        let trial = designed(
+            &[
+                (ArmKind::ActiveComparator, "Tadalafil", ""),
+                (ArmKind::Experimental, "BZ371A", ""),
+                (ArmKind::ActiveComparator, "Both", ""),
+            ],
+            &[
+                (Drug, "Tadalafil 5mg", &["Tadalafil", "Both"]),
+                (Drug, "BZ371A", &["BZ371A", "Both"]),
+                (Drug, "Oral Placebo", &["BZ371A"]),
+            ],
+        );
+        assert_eq!(role(&trial, "BZ371A"), Role::Tested);
+        assert_eq!(role(&trial, "Tadalafil 5mg"), Role::Comparator);
+    }
+
+    #[test]
+    fn an_intervention_named_after_the_condition_gives_nothing() {
+        let mut trial = designed(
+            &[(ArmKind::Experimental, "Survey", "")],
+            &[(Behavioral, "Erectile Dysfunction", &["Survey"])],
+        );
+        trial.conditions = vec!["Erectile Dysfunction".into()];
+        assert!(roles_of(&trial).is_empty());
     }
 
     #[test]
