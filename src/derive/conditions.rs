@@ -169,7 +169,9 @@ fn eponyms(plain: &str, lexicon: &Lexicon) -> String {
 /// effects, no condition, or the term cleaned and turned round when the lexicon does not know
 /// it as it stands.
 pub(super) fn read_term(term: &str, lexicon: &Lexicon) -> Term {
-    let lower = term.trim().to_lowercase();
+    // "- Egg Hypersensitivity": a list mark the registrant typed into the term.
+    let term = term.trim_start_matches(|c: char| !c.is_alphanumeric()).trim();
+    let lower = term.to_lowercase();
     if let Some(known) = lookup(&lower, lexicon) {
         return known;
     }
