@@ -29,6 +29,7 @@ pub fn max_words(section: &str) -> usize {
         "summary" => 140,
         "what_this_could_lead_to" => 70,
         "what_could_go_wrong" => 100,
+        "what_the_trial_found" => 320,
         _ => 60,
     }
 }
@@ -133,6 +134,27 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             });
         }
     }
+    if let Some(found) = &draft.what_the_trial_found {
+        guard("what_the_trial_found", found, &page_lower, &cx, &mut warnings);
+        let r = Readability::of(found);
+        if r.grade() > MAX_SECTION_GRADE {
+            warnings.push(Warning {
+                severity: Severity::Warn,
+                code: WarningCode::HardToRead,
+                section: "what_the_trial_found".into(),
+                excerpt: String::new(),
+                message: format!("reads at grade {}; aim for 6 to 8", r.grade()),
+            });
+        }
+        section_quality.push(SectionQuality {
+            section: "what_the_trial_found".into(),
+            grade_level: r.grade(),
+            reading_ease: r.ease(),
+            words: r.words,
+            sentences: r.sentences,
+        });
+        results_guard(found, &cx, &mut warnings);
+    }
     if let Some(substance) = &draft.active_substance {
         guard(
             "active_substance",
@@ -166,6 +188,7 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             active_substance: draft.active_substance,
             what_this_could_lead_to: draft.what_this_could_lead_to,
             what_could_go_wrong: draft.what_could_go_wrong,
+            what_the_trial_found: draft.what_the_trial_found,
         },
         interventions: cx
             .facts
@@ -252,7 +275,12 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
     }
     let mut numbers = BTreeSet::new();
     numbers_in(text, &mut numbers);
-    for n in numbers.difference(&facts.record_numbers) {
+    // The results section writes results values only, each traced to its field.
+    let allowed = match (section, &facts.findings) {
+        ("what_the_trial_found", Some(found)) => &found.numbers,
+        _ => &facts.record_numbers,
+    };
+    for n in numbers.difference(allowed) {
         warn(
             Severity::Error,
             WarningCode::UntracedNumber,
@@ -260,7 +288,12 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
             format!("the number {n} is not in the record"),
         );
     }
-    for contact in contact_details(text)
+    // A registry title the results section quotes ("… 700- 2000 mg …") is the registry's words.
+    let own_text: std::borrow::Cow<str> = match (section, &facts.findings) {
+        ("what_the_trial_found", Some(found)) => unquoted(text, &found.titles).into(),
+        _ => text.into(),
+    };
+    for contact in contact_details(&own_text)
         .into_iter()
         .filter(|c| !names_a_code(c, cx.trial))
     {
@@ -304,6 +337,93 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
             );
         }
     }
+}
+
+/// The rules of "what the trial found": report, never judge (no judging words outside a quoted
+/// registry title), no statistics in the text, and every "N of M" a count with the denominator
+/// of its own group and kind.
+fn results_guard(text: &str, cx: &Context<'_>, out: &mut Vec<Warning>) {
+    let Some(found) = &cx.facts.findings else {
+        return;
+    };
+    let mut warn = |code, excerpt: &str, message: String| {
+        out.push(Warning {
+            severity: Severity::Error,
+            code,
+            section: "what_the_trial_found".into(),
+            excerpt: excerpt.to_owned(),
+            message,
+        })
+    };
+    let ours = unquoted(text, &found.titles).to_lowercase();
+    for span in cx.lexicon.judging.spans_in(&ours) {
+        let word = &ours[span];
+        warn(
+            WarningCode::JudgingWord,
+            word,
+            format!("“{word}” judges the result; say what was measured"),
+        );
+    }
+    let statistic = cx.lexicon.statistics.spans_in(&ours).into_iter().next().or_else(|| {
+        // "p=0.03", "p<0.001": an operator glued to its number.
+        ours.char_indices().find_map(|(i, c)| {
+            let after = ours[i + 1..].trim_start();
+            (c == 'p'
+                && !ours[..i].ends_with(|b: char| b.is_alphanumeric())
+                && after.starts_with(['=', '<', '>']))
+            .then_some(i..i + 1 + (ours[i + 1..].len() - after.len()) + 1)
+        })
+    });
+    if let Some(span) = statistic {
+        let excerpt = &ours[span];
+        warn(
+            WarningCode::Statistic,
+            excerpt,
+            "statistics stay in the JSON facts, out of the text".into(),
+        );
+    }
+    for (count, of) in n_of_m(text) {
+        if !found.pairs.contains(&(count.clone(), of.clone())) {
+            warn(
+                WarningCode::WrongDenominator,
+                &format!("{count} of {of}"),
+                format!("{count} of {of}: the record gives no such count with that denominator"),
+            );
+        }
+    }
+}
+
+/// The text without the registry titles it quotes (“…”): their words are the registry's.
+fn unquoted(text: &str, titles: &BTreeSet<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('“') {
+        let after = &rest[open + '“'.len_utf8()..];
+        let Some(close) = after.find('”') else { break };
+        let quoted = &after[..close];
+        out.push_str(&rest[..open]);
+        if !titles.contains(quoted) {
+            out.push_str(quoted);
+        }
+        rest = &after[close + '”'.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every "N of M" in a text, as written (separators dropped): "8 of 159", "1,210 of 2,400".
+pub fn n_of_m(text: &str) -> Vec<(String, String)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let number = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_digit());
+        (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit() || c == ','))
+            .then(|| w.replace(',', ""))
+    };
+    words
+        .windows(3)
+        .filter(|w| w[1] == "of" && !w[0].ends_with('%'))
+        .filter_map(|w| Some((number(w[0])?, number(w[2])?)))
+        .collect()
 }
 
 /// Whether digits shaped like a phone number are a code the record names itself by: one
@@ -383,6 +503,27 @@ mod tests {
             vec!["stroke-trial@example.org"]
         );
         assert!(contact_details("About 24 people over two years, 1,000 mg").is_empty());
+    }
+
+    #[test]
+    fn counts_are_read_with_their_denominators() {
+        assert_eq!(
+            n_of_m("Serious problems in 8 of 159 people; other problems in 1,210 of 2,400 people."),
+            [("8".into(), "159".into()), ("1210".into(), "2400".into())]
+        );
+        // A percentage of a group is not a count.
+        assert!(n_of_m("47% of 159 people").is_empty());
+    }
+
+    #[test]
+    fn quoted_registry_titles_are_left_out_of_the_judging_check() {
+        let titles: BTreeSet<String> = ["ASDAS Major Improvement".to_owned()].into();
+        assert_eq!(
+            unquoted("The main measure was “ASDAS Major Improvement”. It worked.", &titles),
+            "The main measure was . It worked."
+        );
+        // A quote that is not a registry title is checked like any text.
+        assert!(unquoted("“It worked”", &titles).contains("worked"));
     }
 
     #[test]

@@ -142,6 +142,9 @@ pub struct Lexicon {
     pub jargon_phrases: PhraseSet,
     /// One entry per forbidden claim, in file order.
     pub forbidden_phrases: PhraseSet,
+    /// Words that judge a result and statistics: never in "what the trial found".
+    pub judging: PhraseList,
+    pub statistics: PhraseList,
     /// What an intervention is, whatever its arm says: `roles.toml`.
     pub roles: Roles,
     /// Plain words for reported medical problems: `adverse_events.toml`.
@@ -165,6 +168,13 @@ pub struct ResultsWords {
     /// Units of measure (lower case) → plain words.
     pub units: HashMap<String, String>,
     pub groups: GroupWords,
+    pub measures: MeasureTitleWords,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MeasureTitleWords {
+    pub prefixes: Vec<String>,
+    pub ends: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -314,6 +324,14 @@ impl PhraseList {
                 .any(|span| !negated(text, span.start))
     }
 
+    /// Every occurrence of a phrase in `text` (lower case), exceptions aside.
+    pub fn spans_in(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        if self.excepts(text) {
+            return Vec::new();
+        }
+        self.phrases.spans(text)
+    }
+
     /// Whether `text` (lower case) holds one of the exceptions.
     pub fn excepts(&self, text: &str) -> bool {
         self.exceptions.first(text).is_some()
@@ -397,6 +415,10 @@ struct ReasonsFile {
 #[derive(Deserialize)]
 struct ClaimsFile {
     claims: Vec<String>,
+    #[serde(default)]
+    judging: Vec<String>,
+    #[serde(default)]
+    statistics: Vec<String>,
 }
 #[derive(Deserialize)]
 struct NumbersFile {
@@ -500,6 +522,7 @@ impl Lexicon {
             });
         }
         let lower = |v: Vec<String>| v.into_iter().map(|p| p.to_lowercase()).collect::<Vec<_>>();
+        let claims: ClaimsFile = read("forbidden.toml", get("forbidden.toml")?)?;
         let lexicon = Lexicon {
             conditions: table("conditions.toml")?.into_iter().collect(),
             condition_words: ConditionWords::from_file(read(
@@ -539,7 +562,9 @@ impl Lexicon {
                     ..r
                 })
                 .collect(),
-            forbidden: lower(read::<ClaimsFile>("forbidden.toml", get("forbidden.toml")?)?.claims),
+            forbidden: lower(claims.claims.clone()),
+            judging: PhraseList::new(claims.judging.clone(), Vec::new()),
+            statistics: PhraseList::new(claims.statistics.clone(), Vec::new()),
             condition_terms: Vec::new(),
             condition_phrases: PhraseSet::new([]),
             number_words: numbers.words,

@@ -29,6 +29,9 @@ pub struct Sections {
     pub active_substance: Option<String>,
     pub what_this_could_lead_to: String,
     pub what_could_go_wrong: String,
+    /// What a trial with posted results found: who took part, the main result by group, the
+    /// medical problems. `None` when the record has no results section.
+    pub what_the_trial_found: Option<String>,
 }
 
 /// An intervention as the page reads it.
@@ -167,6 +170,12 @@ pub enum WarningCode {
     LongSentence,
     Jargon,
     HardToRead,
+    /// "What the trial found" judges a result ("worked", "effective", "better").
+    JudgingWord,
+    /// A p-value, confidence interval or ratio in the text of "what the trial found".
+    Statistic,
+    /// "N of M" where M is not the denominator of N's own group and kind.
+    WrongDenominator,
 }
 
 /// One finding of the check step, with the place it concerns.

@@ -16,6 +16,8 @@ pub struct Draft {
     pub active_substance: Option<String>,
     pub what_this_could_lead_to: String,
     pub what_could_go_wrong: String,
+    /// What a trial with posted results found; `None` without results.
+    pub what_the_trial_found: Option<String>,
 }
 
 /// Writes the sections from the facts with the templates.
@@ -32,6 +34,10 @@ pub fn write_rules(facts: &Facts, templates: &Templates) -> Result<Draft, miniji
         active_substance: (!active_substance.is_empty()).then_some(active_substance),
         what_this_could_lead_to: section("sections/what_this_could_lead_to.j2")?,
         what_could_go_wrong: section("sections/what_could_go_wrong.j2")?,
+        what_the_trial_found: match facts.get_attr("findings")?.is_none() {
+            true => None,
+            false => Some(section("sections/what_the_trial_found.j2")?),
+        },
     })
 }
 

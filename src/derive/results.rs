@@ -17,10 +17,10 @@ const FLOW: &str = "resultsSection.participantFlowModule";
 const OUTCOMES: &str = "resultsSection.outcomeMeasuresModule.outcomeMeasures";
 const EVENTS: &str = "resultsSection.adverseEventsModule";
 
-/// Groups a page lists before it says the record has more.
-const MOST_GROUPS: usize = 4;
+/// Groups a page lists before it says the record has more: three read as one list.
+const MOST_GROUPS: usize = 3;
 /// Primary outcomes a page reports before it says the record has more.
-const MOST_RESULTS: usize = 2;
+const MOST_RESULTS: usize = 1;
 /// Common problems a page names.
 const MOST_PROBLEMS: usize = 3;
 
@@ -46,6 +46,11 @@ pub(super) fn findings(
     found.single_group = flow_groups == 1
         || (flow_groups == 0 && trial.model == InterventionModel::SingleGroup);
     found.non_inferiority = results.outcomes.iter().flatten().any(|o| o.non_inferiority);
+    // A stopped trial's reason is said in this section too ("the COVID-19 pandemic").
+    if let Some(why) = trial.why_stopped.as_ref().filter(|_| trial.status == Status::Terminated) {
+        source(why, "protocolSection.statusModule.whyStopped");
+        crate::derive::numbers_in(why, &mut found.numbers);
+    }
     Some(found)
 }
 
@@ -75,15 +80,14 @@ impl Namer<'_> {
         t
     }
 
-    /// A group's name: "placebo", the plain name of the one tested or compared product its
-    /// title names, else its title as registered.
-    fn name(&self, title: &str) -> GroupLabel {
-        let bare = self.bare(title);
-        let lower = bare.to_lowercase();
-        if self.lexicon.roles.placebo.marks(&lower) {
-            return GroupLabel::plain("placebo");
-        }
+    /// The plain names a text speaks of: "placebo", and each tested or compared product it
+    /// names by its name or another name.
+    fn named_in(&self, text: &str) -> Vec<String> {
+        let lower = text.to_lowercase();
         let mut named: Vec<String> = Vec::new();
+        if self.lexicon.roles.placebo.marks(&lower) {
+            named.push("placebo".to_owned());
+        }
         for &(i, role) in &self.reading.roles {
             if !matches!(role, Role::Tested | Role::Comparator) {
                 continue;
@@ -93,28 +97,120 @@ impl Namer<'_> {
                 .chain(&iv.other_names)
                 .map(|n| n.to_lowercase())
                 .any(|n| n.len() >= 3 && contains_phrase(&lower, &n));
-            let plain = super::interventions::plain(iv, self.lexicon);
+            // The product's own short name: "tadalafil" for "5 mg Tadalafil".
+            let short = super::interventions::components(&iv.name, self.lexicon)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| iv.name.clone());
+            let plain = super::interventions::plain(
+                &Intervention {
+                    name: short,
+                    ..iv.clone()
+                },
+                self.lexicon,
+            );
             if hit && !named.contains(&plain) {
                 named.push(plain);
             }
         }
+        named
+    }
+
+    /// A group's name: the one product its title names ("placebo", "certolizumab pegol"), or
+    /// failing that the one its description names; else its title as registered, quoted
+    /// ("Placebo->OL CZP" names two).
+    fn name(&self, title: &str, description: Option<&str>) -> GroupLabel {
+        let bare = self.bare(title);
+        let by_title = self.named_in(bare);
+        let named = if by_title.is_empty() {
+            description.map(|d| self.named_in(d)).unwrap_or_default()
+        } else {
+            by_title
+        };
         match named.as_slice() {
             [one] => GroupLabel::plain(one),
             _ => GroupLabel::quoted(bare),
         }
     }
 
-    /// Names for a module's groups; two groups with one plain name (two doses of one drug)
-    /// keep their registered titles.
-    fn names(&self, titles: &[&str]) -> Vec<GroupLabel> {
-        let mut names: Vec<GroupLabel> = titles.iter().map(|t| self.name(t)).collect();
-        for i in 0..names.len() {
-            let twin = (0..names.len()).any(|j| j != i && names[j].name == names[i].name);
-            if twin && !names[i].quoted {
-                names[i] = GroupLabel::quoted(self.bare(titles[i]));
-            }
+    /// Names for a module's groups `(title, description)`; two groups with one plain name (two
+    /// doses of one drug) keep their registered titles.
+    fn names(&self, groups: &[(&str, Option<&str>)]) -> Vec<GroupLabel> {
+        let first: Vec<GroupLabel> = groups.iter().map(|(t, d)| self.name(t, *d)).collect();
+        first
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let twin = first
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && other.name == name.name);
+                // Of two groups with one name, the one titled just so keeps it ("Placebo" beside
+                // "Placebo->OL CZP").
+                let titled_so = self.bare(groups[i].0).eq_ignore_ascii_case(&name.name);
+                let rival_titled_so = first.iter().enumerate().any(|(j, other)| {
+                    j != i
+                        && other.name == name.name
+                        && self.bare(groups[j].0).eq_ignore_ascii_case(&other.name)
+                });
+                if twin && !name.quoted && (!titled_so || rival_titled_so) {
+                    GroupLabel::quoted(self.bare(groups[i].0))
+                } else {
+                    name.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+/// A registry title the section quotes: its words are the registry's, and so are its numbers.
+fn quote(title: &str, found: &mut Findings) {
+    crate::derive::numbers_in(title, &mut found.numbers);
+    found.titles.insert(title.to_owned());
+}
+
+/// Group names: a quoted title is the registry's words; a plain name's numbers ("SOM230")
+/// are the intervention name's.
+fn quote_names(names: &[GroupLabel], found: &mut Findings) {
+    for name in names {
+        if name.quoted {
+            quote(&name.name, found);
+        } else {
+            crate::derive::numbers_in(&name.name, &mut found.numbers);
         }
-        names
+    }
+}
+
+/// A number the section writes, in the form the number guard reads ("-4.08" is 4.08).
+fn shown(text: &str, found: &mut Findings) {
+    crate::derive::numbers_in(text, &mut found.numbers);
+}
+
+/// The part of an outcome's title that says what was measured, still in its own words:
+/// "Number of Participants With Peanut Allergy at 60 Months of Age" → "Peanut Allergy".
+fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> &'t str {
+    let words = &lexicon.results.measures;
+    let lower = title.to_lowercase();
+    let start = words
+        .prefixes
+        .iter()
+        .filter(|p| lower.starts_with(p.as_str()))
+        .map(|p| p.len())
+        .max()
+        .unwrap_or(0);
+    let rest = &lower[start..];
+    let end = words
+        .ends
+        .iter()
+        .filter_map(|e| rest.find(e.as_str()))
+        .filter(|&at| at >= 3)
+        .min()
+        .map_or(lower.len(), |at| start + at);
+    let core = title[start..end].trim();
+    if core.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+        title
+    } else {
+        core
     }
 }
 
@@ -145,18 +241,12 @@ fn took_part(
         return;
     };
     let completed = milestone("COMPLETED");
-    let groups: Vec<(usize, &Group)> = results
-        .flow_groups
-        .iter()
-        .enumerate()
-        .filter_map(|(g, x)| x.as_ref().map(|x| (g, x)))
-        .filter(|(_, g)| !namer.is_total(&g.title))
-        .collect();
-    let titles: Vec<&str> = groups.iter().map(|(_, g)| g.title.as_str()).collect();
-    let names = namer.names(&titles);
-    for ((g, group), name) in groups.iter().zip(names) {
-        let count_of = |m: usize, milestone: &Milestone| {
-            milestone.counts.iter().enumerate().find_map(|(a, c)| {
+    let count_of = |group: &Group, m: usize, milestone: &Milestone| {
+        milestone
+            .counts
+            .iter()
+            .enumerate()
+            .find_map(|(a, c)| {
                 let (id, n) = c.as_ref()?;
                 (*id == group.id).then_some((a, (*n)?))
             })
@@ -166,24 +256,38 @@ fn took_part(
                     format!("{FLOW}.periods[{p}].milestones[{m}].achievements[{a}].numSubjects"),
                 )
             })
-        };
-        let Some(start) = count_of(m_started, started).filter(|s| s.value > 0) else {
-            continue;
-        };
-        let finished = completed.and_then(|(m, c)| count_of(m, c));
+    };
+    // The groups that started this period: one that did not is no part of who took part.
+    let groups: Vec<(usize, &Group, Fact<u64>)> = results
+        .flow_groups
+        .iter()
+        .enumerate()
+        .filter_map(|(g, x)| x.as_ref().map(|x| (g, x)))
+        .filter(|(_, g)| !namer.is_total(&g.title))
+        .filter_map(|(g, group)| {
+            let start = count_of(group, m_started, started).filter(|s| s.value > 0)?;
+            Some((g, group, start))
+        })
+        .take(MOST_GROUPS)
+        .collect();
+    let titles: Vec<(&str, Option<&str>)> = groups
+        .iter()
+        .map(|(_, g, _)| (g.title.as_str(), g.description.as_deref()))
+        .collect();
+    let names = namer.names(&titles);
+    quote_names(&names, found);
+    for ((g, group, start), name) in groups.into_iter().zip(names) {
+        let finished = completed.and_then(|(m, c)| count_of(group, m, c));
         source(&group.title, &format!("{FLOW}.groups[{g}].title"));
         for n in std::iter::once(&start).chain(&finished) {
             source(&n.value.to_string(), &n.field);
-            found.numbers.insert(n.value.to_string());
+            shown(&n.value.to_string(), found);
         }
         found.took_part.push(FlowLine {
             group: name,
             started: start,
             finished,
         });
-        if found.took_part.len() == MOST_GROUPS {
-            break;
-        }
     }
     // Reasons people left, ranked by how many left for each (the ranking is not shown).
     let mut reasons: Vec<(u64, usize, &str)> = period
@@ -202,6 +306,7 @@ fn took_part(
             if !found.reasons_left.iter().any(|r| r.value == *plain) {
                 let field = format!("{FLOW}.periods[{p}].dropWithdraws[{d}].type");
                 source(kind, &field);
+                shown(plain, found);
                 found.reasons_left.push(Fact::new(plain.clone(), field));
             }
         }
@@ -230,18 +335,22 @@ fn main_results(
     for (o, outcome) in primary.into_iter().take(MOST_RESULTS) {
         let base = format!("{OUTCOMES}[{o}]");
         source(&outcome.title, &format!("{base}.title"));
-        let measure = namer
-            .lexicon
-            .measure(&outcome.title)
-            .map_or_else(|| outcome.title.clone(), |m| m.means.clone());
+        let plain = namer.lexicon.measure(&outcome.title).map(|m| m.means.clone());
+        let quoted = plain.is_none();
+        let measure = plain.unwrap_or_else(|| {
+            let core = measure_core(&outcome.title, namer.lexicon).to_owned();
+            quote(&core, found);
+            core
+        });
         let after = outcome.time_frame.as_deref().and_then(|tf| {
             let d = natural_unit(longest_duration(tf)?);
             source(tf, &format!("{base}.timeFrame"));
-            found.numbers.insert(d.amount.to_string());
+            shown(&d.amount.to_string(), found);
             Some(Fact::new(d, format!("{base}.timeFrame")))
         });
         let mut line = MainResult {
             measure: Fact::new(measure, format!("{base}.title")),
+            quoted,
             after,
             values: Vec::new(),
             in_parts: false,
@@ -274,8 +383,12 @@ fn main_results(
             .filter_map(|(g, x)| x.as_ref().map(|x| (g, x)))
             .filter(|(_, g)| !namer.is_total(&g.title))
             .collect();
-        let titles: Vec<&str> = groups.iter().map(|(_, g)| g.title.as_str()).collect();
+        let titles: Vec<(&str, Option<&str>)> = groups
+        .iter()
+        .map(|(_, g)| (g.title.as_str(), g.description.as_deref()))
+        .collect();
         let names = namer.names(&titles);
+        quote_names(&names, found);
         line.more_groups = groups.len() > MOST_GROUPS;
         for ((g, group), name) in groups.iter().zip(names).take(MOST_GROUPS) {
             source(&group.title, &format!("{base}.groups[{g}].title"));
@@ -295,11 +408,11 @@ fn main_results(
             }
             let (kind, shown, unit) = reading_of(outcome, &value, namer.lexicon);
             if kind != ValueKind::NoData {
-                found.numbers.insert(shown.clone());
+                crate::derive::numbers_in(&shown, &mut found.numbers);
                 if let Some(d) = &of {
-                    found.numbers.insert(d.value.to_string());
+                    crate::derive::numbers_in(&d.value.to_string(), &mut found.numbers);
                     if kind == ValueKind::Count {
-                        found.pairs.insert((shown.clone(), d.value.to_string()));
+                        found.pairs.insert((shown.replace(',', ""), d.value.to_string()));
                     }
                 }
             }
@@ -383,7 +496,12 @@ fn reading_of(outcome: &OutcomeResult, value: &str, lexicon: &Lexicon) -> (Value
         "MEDIAN" => ValueKind::Median,
         _ => ValueKind::Number,
     };
-    (kind, value.trim().to_owned(), plain_unit)
+    // A whole number of 1,000 or more is written as people write it.
+    let written = value
+        .trim()
+        .parse::<u64>()
+        .map_or_else(|_| value.trim().to_owned(), crate::derive::with_separators);
+    (kind, written, plain_unit)
 }
 
 /// Medical problems per group, the most common other problems, and the reporting threshold.
@@ -403,8 +521,12 @@ fn problems(
         .filter_map(|(g, x)| x.as_ref().map(|x| (g, x)))
         .filter(|(_, g)| !namer.is_total(&g.title))
         .collect();
-    let titles: Vec<&str> = groups.iter().map(|(_, g)| g.title.as_str()).collect();
+    let titles: Vec<(&str, Option<&str>)> = groups
+        .iter()
+        .map(|(_, g)| (g.title.as_str(), g.description.as_deref()))
+        .collect();
     let names = namer.names(&titles);
+    quote_names(&names, found);
     for ((g, group), name) in groups.iter().zip(names).take(MOST_GROUPS) {
         let base = format!("{EVENTS}.eventGroups[{g}]");
         source(&group.title, &format!("{base}.title"));
@@ -412,10 +534,10 @@ fn problems(
             let affected = Fact::new(affected?, format!("{base}.{kind}NumAffected"));
             let at_risk = at_risk.map(|n| Fact::new(n, format!("{base}.{kind}NumAtRisk")));
             source(&affected.value.to_string(), &affected.field);
-            found.numbers.insert(affected.value.to_string());
+            shown(&affected.value.to_string(), found);
             if let Some(r) = &at_risk {
                 source(&r.value.to_string(), &r.field);
-                found.numbers.insert(r.value.to_string());
+                shown(&r.value.to_string(), found);
                 found
                     .pairs
                     .insert((affected.value.to_string(), r.value.to_string()));
@@ -456,6 +578,7 @@ fn problems(
             if !found.common_problems.iter().any(|p| p.value == *plain) {
                 let field = format!("{EVENTS}.otherEvents[{e}].term");
                 source(&event.term, &field);
+                shown(plain, found);
                 found.common_problems.push(Fact::new(plain.clone(), field));
             }
         }
@@ -473,7 +596,7 @@ fn problems(
         if let Some(shown) = shown {
             let field = format!("{EVENTS}.frequencyThreshold");
             source(t, &field);
-            found.numbers.insert(shown.clone());
+            crate::derive::numbers_in(&shown, &mut found.numbers);
             found.threshold = Some(Fact::new(shown, field));
         }
     }

@@ -36,6 +36,9 @@ pub struct Findings {
     /// and kind.
     #[serde(skip)]
     pub pairs: BTreeSet<(String, String)>,
+    /// The registry titles (outcome measures, groups) the section may quote.
+    #[serde(skip)]
+    pub titles: BTreeSet<String>,
 }
 
 /// A group's name on the page: a plain name ("placebo", "certolizumab pegol") said as "the …
@@ -73,6 +76,8 @@ pub struct FlowLine {
 pub struct MainResult {
     /// What was measured, in plain words.
     pub measure: Fact<String>,
+    /// `measure` is the registry's title, quoted: the lexicon has no plain words for it.
+    pub quoted: bool,
     /// When, as a duration ("52 weeks") when the time frame gives one.
     pub after: Option<Fact<super::Duration>>,
     pub values: Vec<GroupValue>,

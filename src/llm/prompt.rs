@@ -211,6 +211,8 @@ struct ReplyDraft {
     what_this_could_lead_to: String,
     #[serde(default)]
     what_could_go_wrong: String,
+    #[serde(default)]
+    what_the_trial_found: Option<String>,
 }
 
 /// The draft in a reply: the JSON object itself, or one wrapped in a code fence or in prose, as
@@ -235,6 +237,10 @@ pub fn parse_reply(reply: &str) -> Result<Draft, ReplyError> {
         active_substance: substance,
         what_this_could_lead_to: tidy(&parsed.what_this_could_lead_to),
         what_could_go_wrong: tidy(&parsed.what_could_go_wrong),
+        what_the_trial_found: parsed
+            .what_the_trial_found
+            .map(|s| tidy(&s))
+            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null")),
     })
 }
 

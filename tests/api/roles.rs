@@ -124,7 +124,12 @@ fn a_tested_supplement_is_the_active_substance() {
     // NCT01222273: vitamin D3 (a dietary supplement) in one open-label group.
     let s = summarize(&fixtures().join("trials/corpus/NCT01222273.json"));
     assert_eq!(s.sections.active_substance.as_deref(), Some("cholecalciferol (Vitamin D3)"));
-    assert!(page_text(&s).contains("side effects of the supplement"), "{}", page_text(&s));
+    // NCT00836368: gamma-tocopherol, a supplement, in one group; no medicine is given.
+    let s = summarize(&fixtures().join("trials/corpus/NCT00836368.json"));
+    assert_eq!(s.sections.active_substance.as_deref(), Some("gamma-tocopherol"));
+    let text = page_text(&s);
+    assert!(text.contains("side effects of the supplement"), "{text}");
+    assert!(!text.contains("medicine"), "{text}");
 }
 
 #[test]
