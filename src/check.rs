@@ -104,13 +104,7 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         syllables: 0,
     };
     for (section, text) in texts {
-        guard(
-            section,
-            text,
-            &page_lower,
-            &cx,
-            &mut warnings,
-        );
+        guard(section, text, &page_lower, &cx, &mut warnings);
         if section != "headline" {
             let r = Readability::of(text);
             page.words += r.words;
@@ -134,8 +128,23 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             });
         }
     }
+    if cx.facts.findings.is_some() && draft.what_the_trial_found.is_none() {
+        warnings.push(Warning {
+            severity: Severity::Error,
+            code: WarningCode::MissingSection,
+            section: "what_the_trial_found".into(),
+            excerpt: String::new(),
+            message: "the record has results; the page must say what the trial found".into(),
+        });
+    }
     if let Some(found) = &draft.what_the_trial_found {
-        guard("what_the_trial_found", found, &page_lower, &cx, &mut warnings);
+        guard(
+            "what_the_trial_found",
+            found,
+            &page_lower,
+            &cx,
+            &mut warnings,
+        );
         let r = Readability::of(found);
         if r.grade() > MAX_SECTION_GRADE {
             warnings.push(Warning {
@@ -364,16 +373,22 @@ fn results_guard(text: &str, cx: &Context<'_>, out: &mut Vec<Warning>) {
             format!("“{word}” judges the result; say what was measured"),
         );
     }
-    let statistic = cx.lexicon.statistics.spans_in(&ours).into_iter().next().or_else(|| {
-        // "p=0.03", "p<0.001": an operator glued to its number.
-        ours.char_indices().find_map(|(i, c)| {
-            let after = ours[i + 1..].trim_start();
-            (c == 'p'
-                && !ours[..i].ends_with(|b: char| b.is_alphanumeric())
-                && after.starts_with(['=', '<', '>']))
-            .then_some(i..i + 1 + (ours[i + 1..].len() - after.len()) + 1)
-        })
-    });
+    let statistic = cx
+        .lexicon
+        .statistics
+        .spans_in(&ours)
+        .into_iter()
+        .next()
+        .or_else(|| {
+            // "p=0.03", "p<0.001": an operator glued to its number.
+            ours.char_indices().find_map(|(i, c)| {
+                let after = ours[i + 1..].trim_start();
+                (c == 'p'
+                    && !ours[..i].ends_with(|b: char| b.is_alphanumeric())
+                    && after.starts_with(['=', '<', '>']))
+                .then_some(i..i + 1 + (ours[i + 1..].len() - after.len()) + 1)
+            })
+        });
     if let Some(span) = statistic {
         let excerpt = &ours[span];
         warn(
@@ -399,7 +414,9 @@ fn unquoted(text: &str, titles: &BTreeSet<String>) -> String {
     let mut rest = text;
     while let Some(open) = rest.find('“') {
         let after = &rest[open + '“'.len_utf8()..];
-        let Some(close) = after.find('”') else { break };
+        let Some(close) = after.find('”') else {
+            break;
+        };
         let quoted = &after[..close];
         out.push_str(&rest[..open]);
         if !titles.contains(quoted) {
@@ -519,7 +536,10 @@ mod tests {
     fn quoted_registry_titles_are_left_out_of_the_judging_check() {
         let titles: BTreeSet<String> = ["ASDAS Major Improvement".to_owned()].into();
         assert_eq!(
-            unquoted("The main measure was “ASDAS Major Improvement”. It worked.", &titles),
+            unquoted(
+                "The main measure was “ASDAS Major Improvement”. It worked.",
+                &titles
+            ),
             "The main measure was . It worked."
         );
         // A quote that is not a registry title is checked like any text.

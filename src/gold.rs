@@ -85,7 +85,11 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
     let mut differ = |check: &'static str, detail: String| out.push(Disagreement { check, detail });
     let headline = page.headline.to_lowercase();
     let summary = page.sections.summary.to_lowercase();
-    let first_sentence = sentences(&summary).first().copied().unwrap_or("").to_owned();
+    let first_sentence = sentences(&summary)
+        .first()
+        .copied()
+        .unwrap_or("")
+        .to_owned();
     let text = [
         page.headline.as_str(),
         &page.sections.summary,
@@ -106,7 +110,11 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
             .iter()
             .filter(|aliases| named(aliases, &opening))
             .count();
-        let wanted = if gold.tested.len() <= 3 { gold.tested.len() } else { 2 };
+        let wanted = if gold.tested.len() <= 3 {
+            gold.tested.len()
+        } else {
+            2
+        };
         if said < wanted {
             differ(
                 "tested_named",
@@ -130,7 +138,11 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
         if !known {
             differ(
                 "tested_role",
-                format!("“{}” is read as tested; the gold tests {}", i.name, firsts(&gold.tested)),
+                format!(
+                    "“{}” is read as tested; the gold tests {}",
+                    i.name,
+                    firsts(&gold.tested)
+                ),
             );
         }
     }
@@ -142,7 +154,10 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
         if let Some(i) = listed.filter(|i| i.role != Role::Background) {
             differ(
                 "background",
-                format!("“{}” is given to every arm alike; the page reads it as {:?}", i.name, i.role),
+                format!(
+                    "“{}” is given to every arm alike; the page reads it as {:?}",
+                    i.name, i.role
+                ),
             );
         }
     }
@@ -154,16 +169,29 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
         if let Some(i) = listed.filter(|i| i.role != Role::Assessment) {
             differ(
                 "assessment",
-                format!("“{}” only measures; the page reads it as {:?}", i.name, i.role),
+                format!(
+                    "“{}” only measures; the page reads it as {:?}",
+                    i.name, i.role
+                ),
             );
         }
         if mentions(&headline, a) {
-            differ("assessment_in_headline", format!("“{a}” in “{}”", page.headline));
+            differ(
+                "assessment_in_headline",
+                format!("“{a}” in “{}”", page.headline),
+            );
         }
     }
-    for i in page.interventions.iter().filter(|i| i.role == Role::Assessment) {
+    for i in page
+        .interventions
+        .iter()
+        .filter(|i| i.role == Role::Assessment)
+    {
         if mentions(&headline, &i.plain) || mentions(&headline, &i.name) {
-            differ("assessment_in_headline", format!("“{}” in “{}”", i.name, page.headline));
+            differ(
+                "assessment_in_headline",
+                format!("“{}” in “{}”", i.name, page.headline),
+            );
         }
     }
 
@@ -172,7 +200,11 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
             "substance",
             format!(
                 "a substance is {}tested; the page's active substance is {:?}",
-                if gold.substance_under_test { "" } else { "not " },
+                if gold.substance_under_test {
+                    ""
+                } else {
+                    "not "
+                },
                 page.sections.active_substance
             ),
         );
@@ -186,7 +218,11 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
             format!(
                 "some participants {} an inactive look-alike; the page {} one",
                 if gold.placebo { "get" } else { "do not get" },
-                if speaks_of_placebo { "mentions" } else { "does not mention" }
+                if speaks_of_placebo {
+                    "mentions"
+                } else {
+                    "does not mention"
+                }
             ),
         );
     }
@@ -194,15 +230,24 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
         differ("comparator", problem);
     }
 
-    let plain: Vec<String> = page.conditions.plain.iter().map(|c| c.to_lowercase()).collect();
+    let plain: Vec<String> = page
+        .conditions
+        .plain
+        .iter()
+        .map(|c| c.to_lowercase())
+        .collect();
     let condition_said = gold.conditions_plain.iter().any(|c| {
-        plain.iter().any(|p| p == c || contains_phrase(p, c)) || mentions(&headline, c)
+        plain.iter().any(|p| p == c || contains_phrase(p, c))
+            || mentions(&headline, c)
             || mentions(&summary, c)
     });
     if !condition_said {
         differ(
             "conditions",
-            format!("none of {:?} in the page's conditions {:?}", gold.conditions_plain, page.conditions.plain),
+            format!(
+                "none of {:?} in the page's conditions {:?}",
+                gold.conditions_plain, page.conditions.plain
+            ),
         );
     }
 
@@ -216,7 +261,10 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
             .and_then(|i| WORDS.get(i))
             .map_or_else(|| with_separators(n), |w| (*w).to_owned());
         if !contains_phrase(&text, &written) {
-            differ("enrollment", format!("the page does not say {written} people"));
+            differ(
+                "enrollment",
+                format!("the page does not say {written} people"),
+            );
         }
         if n >= 1000 && contains_phrase(&text, &n.to_string()) {
             differ("enrollment", format!("{n} written without separators"));
@@ -243,7 +291,10 @@ pub fn agreement(page: &Summary, gold: &Gold) -> Vec<Disagreement> {
         None => said.iter().all(|s| *s == "after approval"),
     };
     if !right {
-        differ("stage", format!("gold stage {:?}; the page speaks of {said:?}", gold.stage));
+        differ(
+            "stage",
+            format!("gold stage {:?}; the page speaks of {said:?}", gold.stage),
+        );
     }
     out
 }
@@ -283,15 +334,28 @@ fn comparator_words(comparator: &str, text: &str, page: &Summary) -> Option<Stri
         .any(|i| contains_phrase(text, &format!("{} alone", i.plain.to_lowercase())));
     let ok = match comparator {
         "placebo" | "sham" => has(&["placebo", "sham", "look-alike"]),
-        "usual care" => has(&["usual care", "usual treatment", "standard care"]) || background_alone,
-        "no treatment" => has(&["no treatment", "no extra treatment", "nothing extra", "no added treatment", "later, after a wait"]),
+        "usual care" => {
+            has(&["usual care", "usual treatment", "standard care"]) || background_alone
+        }
+        "no treatment" => has(&[
+            "no treatment",
+            "no extra treatment",
+            "nothing extra",
+            "no added treatment",
+            "later, after a wait",
+        ]),
         "active" => {
             page.interventions
                 .iter()
                 .filter(|i| i.role == Role::Comparator)
                 .any(|i| mentions(text, &i.plain))
                 || background_alone
-                || has(&["another treatment", "a different treatment", "compared with", "in a different dose or schedule"])
+                || has(&[
+                    "another treatment",
+                    "a different treatment",
+                    "compared with",
+                    "in a different dose or schedule",
+                ])
         }
         "none" => !has(&["placebo", "sham", "look-alike", "usual care"]),
         _ => true,
@@ -340,9 +404,11 @@ pub fn check_records(
                 if found.is_empty() {
                     report.agreeing += 1;
                 }
-                report
-                    .disagreements
-                    .extend(found.into_iter().map(|d| (gold.nct_id.clone(), d.to_string())));
+                report.disagreements.extend(
+                    found
+                        .into_iter()
+                        .map(|d| (gold.nct_id.clone(), d.to_string())),
+                );
             }
             Err(e) => report.disagreements.push((name, e)),
         }
@@ -367,7 +433,11 @@ mod tests {
 
     #[test]
     fn a_name_matches_its_longer_registered_form() {
-        assert!(same_thing("Sorafenib Tosylate", "sorafenib tosylate", "sorafenib"));
+        assert!(same_thing(
+            "Sorafenib Tosylate",
+            "sorafenib tosylate",
+            "sorafenib"
+        ));
         assert!(same_thing("Verapamil", "verapamil", "verapamil"));
         assert!(!same_thing("Verapamil", "verapamil", "cortivazol"));
     }

@@ -342,10 +342,7 @@ impl PhraseList {
         if self.exceptions.first(text).is_some() {
             return None;
         }
-        self.phrases
-            .spans(text)
-            .into_iter()
-            .min_by_key(|r| r.start)
+        self.phrases.spans(text).into_iter().min_by_key(|r| r.start)
     }
 }
 

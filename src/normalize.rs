@@ -351,7 +351,11 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
                 .into_iter()
                 .map(|s| {
                     let s = s?;
-                    Some((clean(s.group_id.as_deref())?, s.num_affected, s.num_at_risk))
+                    Some(EventStat {
+                        group_id: clean(s.group_id.as_deref())?,
+                        affected: s.num_affected,
+                        at_risk: s.num_at_risk,
+                    })
                 })
                 .collect(),
         })

@@ -48,7 +48,9 @@ impl Templates {
                 .and_then(|i| lexicon.number_words.get(i))
             {
                 Some(word) => word.clone(),
-                None => u64::try_from(n).map_or_else(|_| n.to_string(), crate::derive::with_separators),
+                None => {
+                    u64::try_from(n).map_or_else(|_| n.to_string(), crate::derive::with_separators)
+                }
             }
         });
         env.add_filter("upper_first", |s: String| upper_first(&s));

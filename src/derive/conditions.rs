@@ -121,7 +121,14 @@ pub(super) fn conditions(
     if out.is_empty() {
         for (m, plain, kind) in &mesh_plain {
             let mesh_field = format!("derivedSection.conditionBrowseModule.meshes[{m}].term");
-            push(plain.clone(), *kind, &trial.mesh_terms[*m], &trial.mesh_terms[*m], mesh_field, &mut out);
+            push(
+                plain.clone(),
+                *kind,
+                &trial.mesh_terms[*m],
+                &trial.mesh_terms[*m],
+                mesh_field,
+                &mut out,
+            );
         }
     }
     out
@@ -131,8 +138,15 @@ pub(super) fn conditions(
 /// and is not only broader (all its words among the registered term's).
 fn narrows_to(registered: &str, mesh: &str) -> bool {
     const GENERIC: [&str; 9] = [
-        "disease", "diseases", "disorder", "disorders", "syndrome", "syndromes", "chronic",
-        "acute", "type",
+        "disease",
+        "diseases",
+        "disorder",
+        "disorders",
+        "syndrome",
+        "syndromes",
+        "chronic",
+        "acute",
+        "type",
     ];
     let words = |s: &str| -> Vec<String> {
         s.to_lowercase()
@@ -170,7 +184,9 @@ fn eponyms(plain: &str, lexicon: &Lexicon) -> String {
 /// it as it stands.
 pub(super) fn read_term(term: &str, lexicon: &Lexicon) -> Term {
     // "- Egg Hypersensitivity": a list mark the registrant typed into the term.
-    let term = term.trim_start_matches(|c: char| !c.is_alphanumeric()).trim();
+    let term = term
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim();
     let lower = term.to_lowercase();
     if let Some(known) = lookup(&lower, lexicon) {
         return known;
@@ -218,11 +234,13 @@ fn lookup(lower: &str, lexicon: &Lexicon) -> Option<Term> {
 
 /// "Chronic Spontaneous Urticaria (CSU)" → "chronic spontaneous urticaria".
 fn drop_bracketed_abbreviation(lower: &str) -> String {
-    match lower.trim_end().strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+    match lower
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+    {
         Some((before, inside))
-            if !before.trim().is_empty()
-                && inside.len() <= 6
-                && !inside.contains(' ') =>
+            if !before.trim().is_empty() && inside.len() <= 6 && !inside.contains(' ') =>
         {
             before.trim().to_owned()
         }
@@ -266,9 +284,11 @@ pub(super) fn turn_round(lower: &str, words: &ConditionWords) -> String {
     let modifies = |p: &str| {
         words.modifiers.iter().any(|m| m == p)
             || (p.split_whitespace().count() == 1
-                && ["ic", "al", "ed", "ous", "ive", "ary", "onset", "induced", "related"]
-                    .iter()
-                    .any(|s| p.ends_with(s)))
+                && [
+                    "ic", "al", "ed", "ous", "ive", "ary", "onset", "induced", "related",
+                ]
+                .iter()
+                .any(|s| p.ends_with(s)))
     };
     if !parts[1..].iter().all(|p| modifies(p)) {
         return lower.trim().to_owned();
@@ -354,8 +374,14 @@ mod tests {
     #[test]
     fn staging_lists_fold_into_their_disease() {
         use crate::facts::ConditionKind::Illness;
-        assert_eq!(read("Stage IIIA Lung Cancer AJCC v8"), known("lung cancer", Illness));
-        assert_eq!(read("Nonsmall Cell Lung Cancer, Stage IIIB"), known("lung cancer", Illness));
+        assert_eq!(
+            read("Stage IIIA Lung Cancer AJCC v8"),
+            known("lung cancer", Illness)
+        );
+        assert_eq!(
+            read("Nonsmall Cell Lung Cancer, Stage IIIB"),
+            known("lung cancer", Illness)
+        );
         assert_eq!(
             read("Stage II Uterine Corpus Endometrial Stromal Sarcoma AJCC v8"),
             known("a rare cancer of the womb", Illness)
@@ -365,9 +391,15 @@ mod tests {
     #[test]
     fn inverted_terms_turn_round() {
         use crate::facts::ConditionKind::Illness;
-        assert_eq!(read("Hypersensitivity, Food"), known("food allergy", Illness));
+        assert_eq!(
+            read("Hypersensitivity, Food"),
+            known("food allergy", Illness)
+        );
         assert_eq!(read("Allergy, Peanut"), known("peanut allergy", Illness));
-        assert_eq!(read("Rhinitis, Allergic, Seasonal"), known("hay fever", Illness));
+        assert_eq!(
+            read("Rhinitis, Allergic, Seasonal"),
+            known("hay fever", Illness)
+        );
         // Unknown to the lexicon, turned round all the same.
         assert_eq!(
             read("Sarcoma, Synovial"),
@@ -383,19 +415,37 @@ mod tests {
     #[test]
     fn capitals_and_bracketed_abbreviations_are_read_plainly() {
         use crate::facts::ConditionKind::Illness;
-        assert_eq!(read("Chronic Spontaneous Urticaria (CSU)"), known("long-lasting hives", Illness));
+        assert_eq!(
+            read("Chronic Spontaneous Urticaria (CSU)"),
+            known("long-lasting hives", Illness)
+        );
         assert_eq!(read("NSCLC"), known("lung cancer", Illness));
-        assert_eq!(read("PTSD"), known("post-traumatic stress disorder (PTSD)", Illness));
+        assert_eq!(
+            read("PTSD"),
+            known("post-traumatic stress disorder (PTSD)", Illness)
+        );
         assert_eq!(read("ALLERGIC ASTHMA"), known("allergic asthma", Illness));
-        assert_eq!(read("DIPG Brain Tumor"), super::Term::Unknown("DIPG Brain Tumor".into()));
+        assert_eq!(
+            read("DIPG Brain Tumor"),
+            super::Term::Unknown("DIPG Brain Tumor".into())
+        );
     }
 
     #[test]
     fn procedures_healthy_volunteers_and_design_words() {
         use crate::facts::ConditionKind::*;
-        assert_eq!(read("Laparoscopic Cholecystectomy"), known("gallbladder surgery", Procedure));
-        assert_eq!(read("Healthy Volunteers"), known("healthy volunteers", Healthy));
-        assert_eq!(read("Safety Surveillance"), known("safety surveillance", SideEffects));
+        assert_eq!(
+            read("Laparoscopic Cholecystectomy"),
+            known("gallbladder surgery", Procedure)
+        );
+        assert_eq!(
+            read("Healthy Volunteers"),
+            known("healthy volunteers", Healthy)
+        );
+        assert_eq!(
+            read("Safety Surveillance"),
+            known("safety surveillance", SideEffects)
+        );
         assert_eq!(read("Single-blind"), super::Term::NotACondition);
     }
 
@@ -408,11 +458,17 @@ mod tests {
                 ..designed(&[], &[(InterventionKind::Drug, "Tadalafil", &[])])
             };
             let facts = derive(&trial, &lex);
-            crate::write::write_rules(&facts, &crate::templates::Templates::load(std::sync::Arc::new(lexicon())).unwrap())
-                .unwrap()
-                .headline
+            crate::write::write_rules(
+                &facts,
+                &crate::templates::Templates::load(std::sync::Arc::new(lexicon())).unwrap(),
+            )
+            .unwrap()
+            .headline
         };
-        assert_eq!(who(&["Laparoscopic Cholecystectomy"]), "Testing tadalafil for people having gallbladder surgery");
+        assert_eq!(
+            who(&["Laparoscopic Cholecystectomy"]),
+            "Testing tadalafil for people having gallbladder surgery"
+        );
         assert_eq!(who(&["Healthy"]), "Testing tadalafil in healthy volunteers");
         assert_eq!(who(&["Single-blind"]), "Testing tadalafil");
     }

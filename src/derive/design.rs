@@ -86,7 +86,10 @@ mod tests {
     fn stages_from_phases() {
         assert_eq!(stage(&[Phase::Phase1]), Some(Stage::Early));
         assert_eq!(stage(&[Phase::EarlyPhase1]), Some(Stage::Early));
-        assert_eq!(stage(&[Phase::Phase1, Phase::Phase2]), Some(Stage::EarlyMid));
+        assert_eq!(
+            stage(&[Phase::Phase1, Phase::Phase2]),
+            Some(Stage::EarlyMid)
+        );
         assert_eq!(stage(&[Phase::Phase2]), Some(Stage::Mid));
         assert_eq!(stage(&[Phase::Phase2, Phase::Phase3]), Some(Stage::MidLate));
         assert_eq!(stage(&[Phase::Phase3]), Some(Stage::Late));

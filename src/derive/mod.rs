@@ -130,10 +130,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
             let field = format!("{}.name", field_of(i));
             source(&iv.name, &field);
             for name in interventions::components(&iv.name, lexicon) {
-                let one = Intervention {
-                    name,
-                    ..iv.clone()
-                };
+                let one = Intervention { name, ..iv.clone() };
                 let plain = interventions::plain(&one, lexicon);
                 // Two registered names with one plain name ("tVNS Program", "tVNS and Phone
                 // App") say it once.
@@ -156,7 +153,9 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     let mut treatments = treatments_in(Role::Tested, &mut source);
     // What the title names is the news: it comes first ("Testing yttrium-90 BC8, …" rather
     // than the transplant every such trial has).
-    treatments.sort_by_key(|t| std::cmp::Reverse(interventions::title_share(&t.value.name, &trial.title)));
+    treatments.sort_by_key(|t| {
+        std::cmp::Reverse(interventions::title_share(&t.value.name, &trial.title))
+    });
     if treatments.is_empty() && kind == StudyKind::Interventional {
         if let Some((a, name)) = interventions::named_by_arm(trial, &reading) {
             let field = format!("{ARMS}[{a}].label");

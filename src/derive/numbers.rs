@@ -116,7 +116,6 @@ mod tests {
         assert_eq!(with_separators(1234567), "1,234,567");
     }
 
-
     #[test]
     fn numbers_are_collected_as_written() {
         let mut set = BTreeSet::new();

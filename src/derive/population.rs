@@ -30,20 +30,32 @@ pub(super) fn population(
 ) -> Option<Fact<Population>> {
     let title = trial.title.to_lowercase();
     let words = &lexicon.condition_words;
-    let healthy_title = words.healthy_title.iter().any(|w| contains_phrase(&title, w));
+    let healthy_title = words
+        .healthy_title
+        .iter()
+        .any(|w| contains_phrase(&title, w));
     let healthy_conditions = !conditions.is_empty()
         && conditions
             .iter()
             .all(|c| c.value.kind == ConditionKind::Healthy);
     // An early study of how the body handles a medicine, open to healthy volunteers.
     let handling_study = trial.eligibility.healthy_volunteers == Some(true)
-        && trial.phases.iter().any(|p| matches!(p, Phase::EarlyPhase1 | Phase::Phase1))
-        && words.healthy_studies.iter().any(|w| contains_phrase(&title, w));
+        && trial
+            .phases
+            .iter()
+            .any(|p| matches!(p, Phase::EarlyPhase1 | Phase::Phase1))
+        && words
+            .healthy_studies
+            .iter()
+            .any(|w| contains_phrase(&title, w));
     if healthy_title || handling_study {
         return Some(Fact::new(Population::HealthyVolunteers, TITLE));
     }
     if healthy_conditions {
-        return Some(Fact::new(Population::HealthyVolunteers, conditions[0].field.clone()));
+        return Some(Fact::new(
+            Population::HealthyVolunteers,
+            conditions[0].field.clone(),
+        ));
     }
     let max = trial.eligibility.max_age?;
     let hours = f64::from(max.amount) * max.unit.hours();
@@ -93,8 +105,14 @@ mod tests {
             },
             ..Trial::default()
         };
-        assert_eq!(population_of(&with_max(10, TimeUnit::Month)), Some(Population::Babies));
-        assert_eq!(population_of(&with_max(17, TimeUnit::Year)), Some(Population::Children));
+        assert_eq!(
+            population_of(&with_max(10, TimeUnit::Month)),
+            Some(Population::Babies)
+        );
+        assert_eq!(
+            population_of(&with_max(17, TimeUnit::Year)),
+            Some(Population::Children)
+        );
         assert_eq!(population_of(&with_max(18, TimeUnit::Year)), None);
     }
 }

@@ -32,7 +32,11 @@ pub(super) fn findings(
     source: &mut dyn FnMut(&str, &str),
 ) -> Option<Findings> {
     let results = trial.results.as_ref()?;
-    let namer = Namer { trial, reading, lexicon };
+    let namer = Namer {
+        trial,
+        reading,
+        lexicon,
+    };
     let mut found = Findings::default();
     took_part(results, &namer, &mut found, source);
     main_results(trial, results, &namer, &mut found, source);
@@ -43,11 +47,15 @@ pub(super) fn findings(
         .flatten()
         .filter(|g| !namer.is_total(&g.title))
         .count();
-    found.single_group = flow_groups == 1
-        || (flow_groups == 0 && trial.model == InterventionModel::SingleGroup);
+    found.single_group =
+        flow_groups == 1 || (flow_groups == 0 && trial.model == InterventionModel::SingleGroup);
     found.non_inferiority = results.outcomes.iter().flatten().any(|o| o.non_inferiority);
     // A stopped trial's reason is said in this section too ("the COVID-19 pandemic").
-    if let Some(why) = trial.why_stopped.as_ref().filter(|_| trial.status == Status::Terminated) {
+    if let Some(why) = trial
+        .why_stopped
+        .as_ref()
+        .filter(|_| trial.status == Status::Terminated)
+    {
         source(why, "protocolSection.statusModule.whyStopped");
         crate::derive::numbers_in(why, &mut found.numbers);
     }
@@ -65,7 +73,7 @@ impl Namer<'_> {
     /// A group that sums up the others ("Total").
     fn is_total(&self, title: &str) -> bool {
         let t = title.trim().to_lowercase();
-        self.lexicon.results.groups.total.iter().any(|w| *w == t)
+        self.lexicon.results.groups.total.contains(&t)
     }
 
     /// The group's title without an analysis-set label in brackets: "Placebo (FAS)" → "Placebo".
@@ -207,7 +215,8 @@ fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> &'t str {
         .min()
         .map_or(lower.len(), |at| start + at);
     let core = title[start..end].trim();
-    if core.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+    // "Objective (a) the Effect on …": one word is no measure; the whole title says it.
+    if core.split_whitespace().count() < 2 {
         title
     } else {
         core
@@ -335,7 +344,10 @@ fn main_results(
     for (o, outcome) in primary.into_iter().take(MOST_RESULTS) {
         let base = format!("{OUTCOMES}[{o}]");
         source(&outcome.title, &format!("{base}.title"));
-        let plain = namer.lexicon.measure(&outcome.title).map(|m| m.means.clone());
+        let plain = namer
+            .lexicon
+            .measure(&outcome.title)
+            .map(|m| m.means.clone());
         let quoted = plain.is_none();
         let measure = plain.unwrap_or_else(|| {
             let core = measure_core(&outcome.title, namer.lexicon).to_owned();
@@ -384,9 +396,9 @@ fn main_results(
             .filter(|(_, g)| !namer.is_total(&g.title))
             .collect();
         let titles: Vec<(&str, Option<&str>)> = groups
-        .iter()
-        .map(|(_, g)| (g.title.as_str(), g.description.as_deref()))
-        .collect();
+            .iter()
+            .map(|(_, g)| (g.title.as_str(), g.description.as_deref()))
+            .collect();
         let names = namer.names(&titles);
         quote_names(&names, found);
         line.more_groups = groups.len() > MOST_GROUPS;
@@ -412,7 +424,9 @@ fn main_results(
                 if let Some(d) = &of {
                     crate::derive::numbers_in(&d.value.to_string(), &mut found.numbers);
                     if kind == ValueKind::Count {
-                        found.pairs.insert((shown.replace(',', ""), d.value.to_string()));
+                        found
+                            .pairs
+                            .insert((shown.replace(',', ""), d.value.to_string()));
                     }
                 }
             }
@@ -443,43 +457,54 @@ fn denominator(outcome: &OutcomeResult, group: &str, base: &str) -> Option<Fact<
         }
         denom.counts.iter().enumerate().find_map(|(k, c)| {
             let (id, n) = c.as_ref()?;
-            (id == group).then_some(Fact::new((*n)?, format!("{base}.denoms[{d}].counts[{k}].value")))
+            (id == group).then_some(Fact::new(
+                (*n)?,
+                format!("{base}.denoms[{d}].counts[{k}].value"),
+            ))
         })
     })
 }
 
 /// How a value reads: its kind, the number as the page writes it (a percentage rounded to a
 /// whole number, anything else as registered) and its unit in plain words.
-fn reading_of(outcome: &OutcomeResult, value: &str, lexicon: &Lexicon) -> (ValueKind, String, Option<String>) {
+fn reading_of(
+    outcome: &OutcomeResult,
+    value: &str,
+    lexicon: &Lexicon,
+) -> (ValueKind, String, Option<String>) {
     let number = value.trim().parse::<f64>().ok().filter(|n| n.is_finite());
     let Some(number) = number else {
         return (ValueKind::NoData, String::new(), None);
     };
     let unit = outcome.unit.as_deref().unwrap_or("").trim().to_lowercase();
     let param = outcome.param_type.as_deref().unwrap_or("");
-    let people_unit = ["participants", "participant", "subjects", "patients", "people"]
-        .contains(&unit.as_str());
-    let percent_unit = unit.starts_with("percentage")
-        || unit.starts_with("percent")
-        || unit.starts_with('%');
+    let people_unit = [
+        "participants",
+        "participant",
+        "subjects",
+        "patients",
+        "people",
+    ]
+    .contains(&unit.as_str());
+    let percent_unit =
+        unit.starts_with("percentage") || unit.starts_with("percent") || unit.starts_with('%');
     if percent_unit {
         let rest = unit
             .trim_start_matches("percentage")
             .trim_start_matches("percent")
             .trim_start_matches('%')
-            .trim()
-            .trim_start_matches("of ")
             .trim();
-        let rest = match rest {
-            "participants" | "subjects" | "patients" | "" => None,
-            other => Some(format!("of {other}")),
+        // "%" alone, "% of sexual attempts", "% change": the sign goes with the number.
+        let rest = match rest.trim_start_matches("of ").trim() {
+            "participants" | "subjects" | "patients" | "people" | "" => "%".to_owned(),
+            _ => format!("% {rest}"),
         };
         let kind = match param {
             "MEAN" | "LEAST_SQUARES_MEAN" | "GEOMETRIC_MEAN" => ValueKind::Mean,
             "MEDIAN" => ValueKind::Median,
             _ => ValueKind::Percent,
         };
-        return (kind, format!("{}", number.round() as i64), rest);
+        return (kind, format!("{}", number.round() as i64), Some(rest));
     }
     let plain_unit = (!unit.is_empty()).then(|| {
         lexicon
@@ -561,7 +586,7 @@ fn problems(
         .enumerate()
         .filter_map(|(e, x)| {
             let x = x.as_ref()?;
-            let most = x.stats.iter().flatten().filter_map(|(_, n, _)| *n).max()?;
+            let most = x.stats.iter().flatten().filter_map(|s| s.affected).max()?;
             (most > 0).then_some((most, e, x))
         })
         .collect();

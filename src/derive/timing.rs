@@ -60,7 +60,8 @@ pub fn longest_duration(text: &str) -> Option<Duration> {
             // "Day 42 (week 6)": a number after its unit word is that unit's, not the next one's.
             Token::Number(_)
                 if i > 0
-                    && matches!(tokens[i - 1], Token::Word(w) if w.len() > 2 && time_unit(w).is_some()) => {}
+                    && matches!(tokens[i - 1], Token::Word(w) if w.len() > 2 && time_unit(w).is_some()) =>
+                {}
             Token::Number(n) => {
                 if let Some(Token::Word(w)) = tokens.get(i + 1) {
                     if let Some(unit) = time_unit(w) {

@@ -120,6 +120,13 @@ pub struct EventGroup {
 pub struct AdverseEvent {
     pub term: String,
     pub organ_system: Option<String>,
-    /// `(group id, people affected, people at risk)`.
-    pub stats: Vec<Option<(String, Option<u64>, Option<u64>)>>,
+    pub stats: Vec<Option<EventStat>>,
+}
+
+/// How many people in one group had an event, of how many at risk.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EventStat {
+    pub group_id: String,
+    pub affected: Option<u64>,
+    pub at_risk: Option<u64>,
 }

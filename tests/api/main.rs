@@ -7,6 +7,7 @@ mod gold;
 mod helpers;
 mod llm;
 mod pages;
+mod results;
 mod robustness;
 mod roles;
 mod seed;

@@ -23,7 +23,11 @@ fn corpus() -> Vec<(String, Summary, serde_json::Value)> {
 #[test]
 fn no_headline_presents_an_assessment() {
     for (name, s, _) in corpus() {
-        for i in s.interventions.iter().filter(|i| i.role == Role::Assessment) {
+        for i in s
+            .interventions
+            .iter()
+            .filter(|i| i.role == Role::Assessment)
+        {
             assert!(
                 !mentions(&s.headline, &i.name) && !mentions(&s.headline, &i.plain),
                 "{name}: “{}” in “{}”",
@@ -39,10 +43,14 @@ fn no_page_says_no_substance_while_a_drug_biological_or_supplement_is_tested() {
     for (name, s, _) in corpus() {
         let tested_substance = s.interventions.iter().any(|i| {
             i.role == Role::Tested
-                && ["DRUG", "BIOLOGICAL", "DIETARY_SUPPLEMENT", "GENETIC"].contains(&i.kind.as_str())
+                && ["DRUG", "BIOLOGICAL", "DIETARY_SUPPLEMENT", "GENETIC"]
+                    .contains(&i.kind.as_str())
         });
         if tested_substance {
-            assert!(s.sections.active_substance.is_some(), "{name}: no active substance");
+            assert!(
+                s.sections.active_substance.is_some(),
+                "{name}: no active substance"
+            );
         }
         // And no page speaks of a medicine's side effects when no medicine is tested.
         if s.sections.active_substance.is_none() {
@@ -56,25 +64,45 @@ fn no_page_says_no_substance_while_a_drug_biological_or_supplement_is_tested() {
 /// placebo or sham comparator, or arm words for it.
 fn record_has_a_placebo(raw: &serde_json::Value) -> bool {
     let module = &raw["protocolSection"]["armsInterventionsModule"];
-    let words = ["placebo", "sham", "vehicle", "dummy", "saline", "look", "room air", "diluent", "starch", "sugar pill"];
+    let words = [
+        "placebo",
+        "sham",
+        "vehicle",
+        "dummy",
+        "saline",
+        "look",
+        "room air",
+        "diluent",
+        "starch",
+        "sugar pill",
+    ];
     let says = |v: &serde_json::Value| {
         let t = v.to_string().to_lowercase();
         words.iter().any(|w| t.contains(w))
     };
     let arms = module["armGroups"].as_array().cloned().unwrap_or_default();
-    let ivs = module["interventions"].as_array().cloned().unwrap_or_default();
+    let ivs = module["interventions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     arms.iter().any(|a| {
-        matches!(a["type"].as_str(), Some("PLACEBO_COMPARATOR" | "SHAM_COMPARATOR"))
-            || says(&a["label"])
+        matches!(
+            a["type"].as_str(),
+            Some("PLACEBO_COMPARATOR" | "SHAM_COMPARATOR")
+        ) || says(&a["label"])
             || says(&a["description"])
-    }) || ivs.iter().any(|i| says(&i["name"]) || says(&i["otherNames"]))
+    }) || ivs
+        .iter()
+        .any(|i| says(&i["name"]) || says(&i["otherNames"]))
 }
 
 #[test]
 fn no_page_mentions_a_placebo_unless_the_record_gives_one() {
     for (name, s, raw) in corpus() {
         let text = page_text(&s).to_lowercase();
-        let mentions_placebo = ["placebo", "sham", "look-alike"].iter().any(|w| text.contains(w));
+        let mentions_placebo = ["placebo", "sham", "look-alike"]
+            .iter()
+            .any(|w| text.contains(w));
         if mentions_placebo {
             assert!(record_has_a_placebo(&raw), "{name}: {text}");
         }
@@ -100,9 +128,21 @@ fn numbers_of_a_thousand_or_more_carry_separators() {
 fn lab_analysis_is_an_assessment_not_the_treatment() {
     // NCT00244972: tipifarnib and sorafenib, with a laboratory biomarker analysis.
     let s = summarize(&fixtures().join("trials/corpus/NCT00244972.json"));
-    assert!(!mentions(&s.headline, "laboratory biomarker analysis"), "{}", s.headline);
-    assert!(mentions(&s.headline, "tipifarnib") && mentions(&s.headline, "sorafenib tosylate"), "{}", s.headline);
-    let lab = s.interventions.iter().find(|i| i.name == "Laboratory Biomarker Analysis").unwrap();
+    assert!(
+        !mentions(&s.headline, "laboratory biomarker analysis"),
+        "{}",
+        s.headline
+    );
+    assert!(
+        mentions(&s.headline, "tipifarnib") && mentions(&s.headline, "sorafenib tosylate"),
+        "{}",
+        s.headline
+    );
+    let lab = s
+        .interventions
+        .iter()
+        .find(|i| i.name == "Laboratory Biomarker Analysis")
+        .unwrap();
     assert_eq!(lab.role, Role::Assessment);
 }
 
@@ -111,22 +151,42 @@ fn what_every_arm_gets_is_said_as_background() {
     // NCT00804895: cortivazol injections or saline, on top of verapamil in both arms.
     let s = summarize(&fixtures().join("trials/corpus/NCT00804895.json"));
     assert!(!mentions(&s.headline, "verapamil"), "{}", s.headline);
-    assert!(s.sections.summary.contains("added to verapamil"), "{}", s.sections.summary);
-    let role = |n: &str| s.interventions.iter().find(|i| i.name.starts_with(n)).unwrap().role;
+    assert!(
+        s.sections.summary.contains("added to verapamil"),
+        "{}",
+        s.sections.summary
+    );
+    let role = |n: &str| {
+        s.interventions
+            .iter()
+            .find(|i| i.name.starts_with(n))
+            .unwrap()
+            .role
+    };
     assert_eq!(role("Verapamil"), Role::Background);
     assert_eq!(role("ALTIM"), Role::Tested);
     assert_eq!(role("PROAMP"), Role::Placebo);
-    assert!(s.sections.summary.contains("placebo"), "{}", s.sections.summary);
+    assert!(
+        s.sections.summary.contains("placebo"),
+        "{}",
+        s.sections.summary
+    );
 }
 
 #[test]
 fn a_tested_supplement_is_the_active_substance() {
     // NCT01222273: vitamin D3 (a dietary supplement) in one open-label group.
     let s = summarize(&fixtures().join("trials/corpus/NCT01222273.json"));
-    assert_eq!(s.sections.active_substance.as_deref(), Some("cholecalciferol (Vitamin D3)"));
+    assert_eq!(
+        s.sections.active_substance.as_deref(),
+        Some("cholecalciferol (Vitamin D3)")
+    );
     // NCT00836368: gamma-tocopherol, a supplement, in one group; no medicine is given.
     let s = summarize(&fixtures().join("trials/corpus/NCT00836368.json"));
-    assert_eq!(s.sections.active_substance.as_deref(), Some("gamma-tocopherol"));
+    assert_eq!(
+        s.sections.active_substance.as_deref(),
+        Some("gamma-tocopherol")
+    );
     let text = page_text(&s);
     assert!(text.contains("side effects of the supplement"), "{text}");
     assert!(!text.contains("medicine"), "{text}");
@@ -137,7 +197,10 @@ fn an_active_product_in_a_placebo_typed_arm_is_not_called_a_placebo() {
     // NCT06252636: the arm typed placebo comparator drinks ordinary A1/A2 milk.
     let s = summarize(&fixtures().join("trials/corpus/NCT06252636.json"));
     let text = page_text(&s).to_lowercase();
-    assert!(!text.contains("placebo") && !text.contains("look-alike"), "{text}");
+    assert!(
+        !text.contains("placebo") && !text.contains("look-alike"),
+        "{text}"
+    );
     assert!(text.contains("a1/a2 milk"), "{text}");
 }
 
@@ -145,5 +208,9 @@ fn an_active_product_in_a_placebo_typed_arm_is_not_called_a_placebo() {
 fn large_counts_read_with_separators() {
     // NCT00831909: 3513 people.
     let s = summarize(&fixtures().join("trials/corpus/NCT00831909.json"));
-    assert!(s.sections.summary.contains("3,513 people"), "{}", s.sections.summary);
+    assert!(
+        s.sections.summary.contains("3,513 people"),
+        "{}",
+        s.sections.summary
+    );
 }

@@ -19,8 +19,7 @@ pub(crate) fn arms_of(trial: &Trial, iv: &Intervention) -> Vec<usize> {
                 || arm.intervention_names.iter().any(|listed| {
                     let listed = listed.trim();
                     let bare = listed.split_once(": ").map_or(listed, |(_, n)| n).trim();
-                    !name.is_empty()
-                        && (bare.eq_ignore_ascii_case(name) || listed.ends_with(name))
+                    !name.is_empty() && (bare.eq_ignore_ascii_case(name) || listed.ends_with(name))
                 })
         })
         .map(|(a, _)| a)
@@ -38,7 +37,8 @@ pub(crate) fn sides(
     lexicon: &Lexicon,
 ) -> (Vec<usize>, Vec<usize>) {
     let linked = arms.iter().any(|a| !a.is_empty());
-    let active_somewhere = (0..arms.len()).any(|i| natures[i] == Nature::Active && !arms[i].is_empty());
+    let active_somewhere =
+        (0..arms.len()).any(|i| natures[i] == Nature::Active && !arms[i].is_empty());
     // An arm that gets no active product (a placebo, a symptom score, nothing) compares.
     let nothing_active = |a: usize| {
         linked
@@ -105,14 +105,21 @@ mod tests {
             .iter()
             .map(|iv| super::super::nature(iv, &lexicon))
             .collect();
-        let arms: Vec<Vec<usize>> = trial.interventions.iter().map(|iv| arms_of(trial, iv)).collect();
+        let arms: Vec<Vec<usize>> = trial
+            .interventions
+            .iter()
+            .map(|iv| arms_of(trial, iv))
+            .collect();
         sides(trial, &natures, &arms, &lexicon)
     }
 
     #[test]
     fn arms_are_found_by_label_and_by_their_lists() {
         let mut trial = designed(
-            &[(ArmKind::Experimental, "A", ""), (ArmKind::ActiveComparator, "B", "")],
+            &[
+                (ArmKind::Experimental, "A", ""),
+                (ArmKind::ActiveComparator, "B", ""),
+            ],
             &[(Drug, "Verapamil", &["a "])],
         );
         trial.arms[1].intervention_names = vec!["Drug: Verapamil".into()];
@@ -122,8 +129,14 @@ mod tests {
     #[test]
     fn experimental_arms_test_and_the_others_compare() {
         let trial = designed(
-            &[(ArmKind::Experimental, "New", ""), (ArmKind::ActiveComparator, "Old", "")],
-            &[(Drug, "Xanomeline", &["New"]), (Drug, "Yohimbine", &["Old"])],
+            &[
+                (ArmKind::Experimental, "New", ""),
+                (ArmKind::ActiveComparator, "Old", ""),
+            ],
+            &[
+                (Drug, "Xanomeline", &["New"]),
+                (Drug, "Yohimbine", &["Old"]),
+            ],
         );
         assert_eq!(sides_of(&trial), (vec![0], vec![1]));
     }
@@ -132,7 +145,10 @@ mod tests {
     fn without_an_experimental_arm_the_placebo_arm_compares() {
         // An arm typed active comparator beside a placebo arm is the one being tested.
         let trial = designed(
-            &[(ArmKind::ActiveComparator, "ESWT", ""), (ArmKind::PlaceboComparator, "Placebo", "")],
+            &[
+                (ArmKind::ActiveComparator, "ESWT", ""),
+                (ArmKind::PlaceboComparator, "Placebo", ""),
+            ],
             &[(Procedure, "Shockwave therapy", &["ESWT", "Placebo"])],
         );
         assert_eq!(sides_of(&trial), (vec![0], vec![1]));
@@ -141,8 +157,14 @@ mod tests {
     #[test]
     fn an_arm_that_gets_only_a_placebo_compares_whatever_its_type() {
         let trial = designed(
-            &[(ArmKind::Experimental, "Drug", ""), (ArmKind::Experimental, "Dummy", "")],
-            &[(Drug, "Xanomeline", &["Drug"]), (Drug, "Placebo", &["Dummy"])],
+            &[
+                (ArmKind::Experimental, "Drug", ""),
+                (ArmKind::Experimental, "Dummy", ""),
+            ],
+            &[
+                (Drug, "Xanomeline", &["Drug"]),
+                (Drug, "Placebo", &["Dummy"]),
+            ],
         );
         assert_eq!(sides_of(&trial), (vec![0], vec![1]));
     }
@@ -152,7 +174,11 @@ mod tests {
         let trial = designed(
             &[
                 (ArmKind::Experimental, "Group 1", "Immediate access."),
-                (ArmKind::Experimental, "Group 2", "Access 6 weeks after Group 1."),
+                (
+                    ArmKind::Experimental,
+                    "Group 2",
+                    "Access 6 weeks after Group 1.",
+                ),
             ],
             &[(Device, "EndeavorOTC", &["Group 1", "Group 2"])],
         );

@@ -28,14 +28,18 @@ pub(crate) fn comparison(
         && tested_kinds.iter().all(|k| {
             matches!(
                 k,
-                InterventionKind::Device | InterventionKind::Procedure | InterventionKind::Radiation
+                InterventionKind::Device
+                    | InterventionKind::Procedure
+                    | InterventionKind::Radiation
             )
         });
     let placebo_products: Vec<usize> = reading.with_role(Role::Placebo).collect();
     let sham_words = placebo_products.iter().any(|&i| {
         let iv = &trial.interventions[i];
         words.sham.marks(&iv.name.to_lowercase())
-    }) || control_arms.iter().any(|&a| words.sham_described.affirms(&arm_text(a)));
+    }) || control_arms
+        .iter()
+        .any(|&a| words.sham_described.affirms(&arm_text(a)));
     let placebo_kind = if physical || sham_words {
         Comparison::Sham
     } else {
@@ -73,9 +77,15 @@ pub(crate) fn comparison(
             // treatment is which (a double dummy).
             let usual = reading.with_role(Role::Comparator).any(|i| {
                 reading.arms[i].contains(&a)
-                    && words.usual_care.marks(&trial.interventions[i].name.to_lowercase())
+                    && words
+                        .usual_care
+                        .marks(&trial.interventions[i].name.to_lowercase())
             });
-            Some(if usual { Comparison::UsualCare } else { Comparison::OtherTreatment })
+            Some(if usual {
+                Comparison::UsualCare
+            } else {
+                Comparison::OtherTreatment
+            })
         } else if gets(a, Role::Placebo) {
             Some(placebo_kind)
         } else if words.wait_list.affirms(&text) {
@@ -145,13 +155,26 @@ mod tests {
     #[test]
     fn a_placebo_product_or_a_blinded_placebo_arm_is_a_placebo() {
         let trial = designed(
-            &[(ArmKind::Experimental, "Drug", ""), (ArmKind::PlaceboComparator, "Control", "")],
-            &[(Drug, "Nebivolol", &["Drug"]), (Drug, "Sugar Pill", &["Control"])],
+            &[
+                (ArmKind::Experimental, "Drug", ""),
+                (ArmKind::PlaceboComparator, "Control", ""),
+            ],
+            &[
+                (Drug, "Nebivolol", &["Drug"]),
+                (Drug, "Sugar Pill", &["Control"]),
+            ],
         );
         assert_eq!(compared(&trial), Some(Comparison::Placebo));
         // The placebo arm lists the drug by mistake; the blinding says it is a look-alike.
         let mut trial = designed(
-            &[(ArmKind::Experimental, "Treatment", ""), (ArmKind::PlaceboComparator, "Placebo Group", "Antibiotics only")],
+            &[
+                (ArmKind::Experimental, "Treatment", ""),
+                (
+                    ArmKind::PlaceboComparator,
+                    "Placebo Group",
+                    "Antibiotics only",
+                ),
+            ],
             &[(Drug, "IgM-enriched IVIG", &["Treatment", "Placebo Group"])],
         );
         trial.masking = Masking::Triple;
@@ -161,8 +184,15 @@ mod tests {
     #[test]
     fn a_look_alike_of_a_device_is_a_sham() {
         let mut trial = designed(
-            &[(ArmKind::ActiveComparator, "100% oxygen", ""), (ArmKind::PlaceboComparator, "ordinary room oxygen", "")],
-            &[(Device, "hyperbaric oxygen therapy", &["100% oxygen", "ordinary room oxygen"])],
+            &[
+                (ArmKind::ActiveComparator, "100% oxygen", ""),
+                (ArmKind::PlaceboComparator, "ordinary room oxygen", ""),
+            ],
+            &[(
+                Device,
+                "hyperbaric oxygen therapy",
+                &["100% oxygen", "ordinary room oxygen"],
+            )],
         );
         trial.masking = Masking::Triple;
         assert_eq!(compared(&trial), Some(Comparison::Sham));
@@ -171,8 +201,14 @@ mod tests {
     #[test]
     fn an_active_product_in_the_placebo_typed_arm_is_another_treatment() {
         let trial = designed(
-            &[(ArmKind::ActiveComparator, "A2 Milk", ""), (ArmKind::PlaceboComparator, "A1/A2 Milk", "")],
-            &[(Other, "A2 Milk", &["A2 Milk"]), (Other, "A1/A2 Milk", &["A1/A2 Milk"])],
+            &[
+                (ArmKind::ActiveComparator, "A2 Milk", ""),
+                (ArmKind::PlaceboComparator, "A1/A2 Milk", ""),
+            ],
+            &[
+                (Other, "A2 Milk", &["A2 Milk"]),
+                (Other, "A1/A2 Milk", &["A1/A2 Milk"]),
+            ],
         );
         assert_eq!(compared(&trial), Some(Comparison::OtherTreatment));
     }
@@ -180,8 +216,14 @@ mod tests {
     #[test]
     fn what_everyone_gets_on_its_own_is_the_background_alone() {
         let trial = designed(
-            &[(ArmKind::Experimental, "Combination", ""), (ArmKind::ActiveComparator, "Furmonertinib", "")],
-            &[(Drug, "IN10018", &["Combination"]), (Drug, "Furmonertinib", &["Combination", "Furmonertinib"])],
+            &[
+                (ArmKind::Experimental, "Combination", ""),
+                (ArmKind::ActiveComparator, "Furmonertinib", ""),
+            ],
+            &[
+                (Drug, "IN10018", &["Combination"]),
+                (Drug, "Furmonertinib", &["Combination", "Furmonertinib"]),
+            ],
         );
         assert_eq!(compared(&trial), Some(Comparison::BackgroundAlone));
     }
@@ -189,7 +231,10 @@ mod tests {
     #[test]
     fn a_double_dummy_compares_with_the_active_drug() {
         let trial = designed(
-            &[(ArmKind::Experimental, "New", ""), (ArmKind::ActiveComparator, "Old", "")],
+            &[
+                (ArmKind::Experimental, "New", ""),
+                (ArmKind::ActiveComparator, "Old", ""),
+            ],
             &[
                 (Drug, "LY2452473", &["New"]),
                 (Drug, "Tadalafil", &["Old"]),
@@ -199,18 +244,27 @@ mod tests {
         );
         let facts = derive(&trial, &lexicon());
         assert_eq!(facts.comparison.unwrap().value, Comparison::OtherTreatment);
-        assert!(facts.design.placebo.is_some(), "the placebos are still given");
+        assert!(
+            facts.design.placebo.is_some(),
+            "the placebos are still given"
+        );
     }
 
     #[test]
     fn a_wait_list_and_usual_care_are_said_as_such() {
         let trial = designed(
-            &[(ArmKind::Experimental, "Now", ""), (ArmKind::Experimental, "Later", "Waitlist control")],
+            &[
+                (ArmKind::Experimental, "Now", ""),
+                (ArmKind::Experimental, "Later", "Waitlist control"),
+            ],
             &[(Device, "EndeavorOTC", &["Now", "Later"])],
         );
         assert_eq!(compared(&trial), Some(Comparison::Later));
         let trial = designed(
-            &[(ArmKind::Experimental, "Yoga", ""), (ArmKind::ActiveComparator, "Control", "Usual care")],
+            &[
+                (ArmKind::Experimental, "Yoga", ""),
+                (ArmKind::ActiveComparator, "Control", "Usual care"),
+            ],
             &[(Behavioral, "Yoga", &["Yoga"])],
         );
         assert_eq!(compared(&trial), Some(Comparison::UsualCare));

@@ -109,7 +109,10 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
         .collect();
     let active = natures.contains(&Nature::Active);
     let observational = trial.study_type == StudyType::Observational;
-    for n in natures.iter_mut().filter(|n| **n == Nature::MaybeAssessment) {
+    for n in natures
+        .iter_mut()
+        .filter(|n| **n == Nature::MaybeAssessment)
+    {
         *n = if active || observational {
             Nature::Assessment
         } else {
@@ -154,7 +157,10 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
         shared_is_tested(trial, &mut roles, lexicon);
         experimental_gets_the_test(&mut roles, &arms, &test_arms);
     }
-    let placebo_named = trial.interventions.iter().any(|iv| names_a_placebo(iv, lexicon));
+    let placebo_named = trial
+        .interventions
+        .iter()
+        .any(|iv| names_a_placebo(iv, lexicon));
     let mut reading = Reading {
         roles,
         arms,
@@ -166,8 +172,8 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
         strategy_arm,
     };
     let (comparison, sham_words) = comparison(trial, &reading, &control_arms, lexicon);
-    reading.placebo_given = placebo_named
-        || matches!(comparison, Some(Comparison::Placebo | Comparison::Sham));
+    reading.placebo_given =
+        placebo_named || matches!(comparison, Some(Comparison::Placebo | Comparison::Sham));
     reading.sham = comparison == Some(Comparison::Sham) || sham_words;
     reading.comparison = comparison.map(|c| Fact::new(c, ARMS));
     let tested: Vec<usize> = reading.with_role(Role::Tested).collect();
@@ -236,7 +242,11 @@ mod tests {
             ],
             &[
                 (Drug, "ALTIM, cortivazol injections", &["1"]),
-                (Drug, "PROAMP, subcutaneous serum physiological saline", &["2"]),
+                (
+                    Drug,
+                    "PROAMP, subcutaneous serum physiological saline",
+                    &["2"],
+                ),
                 (Drug, "Verapamil", &["1", "2"]),
             ],
         );

@@ -82,8 +82,11 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
         // A dose before the name goes: "5 mg Tadalafil" is tadalafil.
         let lead: Vec<&str> = part.splitn(3, ' ').collect();
         if lead.len() == 3
-            && lead[0].chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-            && ["mg", "g", "mcg", "µg", "ml", "iu", "units", "%"].contains(&lead[1].to_lowercase().as_str())
+            && lead[0]
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            && ["mg", "g", "mcg", "µg", "ml", "iu", "units", "%"]
+                .contains(&lead[1].to_lowercase().as_str())
         {
             part = lead[2].to_owned();
         }
@@ -93,7 +96,15 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
             .cut
             .iter()
             .filter_map(|c| crate::lexicon::find_phrase(&lower, c))
-            .filter(|&at| at > 0 && lower[..at].trim().chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+            .filter(|&at| {
+                at > 0
+                    && lower[..at]
+                        .trim()
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .count()
+                        >= 3
+            })
             .min()
         {
             part.truncate(at);
@@ -108,9 +119,8 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
         // ("COM902 (RDFE)", "COM701 (both at the RDFE)"), goes; "(Vitamin D3)" stays.
         if let Some(open) = part.find('(') {
             let inside = part[open + 1..].trim_end_matches(')');
-            let code = !inside.contains(' ')
-                && inside.chars().all(|c| !c.is_lowercase())
-                && open > 0;
+            let code =
+                !inside.contains(' ') && inside.chars().all(|c| !c.is_lowercase()) && open > 0;
             if !part[open..].contains(')') || code || inside.to_lowercase().starts_with("both") {
                 part.truncate(open);
             }
@@ -119,10 +129,15 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
         // "galcanezumab 300".
         let mut part = part.replace(['®', '™'], "");
         loop {
-            let trimmed = part.trim().trim_end_matches(['.', ',', '-', ':', ';', '(']).trim();
+            let trimmed = part
+                .trim()
+                .trim_end_matches(['.', ',', '-', ':', ';', '('])
+                .trim();
             let last = trimmed.rsplit(' ').next().unwrap_or("");
-            let dangling = ["at", "a", "an", "of", "in", "with", "the", "and", "or", "as", "to", "for", "by"]
-                .contains(&last.to_lowercase().as_str())
+            let dangling = [
+                "at", "a", "an", "of", "in", "with", "the", "and", "or", "as", "to", "for", "by",
+            ]
+            .contains(&last.to_lowercase().as_str())
                 || (last.chars().all(|c| c.is_ascii_digit() || c == '.') && trimmed.contains(' '));
             if dangling && trimmed.contains(' ') {
                 part = trimmed[..trimmed.len() - last.len()].to_owned();
@@ -265,7 +280,10 @@ mod tests {
             parts("Evaluation of headache inducing capabilities of PACAP38"),
             ["PACAP38"]
         );
-        assert_eq!(parts("Cohort expansion: COM902 (RDFE) monotherapy."), ["COM902"]);
+        assert_eq!(
+            parts("Cohort expansion: COM902 (RDFE) monotherapy."),
+            ["COM902"]
+        );
     }
 
     #[test]
@@ -281,7 +299,10 @@ mod tests {
             ["Medtronic Infinity System"]
         );
         // A plain name in brackets stays: it is what most readers know.
-        assert_eq!(parts("cholecalciferol (Vitamin D3)"), ["cholecalciferol (Vitamin D3)"]);
+        assert_eq!(
+            parts("cholecalciferol (Vitamin D3)"),
+            ["cholecalciferol (Vitamin D3)"]
+        );
     }
 
     #[test]
@@ -298,7 +319,8 @@ mod tests {
 
     #[test]
     fn the_title_share_ranks_what_the_title_names() {
-        let title = "Yttrium-90 Anti-CD45 Monoclonal Antibody BC8 Followed by Donor Stem Cell Transplant";
+        let title =
+            "Yttrium-90 Anti-CD45 Monoclonal Antibody BC8 Followed by Donor Stem Cell Transplant";
         assert!(
             title_share("Yttrium Y 90 Anti-CD45 Monoclonal Antibody BC8", title)
                 > title_share("Allogeneic Bone Marrow Transplantation", title)

@@ -11,7 +11,10 @@ pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
     let name = without_label(&iv.name, lexicon).to_lowercase();
     let description = iv.description.as_deref().unwrap_or("").to_lowercase();
     if is_uninformative(&iv.name) && lexicon.treatment(&iv.name).is_none()
-        || roles.nothing.find(&name).is_some_and(|r| r.len() + 2 >= name.trim().len())
+        || roles
+            .nothing
+            .find(&name)
+            .is_some_and(|r| r.len() + 2 >= name.trim().len())
         || roles.nothing_described.marks(&description)
     {
         return Nature::Nothing;
@@ -65,9 +68,20 @@ pub(crate) fn names_a_placebo(iv: &Intervention, lexicon: &Lexicon) -> bool {
 
 /// "X or placebo", "placebo/X", "X versus placebo": one entry for the drug and its placebo.
 pub(crate) fn mixes_placebo(name: &str) -> bool {
-    ["or placebo", "placebo or", "and placebo", "/placebo", "placebo/", "vs placebo", "vs. placebo", "versus placebo", "+ placebo", "with placebo"]
-        .iter()
-        .any(|p| name.contains(p))
+    [
+        "or placebo",
+        "placebo or",
+        "and placebo",
+        "/placebo",
+        "placebo/",
+        "vs placebo",
+        "vs. placebo",
+        "versus placebo",
+        "+ placebo",
+        "with placebo",
+    ]
+    .iter()
+    .any(|p| name.contains(p))
 }
 
 /// Names that do not say what is given: "ALL", "Group 40", "Arm A", "Cohort 2".
@@ -89,7 +103,10 @@ mod tests {
     use crate::derive::test_support::*;
 
     fn nature_of(kind: InterventionKind, name: &str, description: &str) -> Nature {
-        nature(&trial_with(&[(kind, name, description)]).interventions[0], &lexicon())
+        nature(
+            &trial_with(&[(kind, name, description)]).interventions[0],
+            &lexicon(),
+        )
     }
 
     #[test]
@@ -113,15 +130,27 @@ mod tests {
     fn what_only_measures_is_an_assessment() {
         use InterventionKind::*;
         for (kind, name, description) in [
-            (Other, "Laboratory Biomarker Analysis", "Correlative studies"),
+            (
+                Other,
+                "Laboratory Biomarker Analysis",
+                "Correlative studies",
+            ),
             (Other, "Biospecimen Collection", ""),
             (Other, "Quality-of-Life Assessment", ""),
             (DiagnosticTest, "Basophil Activation Test", ""),
             (DiagnosticTest, "SNOT22 score", ""),
             (Other, "CT radioraphic assessment", ""),
-            (Biological, "Indium In 111 Anti-CD45 Monoclonal Antibody BC8", "Given IV (dosimetric dose)"),
+            (
+                Biological,
+                "Indium In 111 Anti-CD45 Monoclonal Antibody BC8",
+                "Given IV (dosimetric dose)",
+            ),
         ] {
-            assert_eq!(nature_of(kind, name, description), Nature::Assessment, "{name}");
+            assert_eq!(
+                nature_of(kind, name, description),
+                Nature::Assessment,
+                "{name}"
+            );
         }
         assert_eq!(nature_of(Drug, "Tipifarnib", "Given PO"), Nature::Active);
     }
@@ -130,12 +159,20 @@ mod tests {
     fn a_general_word_may_only_be_how_a_trial_names_its_drug() {
         use InterventionKind::*;
         assert_eq!(
-            nature_of(Other, "Evaluation of headache inducing capabilities of PACAP38", ""),
+            nature_of(
+                Other,
+                "Evaluation of headache inducing capabilities of PACAP38",
+                ""
+            ),
             Nature::MaybeAssessment
         );
         // A label before the colon does not make the product an assessment.
         assert_eq!(
-            nature_of(CombinationProduct, "Evaluation of safety/tolerability: COM902 in combination with COM701", ""),
+            nature_of(
+                CombinationProduct,
+                "Evaluation of safety/tolerability: COM902 in combination with COM701",
+                ""
+            ),
             Nature::Active
         );
     }
@@ -147,7 +184,11 @@ mod tests {
         assert_eq!(nature_of(Other, "Arm A", ""), Nature::Nothing);
         // A placebo the description says nobody gets (an open-label extension).
         assert_eq!(
-            nature_of(Drug, "Placebo", "Participants will not be receiving placebo in this OLE study."),
+            nature_of(
+                Drug,
+                "Placebo",
+                "Participants will not be receiving placebo in this OLE study."
+            ),
             Nature::Nothing
         );
     }

@@ -33,11 +33,14 @@ pub(crate) fn usual_beside_tested(trial: &Trial, roles: &mut [(usize, Role)], le
         trial.interventions[i]
             .description
             .as_deref()
-            .is_some_and(|d| lexicon.roles.background_described.affirms(&d.to_lowercase()))
+            .is_some_and(|d| {
+                lexicon
+                    .roles
+                    .background_described
+                    .affirms(&d.to_lowercase())
+            })
     };
-    let other_tested = roles
-        .iter()
-        .any(|&(i, r)| r == Role::Tested && !usual(i));
+    let other_tested = roles.iter().any(|&(i, r)| r == Role::Tested && !usual(i));
     if other_tested {
         for (i, role) in roles.iter_mut() {
             if *role == Role::Tested && usual(*i) {
@@ -69,7 +72,12 @@ pub(crate) fn title_decides(trial: &Trial, roles: &mut [(usize, Role)], arms: &[
             .chain(&iv.other_names)
             .flat_map(|n| {
                 let n = n.to_lowercase();
-                let core = n.split(['(', '[', ',']).next().unwrap_or("").trim().to_owned();
+                let core = n
+                    .split(['(', '[', ','])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
                 let first = core.split_whitespace().next().unwrap_or("").to_owned();
                 [n, core, first]
             })
@@ -93,7 +101,13 @@ pub(crate) fn reference_compares(trial: &Trial, roles: &mut [(usize, Role)]) {
     for arm in &trial.arms {
         let Some(d) = &arm.description else { continue };
         let lower = d.to_lowercase();
-        for marker in ["r :", "r:", "reference:", "reference product:", "reference drug:"] {
+        for marker in [
+            "r :",
+            "r:",
+            "reference:",
+            "reference product:",
+            "reference drug:",
+        ] {
             let mut from = 0;
             while let Some(at) = lower[from..].find(marker) {
                 let start = from + at;
@@ -116,9 +130,7 @@ pub(crate) fn reference_compares(trial: &Trial, roles: &mut [(usize, Role)]) {
         return;
     }
     let named = |i: usize| contains_phrase(&reference, &trial.interventions[i].name.to_lowercase());
-    let remaining = roles
-        .iter()
-        .any(|&(i, r)| r == Role::Tested && !named(i));
+    let remaining = roles.iter().any(|&(i, r)| r == Role::Tested && !named(i));
     if remaining {
         for (i, role) in roles.iter_mut() {
             if *role == Role::Tested && named(*i) {
@@ -142,7 +154,12 @@ pub(crate) fn shared_is_tested(trial: &Trial, roles: &mut [(usize, Role)], lexic
         trial.interventions[i]
             .description
             .as_deref()
-            .is_some_and(|d| lexicon.roles.background_described.affirms(&d.to_lowercase()))
+            .is_some_and(|d| {
+                lexicon
+                    .roles
+                    .background_described
+                    .affirms(&d.to_lowercase())
+            })
     };
     let some_unusual = roles
         .iter()
@@ -272,8 +289,14 @@ mod tests {
     #[test]
     fn the_usual_treatment_beside_a_tested_drug_is_background() {
         let mut trial = designed(
-            &[(ArmKind::Experimental, "Cohort 1", ""), (ArmKind::Experimental, "Cohort 2", "")],
-            &[(Drug, "Ociperlimab", &["Cohort 1", "Cohort 2"]), (Drug, "Carboplatin", &["Cohort 2"])],
+            &[
+                (ArmKind::Experimental, "Cohort 1", ""),
+                (ArmKind::Experimental, "Cohort 2", ""),
+            ],
+            &[
+                (Drug, "Ociperlimab", &["Cohort 1", "Cohort 2"]),
+                (Drug, "Carboplatin", &["Cohort 2"]),
+            ],
         );
         trial.interventions[1].description =
             Some("Administered in accordance with local guidelines".into());
@@ -284,8 +307,14 @@ mod tests {
     #[test]
     fn in_a_crossover_the_title_names_what_is_tested() {
         let mut trial = designed(
-            &[(ArmKind::Experimental, "T/S", ""), (ArmKind::Experimental, "S/T", "")],
-            &[(Drug, "tadalafil once a day", &["T/S", "S/T"]), (Drug, "sildenafil as needed", &["T/S", "S/T"])],
+            &[
+                (ArmKind::Experimental, "T/S", ""),
+                (ArmKind::Experimental, "S/T", ""),
+            ],
+            &[
+                (Drug, "tadalafil once a day", &["T/S", "S/T"]),
+                (Drug, "sildenafil as needed", &["T/S", "S/T"]),
+            ],
         );
         trial.title = "Whether Tadalafil Taken Once a Day Can Better Improve Outcomes".into();
         assert_eq!(role(&trial, "tadalafil once a day"), Role::Tested);
@@ -296,8 +325,16 @@ mod tests {
     fn reference_products_of_a_bioequivalence_study_are_compared_with() {
         let trial = designed(
             &[
-                (ArmKind::Experimental, "Sequence 1", "T → R T : HCP1303 R : HGP1201 + HIP1402"),
-                (ArmKind::Experimental, "Sequence 2", "R → T T : HCP1303 R : HGP1201 + HIP1402"),
+                (
+                    ArmKind::Experimental,
+                    "Sequence 1",
+                    "T → R T : HCP1303 R : HGP1201 + HIP1402",
+                ),
+                (
+                    ArmKind::Experimental,
+                    "Sequence 2",
+                    "R → T T : HCP1303 R : HGP1201 + HIP1402",
+                ),
             ],
             &[
                 (Drug, "HCP1303", &["Sequence 1", "Sequence 2"]),
@@ -314,16 +351,30 @@ mod tests {
     fn a_product_both_sides_share_is_the_test_when_nothing_else_is() {
         // Diet counselling alone in an arm typed placebo that lists the supplement by mistake.
         let trial = designed(
-            &[(ArmKind::Experimental, "Biomass", ""), (ArmKind::PlaceboComparator, "Diet alone", "")],
-            &[(DietarySupplement, "Green banana biomass", &["Biomass", "Diet alone"])],
+            &[
+                (ArmKind::Experimental, "Biomass", ""),
+                (ArmKind::PlaceboComparator, "Diet alone", ""),
+            ],
+            &[(
+                DietarySupplement,
+                "Green banana biomass",
+                &["Biomass", "Diet alone"],
+            )],
         );
         assert_eq!(role(&trial, "Green banana biomass"), Role::Tested);
         // A challenge virus every arm gets stays background beside the drug it tests.
         let mut trial = designed(
-            &[(ArmKind::ActiveComparator, "Omalizumab", ""), (ArmKind::PlaceboComparator, "Placebo", "")],
-            &[(Drug, "omalizumab", &["Omalizumab", "Placebo"]), (Biological, "Rhinovirus", &["Omalizumab", "Placebo"])],
+            &[
+                (ArmKind::ActiveComparator, "Omalizumab", ""),
+                (ArmKind::PlaceboComparator, "Placebo", ""),
+            ],
+            &[
+                (Drug, "omalizumab", &["Omalizumab", "Placebo"]),
+                (Biological, "Rhinovirus", &["Omalizumab", "Placebo"]),
+            ],
         );
-        trial.interventions[1].description = Some("approved for use in experimental challenges".into());
+        trial.interventions[1].description =
+            Some("approved for use in experimental challenges".into());
         assert_eq!(role(&trial, "omalizumab"), Role::Tested);
         assert_eq!(role(&trial, "Rhinovirus"), Role::Background);
     }
@@ -366,7 +417,14 @@ mod tests {
                 (ArmKind::Experimental, "Training", ""),
                 (ArmKind::NoIntervention, "Neither", ""),
             ],
-            &[(Other, "Concurrent training", &["Both", "Training"]), (DietarySupplement, "Eurycoma longifolia", &["Both", "Supplement"])],
+            &[
+                (Other, "Concurrent training", &["Both", "Training"]),
+                (
+                    DietarySupplement,
+                    "Eurycoma longifolia",
+                    &["Both", "Supplement"],
+                ),
+            ],
         );
         assert_eq!(role(&trial, "Concurrent training"), Role::Tested);
         assert_eq!(role(&trial, "Eurycoma longifolia"), Role::Tested);
@@ -377,20 +435,38 @@ mod tests {
         let mut trial = designed(
             &[
                 (ArmKind::Experimental, "MRD-guided adjuvant treatment", ""),
-                (ArmKind::ActiveComparator, "Non MRD-guided adjuvant treatment", ""),
+                (
+                    ArmKind::ActiveComparator,
+                    "Non MRD-guided adjuvant treatment",
+                    "",
+                ),
             ],
-            &[(Drug, "Tislelizumab and chemotherapy", &["MRD-guided adjuvant treatment", "Non MRD-guided adjuvant treatment"])],
+            &[(
+                Drug,
+                "Tislelizumab and chemotherapy",
+                &[
+                    "MRD-guided adjuvant treatment",
+                    "Non MRD-guided adjuvant treatment",
+                ],
+            )],
         );
         trial.interventions[0].kind = Drug;
         let facts = crate::derive::derive(&trial, &lexicon());
-        assert_eq!(facts.treatments[0].value.name, "MRD-guided adjuvant treatment");
+        assert_eq!(
+            facts.treatments[0].value.name,
+            "MRD-guided adjuvant treatment"
+        );
         assert_eq!(facts.interventions[0].value.role, Role::Background);
     }
 
     #[test]
     fn an_arm_with_only_assessments_names_its_product() {
         let trial = designed(
-            &[(ArmKind::Experimental, "i-Factor Arm", "All patients will be treated with i-FACTOR")],
+            &[(
+                ArmKind::Experimental,
+                "i-Factor Arm",
+                "All patients will be treated with i-FACTOR",
+            )],
             &[(Other, "CT radiographic assessment", &["i-Factor Arm"])],
         );
         let facts = crate::derive::derive(&trial, &lexicon());

@@ -1,0 +1,222 @@
+//! What the trial found: the section is there exactly when the record has results, every number
+//! in it is read back from its field in the record, and its words report, never judge.
+
+use crate::helpers::*;
+use laysum::summary::WarningCode;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The value at a field path such as
+/// `resultsSection.adverseEventsModule.eventGroups[1].seriousNumAffected`.
+fn resolve<'a>(record: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut here = record;
+    for part in path.split('.') {
+        let (key, indexes) = match part.find('[') {
+            Some(at) => (&part[..at], &part[at..]),
+            None => (part, ""),
+        };
+        here = here.get(key)?;
+        for index in indexes.split('[').filter(|s| !s.is_empty()) {
+            here = here.get(index.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    Some(here)
+}
+
+/// The numbers a page writes in a text, as the number guard reads them.
+fn numbers(text: &str) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    laysum::derive::numbers_in(text, &mut set);
+    set
+}
+
+fn results_records() -> Vec<(std::path::PathBuf, Value)> {
+    all_real_records()
+        .into_iter()
+        .filter_map(|path| {
+            let raw: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            raw.get("resultsSection").is_some().then_some((path, raw))
+        })
+        .collect()
+}
+
+#[test]
+fn the_section_is_there_exactly_when_the_record_has_results() {
+    let mut with = 0;
+    for path in all_real_records() {
+        let raw: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let s = summarize(&path);
+        let has = raw.get("resultsSection").is_some();
+        assert_eq!(
+            s.sections.what_the_trial_found.is_some(),
+            has,
+            "{}",
+            path.display()
+        );
+        with += usize::from(has);
+    }
+    assert!(with >= 120, "only {with} records with results");
+    // The JSON page says null, not nothing, for a record without results.
+    let (_, json) = pipeline()
+        .page(&std::fs::read(seed_record()).unwrap(), laysum::Format::Json)
+        .unwrap();
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert!(v["sections"]["what_the_trial_found"].is_null());
+}
+
+#[test]
+fn every_number_of_every_results_page_is_read_back_from_its_field() {
+    let mut checked = 0;
+    for (path, raw) in results_records() {
+        let s = summarize(&path);
+        let text = s.sections.what_the_trial_found.clone().unwrap();
+        // Every field the page quotes, with what the record holds there.
+        let held: Vec<(String, String)> = s
+            .quality
+            .facts
+            .iter()
+            .filter_map(|f| {
+                let v = resolve(&raw, &f.field)?;
+                let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                Some((f.field.clone(), v))
+            })
+            .collect();
+        for n in numbers(&text) {
+            let found = held.iter().any(|(_, v)| {
+                numbers(v).contains(&n)
+                    || v.trim()
+                        .parse::<f64>()
+                        .is_ok_and(|x| format!("{}", x.abs().round() as i64) == n)
+            });
+            assert!(
+                found,
+                "{}: {n} is in no field the page quotes: {text}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} numbers checked");
+}
+
+#[test]
+fn results_pages_report_and_never_judge() {
+    let judging = [
+        "worked",
+        "effective",
+        "improved",
+        "better",
+        "proved",
+        "significant",
+        "safe",
+    ];
+    let mut grades = Vec::new();
+    for (path, _) in results_records() {
+        let s = summarize(&path);
+        let text = s.sections.what_the_trial_found.clone().unwrap();
+        assert!(
+            text.contains("One trial alone does not show whether a treatment works."),
+            "{}: no caution",
+            path.display()
+        );
+        // Registry titles in quotes are the registry's words; ours must not judge.
+        let ours: String = text
+            .split('“')
+            .map(|p| p.split_once('”').map_or(p, |(_, after)| after))
+            .collect();
+        for word in judging {
+            assert!(
+                !laysum::lexicon::contains_phrase(&ours.to_lowercase(), word),
+                "{}: “{word}” in {text}",
+                path.display()
+            );
+        }
+        assert!(
+            !ours.contains("p=")
+                && !ours.contains("p <")
+                && !ours.to_lowercase().contains("confidence interval")
+        );
+        let errors: Vec<_> = s.quality.errors().collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        grades.extend(
+            s.quality
+                .sections
+                .iter()
+                .filter(|q| q.section == "what_the_trial_found")
+                .map(|q| q.grade_level),
+        );
+    }
+    grades.sort_by(f64::total_cmp);
+    let median = grades[grades.len() / 2];
+    assert!(median <= 8.0, "median grade {median}");
+}
+
+#[test]
+fn a_results_page_says_what_the_record_reports() {
+    // NCT02552212: a major improvement in 47.2% on certolizumab pegol and 7.0% on placebo at
+    // week 52; serious problems in 8 of 159 and 4 of 158.
+    let s = summarize(&fixtures().join("trials/NCT02552212.json"));
+    let text = s.sections.what_the_trial_found.unwrap();
+    for said in [
+        "47% of 159 people in the certolizumab pegol group",
+        "7% of 158 people in the placebo group",
+        "8 of 159 people had serious problems",
+        "4 of 158 people had serious problems",
+        "whether or not the treatment caused them",
+    ] {
+        assert!(text.contains(said), "“{said}” not in {text}");
+    }
+    // The page no longer predicts what the trial could lead to.
+    assert!(!s.sections.what_this_could_lead_to.contains("If it works"));
+}
+
+#[test]
+fn a_single_group_or_stopped_trial_says_what_that_means() {
+    // NCT01222273: one open-label group.
+    let s = summarize(&fixtures().join("trials/corpus/NCT01222273.json"));
+    assert!(s
+        .sections
+        .what_the_trial_found
+        .unwrap()
+        .contains("There was no comparison group"));
+    // NCT03670628: stopped early by the COVID-19 pandemic.
+    let s = summarize(&fixtures().join("trials/corpus/NCT03670628.json"));
+    assert!(s.sections.what_the_trial_found.unwrap().contains(
+        "stopped early, because of the COVID-19 pandemic, so its results may not be reliable"
+    ));
+}
+
+#[test]
+fn a_draft_that_judges_or_miscounts_is_refused() {
+    let bytes = std::fs::read(fixtures().join("trials/NCT02552212.json")).unwrap();
+    let p = pipeline();
+    let trial = p.trial(&bytes).unwrap();
+    let facts = p.facts(&trial);
+    let mut draft = p.draft_rules(&facts).unwrap();
+    let good = draft.what_the_trial_found.clone().unwrap();
+    draft.what_the_trial_found = Some(format!(
+        "{good} Certolizumab pegol worked better (p<0.001). 8 of 158 people had serious problems."
+    ));
+    let s = p.check(
+        draft.clone(),
+        &facts,
+        &trial,
+        laysum::summary::Generator::rules("test"),
+    );
+    let codes: Vec<WarningCode> = s.quality.errors().map(|w| w.code).collect();
+    assert!(codes.contains(&WarningCode::JudgingWord), "{codes:?}");
+    assert!(codes.contains(&WarningCode::Statistic), "{codes:?}");
+    assert!(codes.contains(&WarningCode::WrongDenominator), "{codes:?}");
+    // A results record whose draft leaves the section out is refused too.
+    draft.what_the_trial_found = None;
+    let s = p.check(
+        draft,
+        &facts,
+        &trial,
+        laysum::summary::Generator::rules("test"),
+    );
+    assert!(s
+        .quality
+        .errors()
+        .any(|w| w.code == WarningCode::MissingSection && w.section == "what_the_trial_found"));
+}
