@@ -130,6 +130,7 @@ pub fn conversation(
             "summary",
             "what_this_could_lead_to",
             "what_could_go_wrong",
+            "what_the_trial_found",
             "active_substance",
         ]
         .into_iter()

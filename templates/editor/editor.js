@@ -38,6 +38,7 @@ const SECTION_LABELS = {
   active_substance: "Active substance",
   what_this_could_lead_to: "What this could lead to",
   what_could_go_wrong: "What could go wrong",
+  what_the_trial_found: "What the trial found",
 };
 
 let current = null;

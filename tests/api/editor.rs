@@ -283,8 +283,35 @@ async fn an_editor_drafts_a_page_in_a_real_browser() {
     )
     .unwrap();
 
-    // An unknown study: a readable message, not a stack trace.
+    // A trial with posted results: what it found, with the registry fields of its numbers.
     let input = client.find(Css("#nct-id")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("NCT02552212").await.unwrap();
+    click_and_wait(
+        &client,
+        "#draft",
+        "#preview [data-section=what_the_trial_found]",
+    )
+    .await
+    .expect("the results section appears");
+    let expected = summarize(&fixtures().join("trials/NCT02552212.json"));
+    assert_eq!(
+        text("#preview [data-section=what_the_trial_found]").await,
+        expected.sections.what_the_trial_found.unwrap()
+    );
+    let facts = text("#facts").await;
+    assert!(
+        facts.contains("resultsSection.adverseEventsModule.eventGroups[1].seriousNumAffected"),
+        "{facts}"
+    );
+    assert!(text("#grades").await.contains("What the trial found"));
+    std::fs::write(
+        artefact("editor-NCT02552212-results.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // An unknown study: a readable message, not a stack trace.
     input.clear().await.unwrap();
     input.send_keys("NCT00000000").await.unwrap();
     click_and_wait(&client, "#draft", "#error:not([hidden])")

@@ -111,7 +111,8 @@ async fn a_good_draft_is_published_as_the_model_wrote_it() {
             "summary",
             "active_substance",
             "what_this_could_lead_to",
-            "what_could_go_wrong"
+            "what_could_go_wrong",
+            "what_the_trial_found"
         ]
     );
     assert!(!schema.to_string().contains("disclaimer"));
@@ -416,4 +417,45 @@ async fn writer_llm_without_a_model_is_a_clear_503() {
 /// the model's first draft, then our list of problems).
 fn retry_feedback(requests: &[Value]) -> &str {
     requests[1]["messages"][3]["content"].as_str().unwrap()
+}
+
+/// The rules draft of a record, as a model would send it back.
+fn rules_draft_json(record: &std::path::Path) -> Value {
+    let p = pipeline();
+    let trial = p.trial(&std::fs::read(record).unwrap()).unwrap();
+    serde_json::to_value(p.draft_rules(&p.facts(&trial)).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_results_draft_keeps_to_the_results_rules_or_the_rules_page_stands() {
+    // NCT02552212 has results: the model gets the findings and must write the section.
+    let record = fixtures().join("trials/NCT02552212.json");
+    let good = rules_draft_json(&record);
+    let mut judging = good.clone();
+    judging["what_the_trial_found"] = Value::String(format!(
+        "{} Certolizumab pegol worked better than placebo.",
+        good["what_the_trial_found"].as_str().unwrap()
+    ));
+    let model = model_server(Script::new(vec![reply(&judging), reply(&good)])).await;
+    let app = app_with_model(&model).await;
+    let resp = app
+        .post_record("?writer=llm", std::fs::read(&record).unwrap())
+        .await;
+    assert_eq!(resp.status(), 200);
+    let page: Value = resp.json().await.unwrap();
+    let requests = chat_requests(&model).await;
+    // The facts the model got hold the findings, with their fields.
+    let user = requests[0]["messages"][1]["content"].as_str().unwrap();
+    assert!(
+        user.contains("findings")
+            && user.contains("resultsSection.adverseEventsModule.eventGroups")
+    );
+    // The judging draft was sent back, naming the word; the corrected one was used.
+    let feedback = retry_feedback(&requests);
+    assert!(feedback.contains("worked"), "{feedback}");
+    assert_eq!(page["generator"]["writer"], "llm");
+    assert_eq!(
+        page["sections"]["what_the_trial_found"],
+        good["what_the_trial_found"]
+    );
 }
