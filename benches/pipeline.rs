@@ -8,6 +8,11 @@
 //! - `http/post_summary` — the same through the axum app in process (routing, middleware,
 //!   body handling), without a socket.
 //!
+//! And over the 400 records of `tests/fixtures/trials/corpus`, split by whether they have posted
+//! results (a results section is read and written into "what the trial found"):
+//! - `results/{value,page}_with` — the 120 records with results, floor and full pipeline;
+//! - `results/{value,page}_without` — the 280 without.
+//!
 //! After the run it prints the ratio of the full pipeline to the floor, and records/s and MB/s
 //! per core. `cargo bench` runs it; `cargo bench -- --quick` is faster and rougher.
 
@@ -17,7 +22,21 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn records() -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trials");
+    records_in("tests/fixtures/trials")
+}
+
+/// The corpus records with posted results, and those without.
+fn corpus_by_results() -> (Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>) {
+    records_in("tests/fixtures/trials/corpus")
+        .into_iter()
+        .partition(|(_, r)| {
+            serde_json::from_slice::<serde_json::Value>(r)
+                .is_ok_and(|v| v.get("resultsSection").is_some())
+        })
+}
+
+fn records_in(folder: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     laysum::batch::inputs(&dir)
         .unwrap()
         .into_iter()
@@ -61,6 +80,28 @@ fn benches(c: &mut Criterion) {
         })
     });
     full.finish();
+
+    let (with, without) = corpus_by_results();
+    for (set, name) in [(&with, "with"), (&without, "without")] {
+        let bytes: u64 = set.iter().map(|(_, r)| r.len() as u64).sum();
+        let mut group = c.benchmark_group("results");
+        group.throughput(Throughput::Bytes(bytes));
+        group.bench_function(format!("value_{name}"), |b| {
+            b.iter(|| {
+                for (_, r) in set.iter() {
+                    black_box(serde_json::from_slice::<serde_json::Value>(r).unwrap());
+                }
+            })
+        });
+        group.bench_function(format!("page_{name}"), |b| {
+            b.iter(|| {
+                for (_, r) in set.iter() {
+                    black_box(pipeline.page(r, Format::Json).unwrap());
+                }
+            })
+        });
+        group.finish();
+    }
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -142,6 +183,26 @@ fn report() {
             secs / n * 1e6,
             n / secs,
             mb / secs,
+        );
+    }
+    let (with, without) = corpus_by_results();
+    for (set, name, what) in [
+        (&with, "with", "with posted results"),
+        (&without, "without", "without results"),
+    ] {
+        let n = set.len() as f64;
+        let mb = set.iter().map(|(_, r)| r.len()).sum::<usize>() as f64 / 1e6;
+        let (Some(floor), Some(page)) = (
+            mean(&dir, "results", &format!("value_{name}")),
+            mean(&dir, "results", &format!("page_{name}")),
+        ) else {
+            continue;
+        };
+        println!(
+            "  corpus {what:<21} {n:>4} records {mb:>6.2} MB: floor {:>7.1} µs/record, page {:>7.1} µs/record, {:.2}× the floor",
+            floor.as_secs_f64() / n * 1e6,
+            page.as_secs_f64() / n * 1e6,
+            page.as_secs_f64() / floor.as_secs_f64()
         );
     }
 }
