@@ -95,16 +95,30 @@ impl PhraseSet {
     }
 }
 
-/// Whether one of the four words before `at` negates what follows ("no", "not", "without"):
-/// "not based on any safety concerns".
+/// Whether one of the six words before `at` negates what follows ("no", "not", "without"):
+/// "not based on any safety concerns and/or regulatory interactions". "And" and "or" do not
+/// count as words; a cause between them ends the negation's reach: "did not enroll enough
+/// patients due to safety concerns" is a safety reason.
 pub fn negated(text: &str, at: usize) -> bool {
     const NEGATIONS: [&str; 7] = ["no", "not", "without", "non", "never", "nor", "neither"];
-    text[..at]
+    const CAUSES: [&str; 5] = ["due", "because", "owing", "since", "after"];
+    let mut counted = 0;
+    for w in text[..at]
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
-        .take(4)
-        .any(|w| NEGATIONS.contains(&w))
+    {
+        if NEGATIONS.contains(&w) {
+            return true;
+        }
+        if CAUSES.contains(&w) || counted == 6 {
+            return false;
+        }
+        if w != "and" && w != "or" {
+            counted += 1;
+        }
+    }
+    false
 }
 
 fn whole_words(text: &str, start: usize, end: usize) -> bool {
@@ -657,6 +671,15 @@ pub fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_negation_reaches_over_a_list_but_not_past_a_cause() {
+        let text = "the decision was not based on any safety concerns and/or regulatory interactions";
+        assert!(negated(text, text.find("regulatory").unwrap()));
+        assert!(negated(text, text.find("safety").unwrap()));
+        let text = "the study did not enroll enough patients due to safety concerns";
+        assert!(!negated(text, text.find("safety").unwrap()));
+    }
 
     #[test]
     fn phrases_match_whole_words_only() {

@@ -273,7 +273,12 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
         .unwrap_or_default()
         .into_iter()
         .map(|o| {
-            let o = o?;
+            // Only the primary outcomes reach a page; the others keep their place, unread.
+            let o = o.filter(|o| {
+                o.kind
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("primary"))
+            })?;
             Some(OutcomeResult {
                 kind: match o.kind.as_deref().map(code).as_deref() {
                     Some("PRIMARY") => OutcomeKind::Primary,
@@ -281,7 +286,6 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
                     _ => OutcomeKind::Other,
                 },
                 title: clean(o.title.as_deref()).unwrap_or_default(),
-                description: clean(o.description.as_deref()),
                 param_type: o.param_type.as_deref().map(code),
                 unit: clean(o.unit_of_measure.as_deref()),
                 time_frame: clean(o.time_frame.as_deref()),
@@ -316,7 +320,6 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
                                                 Some(Measurement {
                                                     group_id: clean(m.group_id.as_deref())?,
                                                     value: clean(m.value.as_deref()),
-                                                    comment: clean(m.comment.as_deref()),
                                                 })
                                             })
                                             .collect(),
@@ -330,7 +333,7 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
                     a.non_inferiority_type
                         .as_deref()
                         .map(code)
-                        .is_some_and(|t| t.starts_with("NON_INFERIORITY") || t == "EQUIVALENCE")
+                        .is_some_and(|t| t == "NON_INFERIORITY")
                 }),
                 p_values: o
                     .analyses
@@ -378,7 +381,6 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
                 })
             })
             .collect(),
-        serious: a.serious_events.into_iter().map(event).collect(),
         other: a.other_events.into_iter().map(event).collect(),
     });
     Results {

@@ -99,8 +99,6 @@ pub struct OutcomeMeasure {
     #[serde(default, deserialize_with = "lenient::string")]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "lenient::string")]
-    pub description: Option<String>,
-    #[serde(default, deserialize_with = "lenient::string")]
     pub param_type: Option<String>,
     #[serde(default, deserialize_with = "lenient::string")]
     pub unit_of_measure: Option<String>,
@@ -151,8 +149,6 @@ pub struct Measurement {
     /// As written: "47.2", "NA" (no data), "158".
     #[serde(default, deserialize_with = "lenient::string")]
     pub value: Option<String>,
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub comment: Option<String>,
 }
 
 /// A statistical analysis: read only for what it asks (non-inferiority) and kept out of the
@@ -175,8 +171,8 @@ pub struct AdverseEventsModule {
     pub time_frame: Option<String>,
     #[serde(default, deserialize_with = "lenient::objects_at")]
     pub event_groups: Vec<Option<EventGroup>>,
-    #[serde(default, deserialize_with = "lenient::objects_at")]
-    pub serious_events: Vec<Option<AdverseEvent>>,
+    /// The serious events one by one are not read: a page gives their count per group
+    /// (`eventGroups`) and names only the most common other problems.
     #[serde(default, deserialize_with = "lenient::objects_at")]
     pub other_events: Vec<Option<AdverseEvent>>,
 }

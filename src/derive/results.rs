@@ -32,11 +32,7 @@ pub(super) fn findings(
     source: &mut dyn FnMut(&str, &str),
 ) -> Option<Findings> {
     let results = trial.results.as_ref()?;
-    let namer = Namer {
-        trial,
-        reading,
-        lexicon,
-    };
+    let namer = Namer::new(trial, reading, lexicon);
     let mut found = Findings::default();
     took_part(results, &namer, &mut found, source);
     main_results(trial, results, &namer, &mut found, source);
@@ -64,12 +60,49 @@ pub(super) fn findings(
 
 /// Names result groups in plain words.
 struct Namer<'a> {
-    trial: &'a Trial,
-    reading: &'a Reading,
     lexicon: &'a Lexicon,
+    /// Each tested or compared product: its names in lower case, and its short plain name
+    /// ("tadalafil" for "5 mg Tadalafil"). Read once per trial, asked of every group.
+    products: Vec<(Vec<String>, String)>,
+    /// A group is "the placebo group" only in a trial that gives a placebo: "Received Placebo
+    /// in GA39688" in an open extension got the drug.
+    placebo_given: bool,
 }
 
-impl Namer<'_> {
+impl<'a> Namer<'a> {
+    fn new(trial: &Trial, reading: &Reading, lexicon: &'a Lexicon) -> Self {
+        let products = reading
+            .roles
+            .iter()
+            .filter(|(_, role)| matches!(role, Role::Tested | Role::Comparator))
+            .map(|&(i, _)| {
+                let iv = &trial.interventions[i];
+                let names = std::iter::once(&iv.name)
+                    .chain(&iv.other_names)
+                    .map(|n| n.to_lowercase())
+                    .filter(|n| n.len() >= 3)
+                    .collect();
+                let short = super::interventions::components(&iv.name, lexicon)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| iv.name.clone());
+                let plain = super::interventions::plain(
+                    &Intervention {
+                        name: short,
+                        ..iv.clone()
+                    },
+                    lexicon,
+                );
+                (names, plain)
+            })
+            .collect();
+        Namer {
+            lexicon,
+            products,
+            placebo_given: reading.placebo_given,
+        }
+    }
+
     /// A group that sums up the others ("Total").
     fn is_total(&self, title: &str) -> bool {
         let t = title.trim().to_lowercase();
@@ -93,32 +126,13 @@ impl Namer<'_> {
     fn named_in(&self, text: &str) -> Vec<String> {
         let lower = text.to_lowercase();
         let mut named: Vec<String> = Vec::new();
-        if self.lexicon.roles.placebo.marks(&lower) {
+        if self.placebo_given && self.lexicon.roles.placebo.marks(&lower) {
             named.push("placebo".to_owned());
         }
-        for &(i, role) in &self.reading.roles {
-            if !matches!(role, Role::Tested | Role::Comparator) {
-                continue;
-            }
-            let iv = &self.trial.interventions[i];
-            let hit = std::iter::once(&iv.name)
-                .chain(&iv.other_names)
-                .map(|n| n.to_lowercase())
-                .any(|n| n.len() >= 3 && contains_phrase(&lower, &n));
-            // The product's own short name: "tadalafil" for "5 mg Tadalafil".
-            let short = super::interventions::components(&iv.name, self.lexicon)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| iv.name.clone());
-            let plain = super::interventions::plain(
-                &Intervention {
-                    name: short,
-                    ..iv.clone()
-                },
-                self.lexicon,
-            );
-            if hit && !named.contains(&plain) {
-                named.push(plain);
+        for (names, plain) in &self.products {
+            let hit = names.iter().any(|n| contains_phrase(&lower, n));
+            if hit && !named.contains(plain) {
+                named.push(plain.clone());
             }
         }
         named
@@ -129,6 +143,10 @@ impl Namer<'_> {
     /// ("Placebo->OL CZP" names two).
     fn name(&self, title: &str, description: Option<&str>) -> GroupLabel {
         let bare = self.bare(title);
+        // Everyone gets the one product (cohorts, doses): its name tells no group apart.
+        if self.products.len() <= 1 && !self.placebo_given {
+            return GroupLabel::quoted(bare);
+        }
         let by_title = self.named_in(bare);
         let named = if by_title.is_empty() {
             description.map(|d| self.named_in(d)).unwrap_or_default()
@@ -167,7 +185,37 @@ impl Namer<'_> {
                     name.clone()
                 }
             })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| self.shorter(i, name, groups))
             .collect()
+    }
+
+    /// A long quoted title said by its head when the head alone tells the groups apart:
+    /// “RDV, Cohort 2” for "RDV, Cohort 2: Age ≥ 28 Days to < 18 Years and Weight ≥ 20 kg".
+    fn shorter(&self, i: usize, name: GroupLabel, groups: &[(&str, Option<&str>)]) -> GroupLabel {
+        let head = |title: &'_ str| -> Option<String> {
+            let bare = self.bare(title);
+            let cut = bare.find(": ").or_else(|| bare.find(" - "))?;
+            let head = bare[..cut].trim();
+            (bare.split_whitespace().count() > 6 && head.len() >= 3).then(|| head.to_owned())
+        };
+        if !name.quoted {
+            return name;
+        }
+        let Some(mine) = head(groups[i].0) else {
+            return name;
+        };
+        let unique = groups
+            .iter()
+            .enumerate()
+            .all(|(j, (t, _))| j == i || self.bare(t) != mine && head(t).as_deref() != Some(&mine));
+        if unique {
+            GroupLabel::quoted(&mine)
+        } else {
+            name
+        }
     }
 }
 
@@ -267,7 +315,7 @@ fn took_part(
             })
     };
     // The groups that started this period: one that did not is no part of who took part.
-    let groups: Vec<(usize, &Group, Fact<u64>)> = results
+    let mut groups: Vec<(usize, &Group, Fact<u64>)> = results
         .flow_groups
         .iter()
         .enumerate()
@@ -277,8 +325,9 @@ fn took_part(
             let start = count_of(group, m_started, started).filter(|s| s.value > 0)?;
             Some((g, group, start))
         })
-        .take(MOST_GROUPS)
         .collect();
+    found.more_flow_groups = groups.len() > MOST_GROUPS;
+    groups.truncate(MOST_GROUPS);
     let titles: Vec<(&str, Option<&str>)> = groups
         .iter()
         .map(|(_, g, _)| (g.title.as_str(), g.description.as_deref()))
@@ -286,7 +335,10 @@ fn took_part(
     let names = namer.names(&titles);
     quote_names(&names, found);
     for ((g, group, start), name) in groups.into_iter().zip(names) {
-        let finished = completed.and_then(|(m, c)| count_of(group, m, c));
+        // "0 finished" of a trial still following its people says nothing: it is left out.
+        let finished = completed
+            .and_then(|(m, c)| count_of(group, m, c))
+            .filter(|f| f.value > 0);
         source(&group.title, &format!("{FLOW}.groups[{g}].title"));
         for n in std::iter::once(&start).chain(&finished) {
             source(&n.value.to_string(), &n.field);
@@ -360,8 +412,16 @@ fn main_results(
             shown(&d.amount.to_string(), found);
             Some(Fact::new(d, format!("{base}.timeFrame")))
         });
+        let change = ["change", "changes", "difference"].iter().any(|w| {
+            contains_phrase(&outcome.title.to_lowercase(), w)
+                || outcome
+                    .unit
+                    .as_deref()
+                    .is_some_and(|u| contains_phrase(&u.to_lowercase(), w))
+        });
         let mut line = MainResult {
             measure: Fact::new(measure, format!("{base}.title")),
+            change,
             quoted,
             after,
             values: Vec::new(),
@@ -552,10 +612,20 @@ fn problems(
         .collect();
     let names = namer.names(&titles);
     quote_names(&names, found);
-    for ((g, group), name) in groups.iter().zip(names).take(MOST_GROUPS) {
+    found.more_problem_groups = groups.len() > MOST_GROUPS;
+    // The groups a reader most needs come first: the tested, compared and placebo groups
+    // named plainly, then those the registry names.
+    let mut listed: Vec<((usize, &EventGroup), GroupLabel)> =
+        groups.iter().copied().zip(names).collect();
+    listed.sort_by_key(|(_, name)| name.quoted);
+    for ((g, group), name) in listed.into_iter().take(MOST_GROUPS) {
         let base = format!("{EVENTS}.eventGroups[{g}]");
         source(&group.title, &format!("{base}.title"));
         let mut count = |(affected, at_risk): (Option<u64>, Option<u64>), kind: &str| {
+            // None of none at risk: nobody was watched for it, so it was not reported.
+            if at_risk == Some(0) {
+                return None;
+            }
             let affected = Fact::new(affected?, format!("{base}.{kind}NumAffected"));
             let at_risk = at_risk.map(|n| Fact::new(n, format!("{base}.{kind}NumAtRisk")));
             source(&affected.value.to_string(), &affected.field);
@@ -593,13 +663,20 @@ fn problems(
     common.sort_by_key(|(most, e, _)| (std::cmp::Reverse(*most), *e));
     for (_, e, event) in common {
         let words = &namer.lexicon.problems;
-        let plain = words.terms.get(&event.term.to_lowercase()).or_else(|| {
-            event
-                .organ_system
-                .as_ref()
-                .and_then(|o| words.organ_systems.get(&o.to_lowercase()))
+        // The lexicon's plain words; else the reported term itself, in lower case, when it is
+        // short enough to read; else its organ system's plain words.
+        let term = event.term.to_lowercase();
+        let plain = words.terms.get(&term).cloned().or_else(|| {
+            (term.split_whitespace().count() <= 3 && term.len() <= 30)
+                .then(|| term.clone())
+                .or_else(|| {
+                    event
+                        .organ_system
+                        .as_ref()
+                        .and_then(|o| words.organ_systems.get(&o.to_lowercase()).cloned())
+                })
         });
-        if let Some(plain) = plain {
+        if let Some(plain) = &plain {
             if !found.common_problems.iter().any(|p| p.value == *plain) {
                 let field = format!("{EVENTS}.otherEvents[{e}].term");
                 source(&event.term, &field);

@@ -13,6 +13,8 @@ use std::collections::BTreeSet;
 pub struct Findings {
     /// Who started and who finished, per group of the participant flow.
     pub took_part: Vec<FlowLine>,
+    /// More groups started than the page lists.
+    pub more_flow_groups: bool,
     /// Plain reasons people left, the most common first (names only, no counts).
     pub reasons_left: Vec<Fact<String>>,
     /// The primary outcomes.
@@ -21,6 +23,8 @@ pub struct Findings {
     pub more_main_results: bool,
     /// Medical problems per group of the adverse-events module.
     pub problems: Vec<ProblemLine>,
+    /// More groups than the page lists.
+    pub more_problem_groups: bool,
     /// The most common "other" problems in plain words.
     pub common_problems: Vec<Fact<String>>,
     /// The frequency (percent) above which "other" problems were reported, as written.
@@ -86,6 +90,8 @@ pub struct MainResult {
     pub in_parts: bool,
     /// More groups than the page lists.
     pub more_groups: bool,
+    /// The values are changes from the start, not levels ("a change of -5.2 points").
+    pub change: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

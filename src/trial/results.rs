@@ -54,7 +54,6 @@ pub enum OutcomeKind {
 pub struct OutcomeResult {
     pub kind: OutcomeKind,
     pub title: String,
-    pub description: Option<String>,
     /// NUMBER, MEAN, MEDIAN, COUNT_OF_PARTICIPANTS, LEAST_SQUARES_MEAN, GEOMETRIC_MEAN…
     pub param_type: Option<String>,
     pub unit: Option<String>,
@@ -91,7 +90,6 @@ pub struct Measurement {
     pub group_id: String,
     /// As written: "47.2", "NA".
     pub value: Option<String>,
-    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -100,7 +98,6 @@ pub struct AdverseEvents {
     pub threshold: Option<String>,
     pub time_frame: Option<String>,
     pub groups: Vec<Option<EventGroup>>,
-    pub serious: Vec<Option<AdverseEvent>>,
     pub other: Vec<Option<AdverseEvent>>,
 }
 
