@@ -21,12 +21,15 @@ use laysum::{Format, Pipeline};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-fn records() -> Vec<(String, Vec<u8>)> {
+/// Records by file name, with their bytes.
+type Records = Vec<(String, Vec<u8>)>;
+
+fn records() -> Records {
     records_in("tests/fixtures/trials")
 }
 
 /// The corpus records with posted results, and those without.
-fn corpus_by_results() -> (Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>) {
+fn corpus_by_results() -> (Records, Records) {
     records_in("tests/fixtures/trials/corpus")
         .into_iter()
         .partition(|(_, r)| {
@@ -35,7 +38,7 @@ fn corpus_by_results() -> (Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>) {
         })
 }
 
-fn records_in(folder: &str) -> Vec<(String, Vec<u8>)> {
+fn records_in(folder: &str) -> Records {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     laysum::batch::inputs(&dir)
         .unwrap()
