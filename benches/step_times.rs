@@ -1,17 +1,33 @@
 //! Where a page's time goes: each step of the rules pipeline timed over every record of
 //! `tests/fixtures/trials`, for finding what to make faster. Criterion's `pipeline` bench gives
-//! the figures to report; this one splits them. `cargo bench --bench step_times`.
+//! the figures to report; this one splits them. `cargo bench --bench step_times`, or
+//! `cargo bench --bench step_times -- FOLDER [with|without]` for another folder, keeping only
+//! the records with (or without) posted results.
 
 use laysum::summary::Generator;
 use laysum::{Format, Pipeline};
 use std::time::{Duration, Instant};
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trials");
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(args.first().map_or("tests/fixtures/trials", String::as_str));
+    let keep = |r: &[u8]| match args.get(1).map(String::as_str) {
+        Some(which) => {
+            let has = serde_json::from_slice::<serde_json::Value>(r)
+                .is_ok_and(|v| v.get("resultsSection").is_some());
+            has == (which == "with")
+        }
+        None => true,
+    };
     let records: Vec<Vec<u8>> = laysum::batch::inputs(&dir)
         .unwrap()
         .iter()
         .map(|p| std::fs::read(p).unwrap())
+        .filter(|r| keep(r))
         .collect();
     let pipeline = Pipeline::new().unwrap();
     let rounds = 200;

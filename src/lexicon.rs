@@ -674,7 +674,8 @@ mod tests {
 
     #[test]
     fn a_negation_reaches_over_a_list_but_not_past_a_cause() {
-        let text = "the decision was not based on any safety concerns and/or regulatory interactions";
+        let text =
+            "the decision was not based on any safety concerns and/or regulatory interactions";
         assert!(negated(text, text.find("regulatory").unwrap()));
         assert!(negated(text, text.find("safety").unwrap()));
         let text = "the study did not enroll enough patients due to safety concerns";

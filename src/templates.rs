@@ -78,6 +78,26 @@ impl Templates {
     ) -> Result<String, minijinja::Error> {
         self.env.get_template(name)?.render(ctx)
     }
+
+    /// Runs a template for the values it sets rather than for its output: every top-level
+    /// `{% set name %}…{% endset %}` comes back as `name → text`.
+    pub fn evaluate(
+        &self,
+        name: &str,
+        ctx: impl serde::Serialize,
+    ) -> Result<std::collections::HashMap<String, String>, minijinja::Error> {
+        let captured = self.env.get_template(name)?.render_captured(ctx)?;
+        let state = captured.state();
+        Ok(state
+            .exports()
+            .into_iter()
+            .filter_map(|name| {
+                let value = state.lookup(name)?;
+                (value.kind() == minijinja::value::ValueKind::String)
+                    .then(|| (name.to_owned(), value.to_string()))
+            })
+            .collect())
+    }
 }
 
 /// The text of a wording file.

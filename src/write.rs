@@ -20,23 +20,29 @@ pub struct Draft {
     pub what_the_trial_found: Option<String>,
 }
 
-/// Writes the sections from the facts with the templates.
+/// Writes the sections from the facts with the templates, all in one pass of
+/// `sections/_all.j2`: each section is a value set there, read back by its name.
 pub fn write_rules(facts: &Facts, templates: &Templates) -> Result<Draft, minijinja::Error> {
-    // The facts become a template value once, not once per section.
-    let facts = minijinja::Value::from_serialize(facts);
-    let section = |template: &str| -> Result<String, minijinja::Error> {
-        Ok(tidy(&templates.render(template, &facts)?))
+    let sections = templates.evaluate("sections/_all.j2", facts)?;
+    let section = |name: &str| -> Result<String, minijinja::Error> {
+        match sections.get(name) {
+            Some(text) => Ok(tidy(text)),
+            None => Err(minijinja::Error::new(
+                minijinja::ErrorKind::UndefinedError,
+                format!("sections/_all.j2 sets no section {name:?}"),
+            )),
+        }
     };
-    let active_substance = section("sections/active_substance.j2")?;
+    let active_substance = section("active_substance")?;
     Ok(Draft {
-        headline: section("sections/headline.j2")?,
-        summary: section("sections/summary.j2")?,
+        headline: section("headline")?,
+        summary: section("summary")?,
         active_substance: (!active_substance.is_empty()).then_some(active_substance),
-        what_this_could_lead_to: section("sections/what_this_could_lead_to.j2")?,
-        what_could_go_wrong: section("sections/what_could_go_wrong.j2")?,
-        what_the_trial_found: match facts.get_attr("findings")?.is_none() {
-            true => None,
-            false => Some(section("sections/what_the_trial_found.j2")?),
+        what_this_could_lead_to: section("what_this_could_lead_to")?,
+        what_could_go_wrong: section("what_could_go_wrong")?,
+        what_the_trial_found: match facts.findings.is_some() {
+            true => Some(section("what_the_trial_found")?),
+            false => None,
         },
     })
 }

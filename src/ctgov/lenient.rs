@@ -177,7 +177,18 @@ trait Lenient: Sized {
 }
 
 struct Item<T>(Option<T>);
-struct Text(Option<String>);
+
+/// A field read by [`string`], for hand-written visitors.
+pub struct Text(pub Option<String>);
+
+/// A field read by [`objects_at`], for hand-written visitors.
+pub struct ListAt<T>(pub Vec<Option<T>>);
+
+impl<'de, T: DeserializeOwned> de::Deserialize<'de> for ListAt<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        objects_at(d).map(ListAt)
+    }
+}
 
 impl<'de, T: DeserializeOwned> de::Deserialize<'de> for Item<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

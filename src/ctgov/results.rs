@@ -7,7 +7,9 @@
 //! point of contact is deliberately not modelled.
 
 use super::lenient;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use std::fmt;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -91,27 +93,91 @@ pub struct OutcomeMeasuresModule {
     pub outcome_measures: Vec<Option<OutcomeMeasure>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One outcome measure. Only primary outcomes reach a page, and the other outcomes' data (most
+/// of a results section's bytes) is skipped unread when their `type` comes first, as it does in
+/// the registry's JSON: see [`OutcomeMeasure`]'s `Deserialize`.
+#[derive(Debug, Default)]
 pub struct OutcomeMeasure {
-    #[serde(default, rename = "type", deserialize_with = "lenient::string")]
     pub kind: Option<String>,
-    #[serde(default, deserialize_with = "lenient::string")]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "lenient::string")]
     pub param_type: Option<String>,
-    #[serde(default, deserialize_with = "lenient::string")]
     pub unit_of_measure: Option<String>,
-    #[serde(default, deserialize_with = "lenient::string")]
     pub time_frame: Option<String>,
-    #[serde(default, deserialize_with = "lenient::objects_at")]
     pub groups: Vec<Option<Group>>,
-    #[serde(default, deserialize_with = "lenient::objects_at")]
     pub denoms: Vec<Option<Denom>>,
-    #[serde(default, deserialize_with = "lenient::objects_at")]
     pub classes: Vec<Option<MeasureClass>>,
-    #[serde(default, deserialize_with = "lenient::objects_at")]
     pub analyses: Vec<Option<Analysis>>,
+}
+
+impl OutcomeMeasure {
+    /// Whether the outcome is known not to be primary (an outcome of unknown type is read).
+    fn other_than_primary(&self) -> bool {
+        self.kind
+            .as_deref()
+            .is_some_and(|k| !k.eq_ignore_ascii_case("primary"))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "camelCase")]
+#[derive(PartialEq, Eq)]
+enum OutcomeField {
+    Type,
+    Title,
+    ParamType,
+    UnitOfMeasure,
+    TimeFrame,
+    Groups,
+    Denoms,
+    Classes,
+    Analyses,
+    #[serde(other)]
+    Unread,
+}
+
+impl<'de> Deserialize<'de> for OutcomeMeasure {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(OutcomeVisitor)
+    }
+}
+
+struct OutcomeVisitor;
+
+impl<'de> Visitor<'de> for OutcomeVisitor {
+    type Value = OutcomeMeasure;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an outcome measure")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use lenient::{ListAt, Text};
+        let mut m = OutcomeMeasure::default();
+        while let Some(field) = map.next_key::<OutcomeField>()? {
+            let data = matches!(
+                field,
+                OutcomeField::Groups
+                    | OutcomeField::Denoms
+                    | OutcomeField::Classes
+                    | OutcomeField::Analyses
+            );
+            if field == OutcomeField::Unread || (data && m.other_than_primary()) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            match field {
+                OutcomeField::Type => m.kind = map.next_value::<Text>()?.0,
+                OutcomeField::Title => m.title = map.next_value::<Text>()?.0,
+                OutcomeField::ParamType => m.param_type = map.next_value::<Text>()?.0,
+                OutcomeField::UnitOfMeasure => m.unit_of_measure = map.next_value::<Text>()?.0,
+                OutcomeField::TimeFrame => m.time_frame = map.next_value::<Text>()?.0,
+                OutcomeField::Groups => m.groups = map.next_value::<ListAt<_>>()?.0,
+                OutcomeField::Denoms => m.denoms = map.next_value::<ListAt<_>>()?.0,
+                OutcomeField::Classes => m.classes = map.next_value::<ListAt<_>>()?.0,
+                OutcomeField::Analyses => m.analyses = map.next_value::<ListAt<_>>()?.0,
+                OutcomeField::Unread => unreachable!("skipped above"),
+            }
+        }
+        Ok(m)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -234,4 +300,39 @@ pub struct MoreInfoModule {
 pub struct Limitations {
     #[serde(default, deserialize_with = "lenient::string")]
     pub description: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(json: &str) -> OutcomeMeasure {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_secondary_outcome_keeps_its_title_but_not_its_data() {
+        let data = r#""groups":[{"id":"OG000"}],"denoms":[{"units":"Participants"}],
+            "classes":[{"categories":[{"measurements":[{"groupId":"OG000","value":"4"}]}]}]"#;
+        let secondary = outcome(&format!(r#"{{"type":"SECONDARY","title":"Pain",{data}}}"#));
+        assert_eq!(secondary.title.as_deref(), Some("Pain"));
+        assert!(secondary.groups.is_empty() && secondary.classes.is_empty());
+
+        let primary = outcome(&format!(r#"{{"type":"PRIMARY","title":"Pain",{data}}}"#));
+        assert_eq!(primary.groups.len(), 1);
+        assert_eq!(primary.denoms.len(), 1);
+        assert_eq!(primary.classes.len(), 1);
+
+        // A type that comes late, or none, cannot skip anything: the data is read.
+        let late = outcome(&format!(r#"{{"title":"Pain",{data},"type":"SECONDARY"}}"#));
+        assert_eq!(late.classes.len(), 1);
+    }
+
+    #[test]
+    fn an_outcome_of_odd_shapes_is_read_leniently() {
+        let odd = outcome(r#"{"type":7,"title":["x"],"classes":"none","extra":{"a":1}}"#);
+        assert_eq!(odd.kind.as_deref(), Some("7"));
+        assert_eq!(odd.title, None);
+        assert!(odd.classes.is_empty());
+    }
 }
