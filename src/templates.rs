@@ -58,6 +58,8 @@ impl Templates {
         // a macro call. The words stay in the templates, passed as arguments.
         env.add_function("by_tense", by_tense);
         env.add_function("and_list", and_list);
+        env.add_filter("values", values);
+        env.add_filter("of_kind", of_kind);
         env.add_filter("md", |s: Value| markdown_escape(&s.to_string()));
         for (name, source) in template_files().iter().chain(prompt_files()) {
             if name.ends_with(".j2") {
@@ -148,6 +150,31 @@ fn and_list(items: Vec<String>, and: &str, more: &str) -> String {
     }
 }
 
+/// `facts|values("plain")`: the `value.plain` of each fact of a list (`value` itself without
+/// an attribute name). A helper for lists of [`crate::facts::Fact`]s.
+fn values(facts: Value, attr: Option<&str>) -> Result<Value, minijinja::Error> {
+    let mut out = Vec::new();
+    for fact in facts.try_iter()? {
+        let value = fact.get_attr("value")?;
+        out.push(match attr {
+            Some(attr) => value.get_attr(attr)?,
+            None => value,
+        });
+    }
+    Ok(Value::from(out))
+}
+
+/// `facts|of_kind("illness")`: the facts of a list whose `value.kind` is the kind given.
+fn of_kind(facts: Value, kind: &str) -> Result<Value, minijinja::Error> {
+    let mut out = Vec::new();
+    for fact in facts.try_iter()? {
+        if fact.get_attr("value")?.get_attr("kind")?.as_str() == Some(kind) {
+            out.push(fact);
+        }
+    }
+    Ok(Value::from(out))
+}
+
 pub fn upper_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -197,6 +224,24 @@ mod tests {
             list(&["a pill", "a shot", "a drip", "a cream"]),
             "a pill, a shot and other treatments"
         );
+    }
+
+    #[test]
+    fn fact_lists_give_their_values_and_keep_a_kind() {
+        let facts = Value::from_serialize(serde_json::json!([
+            {"value": {"plain": "asthma", "kind": "illness"}, "field": "a"},
+            {"value": {"plain": "surgery", "kind": "procedure"}, "field": "b"},
+            {"value": {"plain": "eczema", "kind": "illness"}, "field": "c"},
+        ]));
+        let plain = values(facts.clone(), Some("plain")).unwrap();
+        assert_eq!(plain.to_string(), r#"["asthma", "surgery", "eczema"]"#);
+        let ill = of_kind(facts.clone(), "illness").unwrap();
+        assert_eq!(
+            values(ill, Some("plain")).unwrap().to_string(),
+            r#"["asthma", "eczema"]"#
+        );
+        assert_eq!(of_kind(facts, "healthy").unwrap().len(), Some(0));
+        assert!(values(Value::from(3), None).is_err(), "a number is no list");
     }
 
     #[test]
