@@ -167,11 +167,10 @@ pub struct Lexicon {
     pub results: ResultsWords,
 }
 
-/// `adverse_events.toml`: MedDRA terms and organ systems (lower case) → plain words.
+/// `adverse_events.toml`: MedDRA terms (lower case) → plain words.
 #[derive(Debug, Deserialize)]
 pub struct ProblemWords {
     pub terms: HashMap<String, String>,
-    pub organ_systems: HashMap<String, String>,
 }
 
 /// `results.toml`.
@@ -288,6 +287,8 @@ pub struct Roles {
     pub placebo_described: PhraseList,
     pub sham_described: PhraseList,
     pub wait_list: PhraseList,
+    /// A title that says the design is placebo-controlled.
+    pub placebo_titled: PhraseList,
     pub names: NameWords,
 }
 
@@ -455,6 +456,7 @@ struct ComparisonWords {
     placebo: Vec<String>,
     sham: Vec<String>,
     wait_list: Vec<String>,
+    placebo_titled: Vec<String>,
 }
 #[derive(Deserialize)]
 struct RolesFile {
@@ -488,6 +490,7 @@ impl Roles {
             placebo_described: plain(file.comparison.placebo),
             sham_described: plain(file.comparison.sham),
             wait_list: plain(file.comparison.wait_list),
+            placebo_titled: plain(file.comparison.placebo_titled),
             names: file.names,
         }
     }

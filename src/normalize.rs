@@ -348,7 +348,6 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
         let e = e?;
         Some(AdverseEvent {
             term: clean(e.term.as_deref())?,
-            organ_system: clean(e.organ_system.as_deref()),
             stats: e
                 .stats
                 .into_iter()

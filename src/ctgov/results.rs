@@ -271,8 +271,6 @@ pub struct EventGroup {
 pub struct AdverseEvent {
     #[serde(default, deserialize_with = "lenient::string")]
     pub term: Option<String>,
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub organ_system: Option<String>,
     #[serde(default, deserialize_with = "lenient::objects_at")]
     pub stats: Vec<Option<EventStats>>,
 }

@@ -42,6 +42,7 @@ const MASKING: &str = "protocolSection.designModule.designInfo.maskingInfo.maski
 const HAS_RESULTS: &str = "hasResults";
 const ELIGIBILITY: &str = "protocolSection.eligibilityModule";
 const ARMS: &str = "protocolSection.armsInterventionsModule.armGroups";
+const OFFICIAL_TITLE: &str = "protocolSection.identificationModule.officialTitle";
 
 /// Derives the facts of a trial.
 pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {

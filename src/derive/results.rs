@@ -478,7 +478,11 @@ fn main_results(
             if let Some(d) = &of {
                 source(&d.value.to_string(), &d.field);
             }
-            let (kind, shown, unit) = reading_of(outcome, &value, namer.lexicon);
+            // A group where no one was measured has no result, whatever the cell says.
+            let (kind, shown, unit) = match &of {
+                Some(d) if d.value == 0 => (ValueKind::NoData, String::new(), None),
+                _ => reading_of(outcome, &value, namer.lexicon),
+            };
             if kind != ValueKind::NoData {
                 crate::derive::numbers_in(&shown, &mut found.numbers);
                 if let Some(d) = &of {
@@ -664,17 +668,11 @@ fn problems(
     for (_, e, event) in common {
         let words = &namer.lexicon.problems;
         // The lexicon's plain words; else the reported term itself, in lower case, when it is
-        // short enough to read; else its organ system's plain words.
+        // short enough to read. A long unknown term is not named: its organ system ("general
+        // disorders and administration site conditions") would say something else.
         let term = event.term.to_lowercase();
         let plain = words.terms.get(&term).cloned().or_else(|| {
-            (term.split_whitespace().count() <= 3 && term.len() <= 30)
-                .then(|| term.clone())
-                .or_else(|| {
-                    event
-                        .organ_system
-                        .as_ref()
-                        .and_then(|o| words.organ_systems.get(&o.to_lowercase()).cloned())
-                })
+            (term.split_whitespace().count() <= 3 && term.len() <= 30).then(|| term.clone())
         });
         if let Some(plain) = &plain {
             if !found.common_problems.iter().any(|p| p.value == *plain) {

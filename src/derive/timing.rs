@@ -5,8 +5,9 @@ use crate::facts::*;
 use crate::normalize::time_unit;
 use crate::trial::*;
 
-/// How long people are followed: the longest time named in the primary outcomes' time frames,
-/// or in the secondary ones when the primary ones name none.
+/// How long people are followed: the longest time named in the outcomes' time frames, primary
+/// or secondary. The main measure is often read early ("30 minutes after the dose") while
+/// people stay in the trial for the later ones.
 pub(super) fn follow_up(
     trial: &Trial,
     source: &mut impl FnMut(&str, &str),
@@ -17,9 +18,6 @@ pub(super) fn follow_up(
     ];
     let mut best: Option<(Duration, String, String)> = None;
     for (list, outcomes) in lists {
-        if best.is_some() {
-            break;
-        }
         for (i, o) in outcomes.iter().enumerate() {
             let Some(tf) = &o.time_frame else { continue };
             if let Some(d) = longest_duration(tf) {
@@ -101,24 +99,29 @@ enum Token<'a> {
 }
 
 /// Splits lower-cased text into words and numbers; "2-year" and "12months" are two tokens each.
+/// A number glued to letters before it is part of a code ("TPN171H", "MK3475"), not a time.
 fn tokens(lower: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
+    let mut code = false;
     // The token being read is `lower[start..]` up to the current char; `last` is its last char.
     let mut start: Option<usize> = None;
     let mut last: Option<char> = None;
-    let mut flush = |start: &mut Option<usize>, last: &mut Option<char>, end: usize| {
-        *last = None;
-        let Some(from) = start.take() else { return };
-        let current = &lower[from..end];
-        let tok = if current.bytes().all(|b| b.is_ascii_digit()) {
-            current.parse().map_or(Token::Other, Token::Number)
-        } else if current.bytes().any(|b| b.is_ascii_digit()) {
-            Token::Other
-        } else {
-            number_word(current).map_or(Token::Word(current), Token::Number)
+    let mut flush =
+        |start: &mut Option<usize>, last: &mut Option<char>, code: &mut bool, end: usize| {
+            *last = None;
+            let Some(from) = start.take() else { return };
+            let current = &lower[from..end];
+            let tok = if std::mem::take(code) {
+                Token::Other
+            } else if current.bytes().all(|b| b.is_ascii_digit()) {
+                current.parse().map_or(Token::Other, Token::Number)
+            } else if current.bytes().any(|b| b.is_ascii_digit()) {
+                Token::Other
+            } else {
+                number_word(current).map_or(Token::Word(current), Token::Number)
+            };
+            out.push(tok);
         };
-        out.push(tok);
-    };
     let mut chars = lower.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let decimal_point = c == '.'
@@ -127,16 +130,18 @@ fn tokens(lower: &str) -> Vec<Token<'_>> {
         let boundary = (c.is_ascii_digit() && last.is_some_and(char::is_alphabetic))
             || (c.is_alphabetic() && last.is_some_and(|p| p.is_ascii_digit()));
         if boundary {
-            flush(&mut start, &mut last, i);
+            let glued = c.is_ascii_digit();
+            flush(&mut start, &mut last, &mut code, i);
+            code = glued;
         }
         if c.is_alphanumeric() || decimal_point {
             start.get_or_insert(i);
             last = Some(c);
         } else {
-            flush(&mut start, &mut last, i);
+            flush(&mut start, &mut last, &mut code, i);
         }
     }
-    flush(&mut start, &mut last, lower.len());
+    flush(&mut start, &mut last, &mut code, lower.len());
     out
 }
 
@@ -205,6 +210,8 @@ mod tests {
             ("From first dose date (Day 1) up to follow-up assessment (maximum duration: 30 days)", d(30, Day)),
             ("6wks", d(6, Week)),
             ("day 42 (week 6)", d(6, Week)),
+            ("Plasma levels of TPN171H over 24 hours", d(24, Hour)),
+            ("MK3475 exposure", None),
         ] {
             assert_eq!(longest_duration(text), want, "{text}");
         }

@@ -116,7 +116,6 @@ pub struct EventGroup {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AdverseEvent {
     pub term: String,
-    pub organ_system: Option<String>,
     pub stats: Vec<Option<EventStat>>,
 }
 

@@ -94,6 +94,11 @@ fn record_has_a_placebo(raw: &serde_json::Value) -> bool {
     }) || ivs
         .iter()
         .any(|i| says(&i["name"]) || says(&i["otherNames"]))
+        // A record that lists no arms may say so only in its title ("Placebo-Controlled").
+        || (arms.is_empty()
+            && raw["protocolSection"]["identificationModule"]["officialTitle"]
+                .as_str()
+                .is_some_and(|t| t.to_lowercase().contains("placebo")))
 }
 
 #[test]

@@ -153,6 +153,48 @@ mod tests {
     }
 
     #[test]
+    fn saline_in_the_arm_called_placebo_is_the_placebo() {
+        let trial = designed(
+            &[
+                (ArmKind::ActiveComparator, "Civamide", ""),
+                (ArmKind::PlaceboComparator, "Placebo", ""),
+            ],
+            &[
+                (Drug, "Civamide", &["Civamide"]),
+                (Drug, "Sodium Chloride", &["Placebo"]),
+            ],
+        );
+        let facts = derive(&trial, &lexicon());
+        assert_eq!(facts.comparison.map(|c| c.value), Some(Comparison::Placebo));
+        assert!(facts.comparators.is_empty(), "{:?}", facts.comparators);
+        // A longer arm name may hold a real drug beside the placebo.
+        let trial = designed(
+            &[
+                (ArmKind::Experimental, "Drug", ""),
+                (ArmKind::PlaceboComparator, "Placebo + metformin", ""),
+            ],
+            &[
+                (Drug, "Drug", &["Drug"]),
+                (Drug, "Metformin", &["Placebo + metformin"]),
+            ],
+        );
+        assert_ne!(compared(&trial), Some(Comparison::Placebo));
+    }
+
+    #[test]
+    fn a_record_without_arms_is_placebo_controlled_when_its_title_says_so() {
+        let mut trial = trial_with(&[(Drug, "Civamide", "")]);
+        trial.allocation = Allocation::Randomized;
+        trial.official_title = Some("A Double-Blind, Randomized, Placebo-Controlled Study".into());
+        let facts = derive(&trial, &lexicon());
+        let comparison = facts.comparison.unwrap();
+        assert_eq!(comparison.value, Comparison::Placebo);
+        assert!(comparison.field.ends_with("officialTitle"));
+        trial.official_title = Some("A Randomized Study, Not Placebo-Controlled".into());
+        assert_eq!(compared(&trial), None);
+    }
+
+    #[test]
     fn a_placebo_product_or_a_blinded_placebo_arm_is_a_placebo() {
         let trial = designed(
             &[

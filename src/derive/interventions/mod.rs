@@ -35,7 +35,7 @@ pub use names::plain_name;
 pub(super) use names::{components, is_substance, plain, title_share, treatment_kind, type_code};
 pub(super) use rules::named_by_arm;
 
-use super::ARMS;
+use super::{ARMS, OFFICIAL_TITLE};
 use crate::facts::*;
 use crate::lexicon::Lexicon;
 use crate::trial::*;
@@ -87,6 +87,17 @@ impl Reading {
     }
 }
 
+/// An arm typed placebo comparator whose short name is a placebo word ("Placebo", "Saline
+/// group"): what it gives is the placebo. A longer name ("Placebo + sildenafil") may name a
+/// drug beside the placebo, and is not read so.
+fn placebo_arm(arm: &Arm, lexicon: &Lexicon) -> bool {
+    let label = arm.label.to_lowercase();
+    arm.kind == ArmKind::PlaceboComparator
+        && label.split_whitespace().count() <= 2
+        && !label.contains(['+', '&', '/'])
+        && lexicon.roles.placebo.marks(&label)
+}
+
 /// Reads the role of every intervention of a trial.
 pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
     let n = trial.interventions.len();
@@ -124,6 +135,17 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
         .iter()
         .map(|iv| arms_of(trial, iv))
         .collect();
+    // "Sodium Chloride" given only in the arm called "Placebo": the arm's name says what it is.
+    for (i, n) in natures.iter_mut().enumerate() {
+        if *n == Nature::Active
+            && !arms[i].is_empty()
+            && arms[i]
+                .iter()
+                .all(|&a| placebo_arm(&trial.arms[a], lexicon))
+        {
+            *n = Nature::Placebo;
+        }
+    }
     // One entry per name: records list the same product twice under two types.
     let mut seen: Vec<String> = Vec::new();
     let unique: Vec<usize> = (0..n)
@@ -172,10 +194,24 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
         strategy_arm,
     };
     let (comparison, sham_words) = comparison(trial, &reading, &control_arms, lexicon);
+    // A record without arms may still say in its title that a placebo is the comparison.
+    let titled = |t: &Option<String>| {
+        t.as_deref()
+            .is_some_and(|t| lexicon.roles.placebo_titled.affirms(&t.to_lowercase()))
+    };
+    let (comparison, field) = match comparison {
+        None if trial.arms.is_empty()
+            && trial.allocation == Allocation::Randomized
+            && titled(&trial.official_title) =>
+        {
+            (Some(Comparison::Placebo), OFFICIAL_TITLE)
+        }
+        c => (c, ARMS),
+    };
     reading.placebo_given =
         placebo_named || matches!(comparison, Some(Comparison::Placebo | Comparison::Sham));
     reading.sham = comparison == Some(Comparison::Sham) || sham_words;
-    reading.comparison = comparison.map(|c| Fact::new(c, ARMS));
+    reading.comparison = comparison.map(|c| Fact::new(c, field));
     let tested: Vec<usize> = reading.with_role(Role::Tested).collect();
     reading.same_everywhere = trial.arms.len() >= 2
         && !tested.is_empty()
