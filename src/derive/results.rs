@@ -363,13 +363,16 @@ fn took_part(
         .collect();
     reasons.sort_by_key(|(total, d, _)| (std::cmp::Reverse(*total), *d));
     for (_, d, kind) in reasons {
-        if let Some(plain) = namer.lexicon.results.reasons.get(&kind.to_lowercase()) {
-            if !found.reasons_left.iter().any(|r| r.value == *plain) {
-                let field = format!("{FLOW}.periods[{p}].dropWithdraws[{d}].type");
-                source(kind, &field);
-                shown(plain, found);
-                found.reasons_left.push(Fact::new(plain.clone(), field));
-            }
+        // A reason the lexicon cannot say ends the list: those after it are not the most
+        // common ones.
+        let Some(plain) = namer.lexicon.results.reasons.get(&kind.to_lowercase()) else {
+            break;
+        };
+        if !found.reasons_left.iter().any(|r| r.value == *plain) {
+            let field = format!("{FLOW}.periods[{p}].dropWithdraws[{d}].type");
+            source(kind, &field);
+            shown(plain, found);
+            found.reasons_left.push(Fact::new(plain.clone(), field));
         }
         if found.reasons_left.len() == 2 {
             break;

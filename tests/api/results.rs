@@ -220,3 +220,59 @@ fn a_draft_that_judges_or_miscounts_is_refused() {
         .errors()
         .any(|w| w.code == WarningCode::MissingSection && w.section == "what_the_trial_found"));
 }
+
+/// "The most common reasons people left were …" names the reasons most people left for: no
+/// reason the page leaves out had more people than one it names.
+#[test]
+fn the_reasons_people_left_are_the_most_common_ones() {
+    let mut checked = 0;
+    for (path, raw) in results_records() {
+        let s = summarize(&path);
+        let text = s.sections.what_the_trial_found.clone().unwrap();
+        if !text.contains("people left") {
+            continue;
+        }
+        let total = |reason: &Value| -> u64 {
+            reason["reasons"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| match &c["numSubjects"] {
+                    Value::String(n) => n.trim().parse::<u64>().ok(),
+                    n => n.as_u64(),
+                })
+                .sum()
+        };
+        let named: Vec<&str> = s
+            .quality
+            .facts
+            .iter()
+            .map(|f| f.field.as_str())
+            .filter(|f| f.contains(".dropWithdraws[") && f.ends_with("].type"))
+            .collect();
+        assert!(!named.is_empty(), "{}: {text}", path.display());
+        let period = named[0][..named[0].find(".dropWithdraws[").unwrap()].to_owned();
+        let all = resolve(&raw, &format!("{period}.dropWithdraws"))
+            .and_then(Value::as_array)
+            .unwrap();
+        let least_named = named
+            .iter()
+            .map(|f| total(resolve(&raw, f.trim_end_matches(".type")).unwrap()))
+            .min()
+            .unwrap();
+        for (d, reason) in all.iter().enumerate() {
+            let field = format!("{period}.dropWithdraws[{d}].type");
+            if !named.contains(&field.as_str()) {
+                assert!(
+                    total(reason) <= least_named,
+                    "{}: {} left for “{}”, more than for a reason named: {text}",
+                    path.display(),
+                    total(reason),
+                    reason["type"]
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} pages name reasons");
+}
