@@ -54,6 +54,9 @@ impl Templates {
             }
         });
         env.add_filter("upper_first", |s: String| upper_first(&s));
+        // A count as digits, with separators from 1,000: results keep their digits so that
+        // each can be read back from its field.
+        env.add_filter("digits", |n: u64| crate::derive::with_separators(n));
         // Word-free helpers that every page calls many times: as functions they cost a tenth of
         // a macro call. The words stay in the templates, passed as arguments.
         env.add_function("by_tense", by_tense);

@@ -579,7 +579,16 @@ fn reading_of(
             .units
             .get(&unit)
             .cloned()
-            .unwrap_or_else(|| outcome.unit.clone().unwrap_or_default())
+            .unwrap_or_else(|| {
+                // "number of chewing cycles" after a number is "chewing cycles".
+                let registered = outcome.unit.as_deref().unwrap_or_default().trim();
+                match registered.get(..10) {
+                    Some(head) if head.eq_ignore_ascii_case("number of ") => {
+                        registered[10..].trim().to_owned()
+                    }
+                    _ => registered.to_owned(),
+                }
+            })
     });
     let kind = match param {
         "COUNT_OF_PARTICIPANTS" => ValueKind::Count,
@@ -673,7 +682,14 @@ fn problems(
         // The lexicon's plain words; else the reported term itself, in lower case, when it is
         // short enough to read. A long unknown term is not named: its organ system ("general
         // disorders and administration site conditions") would say something else.
-        let term = event.term.to_lowercase();
+        let lower = event.term.to_lowercase();
+        // MedDRA's "not elsewhere classified" and "not otherwise specified" mean nothing to a
+        // reader: "Headaches NEC" is headaches.
+        let term = lower
+            .trim_end_matches(" nec")
+            .trim_end_matches(" nos")
+            .trim()
+            .to_owned();
         let plain = words.terms.get(&term).cloned().or_else(|| {
             (term.split_whitespace().count() <= 3 && term.len() <= 30).then(|| term.clone())
         });

@@ -44,15 +44,32 @@ pub fn summarize(path: &Path) -> Summary {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// All the text a reader sees in the three main sections and the headline.
+/// Text without the registry's own words it quotes (“…”), which keep their spelling.
+pub fn unquoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '“' => depth += 1,
+            '”' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// All the text a reader sees in the headline and the sections; in what the trial found, less
+/// the group and measure titles it quotes from the registry.
 pub fn page_text(s: &Summary) -> String {
     format!(
-        "{} {} {} {} {}",
+        "{} {} {} {} {} {}",
         s.headline,
         s.sections.summary,
         s.sections.active_substance.as_deref().unwrap_or(""),
         s.sections.what_this_could_lead_to,
-        s.sections.what_could_go_wrong
+        s.sections.what_could_go_wrong,
+        unquoted(s.sections.what_the_trial_found.as_deref().unwrap_or(""))
     )
 }
 
