@@ -1,0 +1,303 @@
+//! `laysum batch`: every study of an input to a page — a folder of records, a JSON array of
+//! studies, an API page, JSON Lines, a `.zip` of any of them, or standard input — written to a
+//! folder, a JSON Lines file or standard output.
+//!
+//! - [`input`] recognises the input and hands out each study's bytes in order, streaming;
+//!   [`scan`] finds where each study ends, [`zip`] reads archives front to back.
+//! - Workers render the studies; a window of studies in flight keeps memory bounded however
+//!   large the input, and pages are written in input order, so a run's output is the same
+//!   whatever the number of workers.
+//! - [`output`] writes them; [`progress`] shows how far along the run is.
+//!
+//! A study that fails is reported with its place and NCT id, and the run goes on.
+
+pub mod input;
+pub mod output;
+pub mod progress;
+pub mod scan;
+pub mod zip;
+
+pub use input::{Failure, Input, InputError, InputFormat, Item, Position};
+pub use output::{Destination, Output, OutputError};
+
+use crate::{PageError, Summary};
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Condvar, Mutex};
+use thiserror::Error;
+
+/// Makes the page of one record: the rules pipeline, or the llm writer driven from a worker.
+pub type PageFn<'a> = dyn Fn(&[u8]) -> Result<(Summary, String), PageError> + Sync + 'a;
+
+/// Why a run stopped before the end of its input.
+#[derive(Debug, Error)]
+pub enum BatchError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// What became of one study, as the run goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    Written,
+    Failed(&'a Failure),
+    Skipped(&'a str),
+}
+
+/// The result of a batch run.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub rendered: usize,
+    pub failed: usize,
+    /// Archive entries that hold no records.
+    pub skipped: usize,
+    /// Pages written whose quality report holds an `error`.
+    pub with_errors: usize,
+    pub grades: Vec<f64>,
+}
+
+impl Report {
+    pub fn median_grade(&self) -> Option<f64> {
+        let mut g = self.grades.clone();
+        if g.is_empty() {
+            return None;
+        }
+        g.sort_by(f64::total_cmp);
+        let mid = g.len() / 2;
+        Some(if g.len() % 2 == 0 {
+            (g[mid - 1] + g[mid]) / 2.0
+        } else {
+            g[mid]
+        })
+    }
+}
+
+/// The `*.json` files of a folder, sorted by name.
+pub fn inputs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A study rendered (or not), waiting its turn to be written.
+enum Rendered {
+    Page {
+        position: Position,
+        name: Option<String>,
+        nct_id: String,
+        grade: f64,
+        errors: usize,
+        text: String,
+    },
+    Failed(Failure),
+    Skipped(String),
+}
+
+fn render(page: &PageFn<'_>, item: Item) -> Rendered {
+    match item {
+        Item::Study(study) => match page(&study.bytes) {
+            Ok((summary, text)) => Rendered::Page {
+                position: study.position,
+                name: study.name,
+                grade: summary.quality.grade_level,
+                errors: summary.quality.errors().count(),
+                nct_id: summary.nct_id,
+                text,
+            },
+            Err(e) => Rendered::Failed(Failure {
+                position: study.position,
+                nct_id: input::nct_id_in(&study.bytes),
+                reason: e.to_string(),
+            }),
+        },
+        Item::Failed(failure) => Rendered::Failed(failure),
+        Item::Skipped(entry) => Rendered::Skipped(entry),
+    }
+}
+
+/// Writes one rendered study and counts it.
+fn write(
+    rendered: Rendered,
+    output: &mut Output,
+    report: &mut Report,
+    events: &mut dyn FnMut(Event<'_>),
+) -> Result<(), OutputError> {
+    match rendered {
+        Rendered::Page {
+            position,
+            name,
+            nct_id,
+            grade,
+            errors,
+            text,
+        } => match output.write(name.as_deref(), &nct_id, &text)? {
+            Ok(()) => {
+                report.rendered += 1;
+                report.grades.push(grade);
+                report.with_errors += usize::from(errors > 0);
+                events(Event::Written);
+            }
+            Err(reason) => {
+                report.failed += 1;
+                events(Event::Failed(&Failure {
+                    position,
+                    nct_id: Some(nct_id),
+                    reason,
+                }));
+            }
+        },
+        Rendered::Failed(failure) => {
+            report.failed += 1;
+            events(Event::Failed(&failure));
+        }
+        Rendered::Skipped(entry) => {
+            report.skipped += 1;
+            events(Event::Skipped(&entry));
+        }
+    }
+    Ok(())
+}
+
+/// Renders every study of `input` into `output` with `jobs` workers; `events` hears of each
+/// study as it is written, in input order.
+pub fn run(
+    input: Input,
+    output: &mut Output,
+    page: &PageFn<'_>,
+    jobs: usize,
+    events: &mut dyn FnMut(Event<'_>),
+) -> Result<Report, BatchError> {
+    let mut report = Report::default();
+    if jobs <= 1 {
+        // One core: read, render and write in turn, with no hand-over between threads.
+        let mut failed = None;
+        input.read(
+            &mut |item| match write(render(page, item), output, &mut report, events) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    failed = Some(e);
+                    ControlFlow::Break(())
+                }
+            },
+        )?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+    } else {
+        run_parallel(input, output, page, jobs, &mut report, events)?;
+    }
+    output.finish()?;
+    Ok(report)
+}
+
+/// A reader thread hands studies to `jobs` workers; this thread writes their pages in input
+/// order. The reader waits while `window` studies are read but not yet written, which bounds
+/// memory even when one slow study holds up the order.
+fn run_parallel(
+    input: Input,
+    output: &mut Output,
+    page: &PageFn<'_>,
+    jobs: usize,
+    report: &mut Report,
+    events: &mut dyn FnMut(Event<'_>),
+) -> Result<(), BatchError> {
+    let window = Window::new(jobs as u64 * 4);
+    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Item)>(jobs * 2);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(u64, Rendered)>();
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut seq = 0u64;
+            let read = input.read(&mut |item| {
+                if !window.admit(seq) || work_tx.send((seq, item)).is_err() {
+                    return ControlFlow::Break(());
+                }
+                seq += 1;
+                ControlFlow::Continue(())
+            });
+            drop(work_tx);
+            read
+        });
+        for _ in 0..jobs {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || loop {
+                let next = work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                let Ok((seq, item)) = next else { break };
+                if done_tx.send((seq, render(page, item))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut waiting = BTreeMap::new();
+        let mut next = 0u64;
+        let mut written = Ok(());
+        for (seq, rendered) in done_rx {
+            waiting.insert(seq, rendered);
+            while let Some(rendered) = waiting.remove(&next) {
+                next += 1;
+                if written.is_ok() {
+                    written = write(rendered, output, report, events);
+                }
+            }
+            if written.is_err() {
+                window.close();
+                break;
+            }
+            window.written(next);
+        }
+        let read = reader.join().expect("the reader thread does not panic");
+        written?;
+        read?;
+        Ok(())
+    })
+}
+
+/// How many studies may be read ahead of the writer.
+struct Window {
+    size: u64,
+    /// Studies written so far, and whether the run is stopping.
+    state: Mutex<(u64, bool)>,
+    moved: Condvar,
+}
+
+impl Window {
+    fn new(size: u64) -> Self {
+        Window {
+            size: size.max(2),
+            state: Mutex::new((0, false)),
+            moved: Condvar::new(),
+        }
+    }
+
+    /// Waits until study `seq` may be read ahead; false when the run is stopping.
+    fn admit(&self, seq: u64) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while !state.1 && seq >= state.0 + self.size {
+            state = self.moved.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+        !state.1
+    }
+
+    fn written(&self, count: u64) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).0 = count;
+        self.moved.notify_all();
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+        self.moved.notify_all();
+    }
+}
