@@ -325,8 +325,10 @@ fn fetch_query(
             }
         }
         fn retry(&mut self, page: u64, reason: &str, wait: Duration) {
+            // The reason names the page already.
+            let _ = page;
             self.progress.println(&format!(
-                "page {page}: {reason}; trying again in {:.1} s",
+                "{reason}; trying again in {:.1} s",
                 wait.as_secs_f64()
             ));
         }
