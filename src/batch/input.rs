@@ -420,6 +420,7 @@ fn read_json<R: BufRead>(
     let mut reading = Reading {
         source,
         studies: 0,
+        typical: 0,
         emit,
     };
     let lines = match format {
@@ -498,6 +499,8 @@ struct Reading<'e, 'f> {
     source: Arc<str>,
     /// Studies met so far, numbered from 1.
     studies: usize,
+    /// The last study's size: the next one's buffer starts near it, not growing from nothing.
+    typical: usize,
     emit: &'e mut Emit<'f>,
 }
 
@@ -558,7 +561,7 @@ impl Reading<'_, '_> {
     fn lines<R: BufRead>(&mut self, scan: &mut Scanner<R>) -> Result<(), Broken> {
         let mut line = 0;
         loop {
-            let mut bytes = Vec::new();
+            let mut bytes = Vec::with_capacity(self.typical + self.typical / 4);
             match scan.line(&mut bytes) {
                 Ok(true) => {}
                 Ok(false) => return Ok(()),
@@ -572,6 +575,7 @@ impl Reading<'_, '_> {
                 continue;
             }
             self.studies += 1;
+            self.typical = bytes.len();
             self.study(Place::Line(line), None, bytes)?;
         }
     }
@@ -589,7 +593,7 @@ impl Reading<'_, '_> {
                 Ok(Some(_)) => {
                     self.studies += 1;
                     let place = Place::Study(self.studies);
-                    let mut bytes = Vec::new();
+                    let mut bytes = Vec::with_capacity(self.typical + self.typical / 4);
                     if let Err(e) = scan.value(&mut bytes) {
                         return Err(self.broke(place, &bytes, e));
                     }
@@ -597,6 +601,7 @@ impl Reading<'_, '_> {
                         // A stray `}` where a study should be: step over it so reading goes on.
                         let _ = scan.bump(Some(&mut bytes));
                     }
+                    self.typical = bytes.len();
                     self.study(place, None, bytes)?;
                 }
                 Ok(None) => {

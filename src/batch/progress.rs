@@ -75,6 +75,7 @@ impl Progress {
     /// Sets a total learnt after the start.
     pub fn set_total(&mut self, total: u64) {
         if self.extent == Extent::Unknown {
+            self.bar.finish_and_clear();
             *self = Progress::for_studies(Some(total));
         } else {
             self.bar.set_length(total);

@@ -71,6 +71,13 @@ impl ValueEnd {
                     }
                 }
             }
+            if self.depth > 0 {
+                // Inside a study, only quotes and brackets matter: jump to the next one.
+                i = next_quote_or_bracket(chunk, i);
+                if i == chunk.len() {
+                    return None;
+                }
+            }
             match chunk[i] {
                 b'"' => {
                     self.in_string = true;
@@ -104,6 +111,33 @@ impl ValueEnd {
     fn complete_at_end(&self) -> bool {
         self.started && self.depth == 0 && !self.in_string
     }
+}
+
+/// The first byte from `at` that may be a quote or a bracket, eight bytes at a time: setting
+/// bit 5 folds `[` onto `{` and `]` onto `}`, so three comparisons cover the five characters.
+/// (A control byte 0x02 also matches; the caller looks at the byte itself.) The padding
+/// between a record's tokens — indentation in a pretty-printed download — is skipped this way
+/// at several bytes a cycle.
+fn next_quote_or_bracket(chunk: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    while let Some(word) = chunk.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let folded = word | (ONES * 0x20);
+        let found = zero_byte(folded ^ (ONES * u64::from(b'"')))
+            | zero_byte(folded ^ (ONES * u64::from(b'{')))
+            | zero_byte(folded ^ (ONES * u64::from(b'}')));
+        if found != 0 {
+            // The lowest match is exact; only bytes above it can be false alarms.
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < chunk.len() && !matches!(chunk[at] | 0x20, b'"' | b'{' | b'}') {
+        at += 1;
+    }
+    at
 }
 
 /// The length of the first value of `bytes` when it ends within them.
@@ -263,6 +297,17 @@ mod tests {
         ];
         for capacity in [1, 2, 3, 7, 64, 4096] {
             assert_eq!(values(input, capacity), expected, "buffer of {capacity}");
+        }
+    }
+
+    #[test]
+    fn the_jump_to_the_next_quote_or_bracket_misses_none() {
+        let text = b"ab: 12,\n      \x01true [x] {y} \"z\"  , null        ]";
+        for start in 0..text.len() {
+            let expected = (start..text.len())
+                .find(|&i| b"\"{}[]".contains(&text[i]))
+                .unwrap_or(text.len());
+            assert_eq!(next_quote_or_bracket(text, start), expected, "from {start}");
         }
     }
 
