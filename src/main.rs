@@ -309,7 +309,10 @@ fn fetch_query(
                 self.progress.set_total(total);
             }
             self.progress.resume_at(state.studies);
-            if state.pages > 0 {
+            if state.complete {
+                self.progress
+                    .println("the fetch is complete already: nothing to fetch");
+            } else if state.pages > 0 {
                 self.progress.println(&format!(
                     "resuming after page {} ({} studies)",
                     state.pages, state.studies
@@ -342,9 +345,10 @@ fn fetch_query(
     match fetched {
         Ok(state) => {
             println!(
-                "fetched {} studies in {} pages into {}",
+                "fetched {} studies in {} page{} into {}",
                 state.studies,
                 state.pages,
+                if state.pages == 1 { "" } else { "s" },
                 out.display()
             );
             Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 //! `totalCount` for `laysum fetch`. Off a terminal the bar is hidden and costs nothing.
 
 use super::input::Extent;
-use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +27,7 @@ impl Progress {
         let (bar, template) = match extent {
             Extent::Records(n) => (
                 ProgressBar::new(n),
-                "{bar:40} {pos}/{len} records · {per_sec} · eta {eta}",
+                "{bar:40} {pos}/{len} records · {msg} · eta {eta}",
             ),
             Extent::Bytes(n) => (
                 ProgressBar::new(n),
@@ -35,7 +35,7 @@ impl Progress {
             ),
             Extent::Unknown => (
                 ProgressBar::new_spinner(),
-                "{spinner} {pos} studies · {per_sec} · {elapsed}",
+                "{spinner} {pos} studies · {msg} · {elapsed}",
             ),
         };
         bar.set_style(ProgressStyle::with_template(template).expect("a valid progress template"));
@@ -56,10 +56,8 @@ impl Progress {
         let progress = Progress::for_input(extent, Arc::default());
         if total.is_some() {
             progress.bar.set_style(
-                ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} studies · {per_sec} · eta {eta}",
-                )
-                .expect("a valid progress template"),
+                ProgressStyle::with_template("{bar:40} {pos}/{len} studies · {msg} · eta {eta}")
+                    .expect("a valid progress template"),
             );
         }
         progress
@@ -88,22 +86,24 @@ impl Progress {
         if self.bar.is_hidden() {
             return;
         }
+        let now = Instant::now();
+        if now.duration_since(self.drawn) < REDRAW {
+            return;
+        }
+        self.drawn = now;
+        // A bytes bar moves by the bytes read and tells the studies in its message; the others
+        // move by studies.
+        let rate = self.rate();
         match &self.read {
             Some(read) => {
-                let now = Instant::now();
-                if now.duration_since(self.drawn) < REDRAW {
-                    return;
-                }
-                self.drawn = now;
-                let secs = now.duration_since(self.started).as_secs_f64().max(1e-3);
                 self.bar.set_position(read.load(Ordering::Relaxed));
-                self.bar.set_message(format!(
-                    "{} studies · {:.0} studies/s",
-                    self.studies,
-                    self.studies as f64 / secs
-                ));
+                self.bar
+                    .set_message(format!("{} studies · {rate:.0} studies/s", self.studies));
             }
-            None => self.bar.set_position(self.studies),
+            None => {
+                self.bar.set_position(self.studies);
+                self.bar.set_message(format!("{rate:.0} studies/s"));
+            }
         }
     }
 
@@ -123,12 +123,5 @@ impl Progress {
     /// Studies per second since the start.
     pub fn rate(&self) -> f64 {
         self.studies as f64 / self.started.elapsed().as_secs_f64().max(1e-3)
-    }
-
-    /// Bytes read, for a summary line.
-    pub fn bytes_read(&self) -> Option<String> {
-        self.read
-            .as_ref()
-            .map(|r| HumanBytes(r.load(Ordering::Relaxed)).to_string())
     }
 }
