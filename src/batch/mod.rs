@@ -57,22 +57,61 @@ pub struct Report {
     pub skipped: usize,
     /// Pages written whose quality report holds an `error`.
     pub with_errors: usize,
-    pub grades: Vec<f64>,
+    grades: Grades,
 }
 
 impl Report {
     pub fn median_grade(&self) -> Option<f64> {
-        let mut g = self.grades.clone();
-        if g.is_empty() {
-            return None;
+        self.grades.median()
+    }
+}
+
+/// Grade levels counted in hundredths: the median to the precision it is shown with, in the
+/// same memory for a million pages as for one (a list of grades grew with the input).
+#[derive(Debug)]
+struct Grades {
+    counts: Vec<u64>,
+    total: u64,
+}
+
+impl Grades {
+    /// Grades from 0 to 50 in steps of 0.01; anything beyond counts at the ends.
+    const STEPS: usize = 5_001;
+
+    fn add(&mut self, grade: f64) {
+        let step = (grade * 100.0).round().clamp(0.0, (Self::STEPS - 1) as f64) as usize;
+        self.counts[step] += 1;
+        self.total += 1;
+    }
+
+    /// The grade at 0-based rank `rank`.
+    fn at(&self, rank: u64) -> f64 {
+        let mut seen = 0;
+        for (step, &n) in self.counts.iter().enumerate() {
+            seen += n;
+            if seen > rank {
+                return step as f64 / 100.0;
+            }
         }
-        g.sort_by(f64::total_cmp);
-        let mid = g.len() / 2;
-        Some(if g.len() % 2 == 0 {
-            (g[mid - 1] + g[mid]) / 2.0
-        } else {
-            g[mid]
-        })
+        (Self::STEPS - 1) as f64 / 100.0
+    }
+
+    fn median(&self) -> Option<f64> {
+        let n = self.total;
+        match n {
+            0 => None,
+            _ if n % 2 == 1 => Some(self.at(n / 2)),
+            _ => Some((self.at(n / 2 - 1) + self.at(n / 2)) / 2.0),
+        }
+    }
+}
+
+impl Default for Grades {
+    fn default() -> Self {
+        Grades {
+            counts: vec![0; Self::STEPS],
+            total: 0,
+        }
     }
 }
 
@@ -144,7 +183,7 @@ fn write(
         } => match output.write(name.as_deref(), &nct_id, &text)? {
             Ok(()) => {
                 report.rendered += 1;
-                report.grades.push(grade);
+                report.grades.add(grade);
                 report.with_errors += usize::from(errors > 0);
                 events(Event::Written);
             }
@@ -299,5 +338,26 @@ impl Window {
     fn close(&self) {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
         self.moved.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_grade_is_the_middle_one_or_the_mean_of_the_middle_two() {
+        let mut grades = Grades::default();
+        assert_eq!(grades.median(), None);
+        for g in [7.21, 3.0, 12.5] {
+            grades.add(g);
+        }
+        assert_eq!(grades.median(), Some(7.21));
+        grades.add(8.0);
+        assert_eq!(grades.median(), Some((7.21 + 8.0) / 2.0));
+        grades.add(-3.0);
+        grades.add(99.0);
+        assert_eq!(grades.at(0), 0.0);
+        assert_eq!(grades.at(5), 50.0);
     }
 }
