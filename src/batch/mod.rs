@@ -18,7 +18,7 @@ pub mod scan;
 pub mod zip;
 
 pub use input::{Failure, Input, InputError, InputFormat, Item, Position};
-pub use output::{Destination, Output, OutputError};
+pub use output::{Destination, FolderWriter, Output, OutputError};
 
 use crate::{PageError, Summary};
 use std::collections::BTreeMap;
@@ -139,8 +139,35 @@ enum Rendered {
         errors: usize,
         text: String,
     },
+    /// Written already, to its own file, by the worker that rendered it.
+    Stored {
+        grade: f64,
+        errors: usize,
+    },
     Failed(Failure),
     Skipped(String),
+}
+
+/// Writes a rendered page to its own file, off the writer's thread.
+fn store(rendered: Rendered, folder: &output::FolderWriter) -> Rendered {
+    match rendered {
+        Rendered::Page {
+            position,
+            name,
+            nct_id,
+            grade,
+            errors,
+            text,
+        } => match folder.write(name.as_deref(), &nct_id, &text) {
+            Ok(()) => Rendered::Stored { grade, errors },
+            Err(reason) => Rendered::Failed(Failure {
+                position,
+                nct_id: Some(nct_id),
+                reason,
+            }),
+        },
+        other => other,
+    }
 }
 
 fn render(page: &PageFn<'_>, item: Item) -> Rendered {
@@ -196,6 +223,12 @@ fn write(
                 }));
             }
         },
+        Rendered::Stored { grade, errors } => {
+            report.rendered += 1;
+            report.grades.add(grade);
+            report.with_errors += usize::from(errors > 0);
+            events(Event::Written);
+        }
         Rendered::Failed(failure) => {
             report.failed += 1;
             events(Event::Failed(&failure));
@@ -255,6 +288,9 @@ fn run_parallel(
     let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Item)>(jobs * 2);
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<(u64, Rendered)>();
+    // Files need no order: workers write them, as they did before bulk output, and only the
+    // lines of a JSON Lines output wait for their turn.
+    let folder = output.folder();
     std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
             let mut seq = 0u64;
@@ -271,10 +307,15 @@ fn run_parallel(
         for _ in 0..jobs {
             let done_tx = done_tx.clone();
             let work_rx = &work_rx;
+            let folder = folder.as_ref();
             scope.spawn(move || loop {
                 let next = work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                 let Ok((seq, item)) = next else { break };
-                if done_tx.send((seq, render(page, item))).is_err() {
+                let mut rendered = render(page, item);
+                if let Some(folder) = folder {
+                    rendered = store(rendered, folder);
+                }
+                if done_tx.send((seq, rendered)).is_err() {
                     break;
                 }
             });

@@ -92,6 +92,18 @@ impl Output {
         &self.destination
     }
 
+    /// For a folder, what writes one page's file; workers may write their pages themselves,
+    /// since files need no order.
+    pub fn folder(&self) -> Option<FolderWriter> {
+        match &self.destination {
+            Destination::Folder(dir) => Some(FolderWriter {
+                dir: dir.clone(),
+                format: self.format,
+            }),
+            _ => None,
+        }
+    }
+
     /// Writes one page. `Ok(Err(reason))`: this page could not be written (a folder file), the
     /// others may be; `Err`: nothing more can be written.
     pub fn write(
@@ -101,16 +113,11 @@ impl Output {
         page: &str,
     ) -> Result<Result<(), String>, OutputError> {
         match (&self.destination, &mut self.lines) {
-            (Destination::Folder(dir), _) => {
-                let file = format!(
-                    "{}.{}",
-                    file_name(name.unwrap_or(nct_id)),
-                    self.format.extension()
-                );
-                let target = dir.join(file);
-                Ok(std::fs::write(&target, page)
-                    .map_err(|e| format!("cannot write {}: {e}", target.display())))
+            (Destination::Folder(dir), _) => Ok(FolderWriter {
+                dir: dir.clone(),
+                format: self.format,
             }
+            .write(name, nct_id, page)),
             (_, Some(lines)) => {
                 let written = if self.format == Format::Json {
                     lines.write_all(page.trim_end().as_bytes())
@@ -150,6 +157,27 @@ impl Output {
             lines.flush().map_err(|source| self.write_error(source))?;
         }
         Ok(())
+    }
+}
+
+/// Writes pages as files of a folder.
+#[derive(Debug, Clone)]
+pub struct FolderWriter {
+    dir: PathBuf,
+    format: Format,
+}
+
+impl FolderWriter {
+    /// Writes one page as `NAME.ext`, `NAME` being the study's file name or else its NCT id;
+    /// `Err` says why it could not be.
+    pub fn write(&self, name: Option<&str>, nct_id: &str, page: &str) -> Result<(), String> {
+        let file = format!(
+            "{}.{}",
+            file_name(name.unwrap_or(nct_id)),
+            self.format.extension()
+        );
+        let target = self.dir.join(file);
+        std::fs::write(&target, page).map_err(|e| format!("cannot write {}: {e}", target.display()))
     }
 }
 
