@@ -152,6 +152,9 @@ impl Input {
     pub fn open(path: &Path, format: InputFormat) -> Result<Input, InputError> {
         let shown = path.display().to_string();
         let source = if path.as_os_str() == "-" {
+            if format == InputFormat::Folder {
+                return Err(InputError::NotFolder { path: shown });
+            }
             Source::Stdin
         } else {
             let meta = std::fs::metadata(path).map_err(|source| InputError::Open {

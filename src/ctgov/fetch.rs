@@ -88,6 +88,8 @@ impl FetchConfig {
 pub enum FetchError {
     #[error("bad query: {0}")]
     BadQuery(String),
+    #[error("{0}")]
+    BadSetting(String),
     #[error("{path}: {source}")]
     Output { path: String, source: io::Error },
     #[error("cannot resume: {0}")]
@@ -172,6 +174,12 @@ pub async fn fetch(
 ) -> Result<State, FetchError> {
     let query = query.trim_start_matches('?');
     let base = studies_url(&config.ctgov_url, query)?;
+    if !(config.rate.is_finite() && config.rate > 0.0) {
+        return Err(FetchError::BadSetting(format!(
+            "--rate {}: give a number of requests a second above 0",
+            config.rate
+        )));
+    }
     let state_file = state_path(out);
     let io_err = |path: &Path| {
         let path = path.display().to_string();
@@ -385,12 +393,10 @@ struct Pacer {
 
 impl Pacer {
     fn new(rate: f64) -> Self {
-        let gap = if rate.is_finite() && rate > 0.0 {
-            Duration::from_secs_f64(1.0 / rate)
-        } else {
-            Duration::ZERO
-        };
-        Pacer { gap, next: None }
+        Pacer {
+            gap: Duration::from_secs_f64(1.0 / rate),
+            next: None,
+        }
     }
 
     async fn wait(&mut self) {
