@@ -81,6 +81,10 @@ fn lines_of(records: &[&[u8]]) -> Vec<u8> {
 fn zip_of(path: &Path, files: &[(&str, &[u8])]) {
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
+    zip_with(path, files, options);
+}
+
+fn zip_with(path: &Path, files: &[(&str, &[u8])], options: zip::write::SimpleFileOptions) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     for (name, bytes) in files {
         zip.start_file(*name, options).unwrap();
@@ -209,6 +213,22 @@ fn the_same_pages_byte_for_byte_whichever_way_the_records_come_in() {
     );
     zip_of(&dir.join("page.zip"), &[("page-1.json", &page)]);
     zip_of(&dir.join("studies.jsonl.zip"), &[("studies.jsonl", &lines)]);
+    // Zip64 headers (as for a download over 4 GB) and an entry stored without compression.
+    let zip64 = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    zip_with(
+        &dir.join("zip64.zip"),
+        &[("ctg-studies.json", &array)],
+        zip64,
+    );
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip_with(
+        &dir.join("stored.zip"),
+        &[("studies.jsonl", &lines)],
+        stored,
+    );
     let streamed = zip_streamed(&[("ctg-studies.json", &array)]);
     std::fs::write(dir.join("streamed.zip"), &streamed).unwrap();
 
@@ -220,6 +240,8 @@ fn the_same_pages_byte_for_byte_whichever_way_the_records_come_in() {
         "ctg-studies.json.zip",
         "page.zip",
         "studies.jsonl.zip",
+        "zip64.zip",
+        "stored.zip",
         "streamed.zip",
     ]
     .iter()
@@ -285,6 +307,7 @@ fn the_same_pages_byte_for_byte_whichever_way_the_records_come_in() {
         assert_eq!(line, &reference[&format!("{id}.json")]);
     }
     assert!(String::from_utf8_lossy(&run.stderr).contains("rendered 21, failed 0"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -318,6 +341,7 @@ fn markdown_pages_in_json_lines_carry_the_folder_page_text() {
             reference[&format!("{id}.md")].as_slice()
         );
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -373,6 +397,7 @@ fn a_broken_study_and_non_studies_in_the_middle_of_an_array_fail_alone() {
     for (name, page) in pages {
         assert_eq!(page, reference[&name], "{name}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -463,6 +488,7 @@ fn a_truncated_archive_fails_the_study_it_cuts_and_the_studies_before_it_are_wri
     assert!(stderr.starts_with("failed: standard input"), "{stderr}");
     assert!(stderr.contains("cut short"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

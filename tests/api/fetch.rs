@@ -167,6 +167,7 @@ async fn fetch_follows_every_page_through_a_429_and_a_503_and_batch_reads_what_i
         String::from_utf8_lossy(&batch.stderr)
     );
     assert_eq!(pages_in(&pages_dir), reference_pages(&dir, "json"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,6 +194,7 @@ async fn fetch_waits_as_retry_after_asks() {
     );
     // The backoff alone is 10 ms: only Retry-After makes it wait a second.
     assert!(started.elapsed() >= Duration::from_secs(1));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -268,6 +270,7 @@ async fn a_killed_fetch_resumes_after_its_last_page_with_no_study_lost_or_repeat
     assert!(run.status.success());
     assert_eq!(std::fs::read(&out).unwrap(), before);
     registry.verify().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -333,4 +336,5 @@ async fn lines_written_after_the_last_saved_state_are_dropped_when_resuming() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert_eq!(ids_in(&out), fixture_ids(), "each study exactly once");
+    let _ = std::fs::remove_dir_all(&dir);
 }
