@@ -201,6 +201,16 @@ impl Input {
         }
     }
 
+    /// The files of a folder input: records that need no reader in front of them, since each
+    /// worker can read its own.
+    /// Takes them out: reading the input after this reads none of them.
+    pub fn take_folder_files(&mut self) -> Option<Vec<PathBuf>> {
+        match &mut self.source {
+            Source::Folder(files) => Some(std::mem::take(files)),
+            _ => None,
+        }
+    }
+
     /// Bytes or records read so far, in the unit of [`Input::extent`].
     pub fn progress(&self) -> Arc<AtomicU64> {
         self.read.clone()
@@ -211,22 +221,7 @@ impl Input {
         match self.source {
             Source::Folder(files) => {
                 for path in files {
-                    let position = Position {
-                        source: path.display().to_string().into(),
-                        place: Place::Whole,
-                    };
-                    let item = match std::fs::read(&path) {
-                        Ok(bytes) => Item::Study(Study {
-                            position,
-                            name: stem(&path.to_string_lossy()),
-                            bytes,
-                        }),
-                        Err(e) => Item::Failed(Failure {
-                            position,
-                            nct_id: None,
-                            reason: format!("cannot read: {e}"),
-                        }),
-                    };
+                    let item = folder_record(&path);
                     self.read.fetch_add(1, Ordering::Relaxed);
                     if emit(item).is_break() {
                         break;
@@ -271,6 +266,26 @@ impl Input {
                 })
             }
         }
+    }
+}
+
+/// One record of a folder: the file is the study.
+pub fn folder_record(path: &Path) -> Item {
+    let position = Position {
+        source: path.display().to_string().into(),
+        place: Place::Whole,
+    };
+    match std::fs::read(path) {
+        Ok(bytes) => Item::Study(Study {
+            position,
+            name: stem(&path.to_string_lossy()),
+            bytes,
+        }),
+        Err(e) => Item::Failed(Failure {
+            position,
+            nct_id: None,
+            reason: format!("cannot read: {e}"),
+        }),
     }
 }
 

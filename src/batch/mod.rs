@@ -24,6 +24,8 @@ use crate::{PageError, Summary};
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 use thiserror::Error;
@@ -277,7 +279,7 @@ pub fn run(
 /// order. The reader waits while `window` studies are read but not yet written, which bounds
 /// memory even when one slow study holds up the order.
 fn run_parallel(
-    input: Input,
+    mut input: Input,
     output: &mut Output,
     page: &PageFn<'_>,
     jobs: usize,
@@ -291,8 +293,16 @@ fn run_parallel(
     // Files need no order: workers write them, as they did before bulk output, and only the
     // lines of a JSON Lines output wait for their turn.
     let folder = output.folder();
+    // A folder's records are files: each worker reads its own, as before bulk input, with no
+    // reader thread handing them over one by one.
+    let files = input.take_folder_files();
+    let next_file = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
+            if files.is_some() {
+                drop(work_tx);
+                return Ok(());
+            }
             let mut seq = 0u64;
             let read = input.read(&mut |item| {
                 if !window.admit(seq) || work_tx.send((seq, item)).is_err() {
@@ -308,8 +318,22 @@ fn run_parallel(
             let done_tx = done_tx.clone();
             let work_rx = &work_rx;
             let folder = folder.as_ref();
+            let files = files.as_deref();
+            let next_file = &next_file;
+            let window = &window;
             scope.spawn(move || loop {
-                let next = work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                let next = match files {
+                    Some(files) => {
+                        let i = next_file.fetch_add(1, SeqCst);
+                        match files.get(i) {
+                            Some(path) if window.admit(i as u64) => {
+                                Ok((i as u64, input::folder_record(path)))
+                            }
+                            _ => break,
+                        }
+                    }
+                    None => work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv(),
+                };
                 let Ok((seq, item)) = next else { break };
                 let mut rendered = render(page, item);
                 if let Some(folder) = folder {
@@ -345,11 +369,15 @@ fn run_parallel(
     })
 }
 
-/// How many studies may be read ahead of the writer.
+/// How many studies may be read ahead of the writer. Checked once per study by the reader
+/// and written once per study by the writer, so the common case is two atomics; the lock and
+/// a wake-up cost only when the reader is actually ahead and waiting.
 struct Window {
     size: u64,
-    /// Studies written so far, and whether the run is stopping.
-    state: Mutex<(u64, bool)>,
+    written: AtomicU64,
+    closed: AtomicBool,
+    waiting: AtomicUsize,
+    lock: Mutex<()>,
     moved: Condvar,
 }
 
@@ -357,28 +385,58 @@ impl Window {
     fn new(size: u64) -> Self {
         Window {
             size: size.max(2),
-            state: Mutex::new((0, false)),
+            written: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
+            waiting: AtomicUsize::new(0),
+            lock: Mutex::new(()),
             moved: Condvar::new(),
+        }
+    }
+
+    fn open_for(&self, seq: u64) -> Option<bool> {
+        if self.closed.load(SeqCst) {
+            Some(false)
+        } else if seq < self.written.load(SeqCst) + self.size {
+            Some(true)
+        } else {
+            None
         }
     }
 
     /// Waits until study `seq` may be read ahead; false when the run is stopping.
     fn admit(&self, seq: u64) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while !state.1 && seq >= state.0 + self.size {
-            state = self.moved.wait(state).unwrap_or_else(|p| p.into_inner());
+        if let Some(open) = self.open_for(seq) {
+            return open;
         }
-        !state.1
+        let mut guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        // Counted as waiting before looking again: a writer that moves the window after this
+        // look sees the count and wakes us.
+        self.waiting.fetch_add(1, SeqCst);
+        let open = loop {
+            if let Some(open) = self.open_for(seq) {
+                break open;
+            }
+            guard = self.moved.wait(guard).unwrap_or_else(|p| p.into_inner());
+        };
+        self.waiting.fetch_sub(1, SeqCst);
+        open
     }
 
     fn written(&self, count: u64) {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).0 = count;
-        self.moved.notify_all();
+        self.written.store(count, SeqCst);
+        self.wake();
     }
 
     fn close(&self) {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
-        self.moved.notify_all();
+        self.closed.store(true, SeqCst);
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if self.waiting.load(SeqCst) > 0 {
+            let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+            self.moved.notify_all();
+        }
     }
 }
 
