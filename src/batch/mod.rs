@@ -3,7 +3,8 @@
 //! folder, a JSON Lines file or standard output.
 //!
 //! - [`input`] recognises the input and hands out each study's bytes in order, streaming;
-//!   [`scan`] finds where each study ends, [`zip`] reads archives front to back.
+//!   [`json`] reads arrays, API pages and JSON Lines, [`scan`] finds where each study ends,
+//!   [`zip`] reads archives front to back.
 //! - Workers render the studies; a window of studies in flight keeps memory bounded however
 //!   large the input, and pages are written in input order, so a run's output is the same
 //!   whatever the number of workers.
@@ -12,6 +13,7 @@
 //! A study that fails is reported with its place and NCT id, and the run goes on.
 
 pub mod input;
+pub mod json;
 pub mod output;
 pub mod progress;
 pub mod scan;
@@ -185,7 +187,7 @@ fn render(page: &PageFn<'_>, item: Item) -> Rendered {
             },
             Err(e) => Rendered::Failed(Failure {
                 position: study.position,
-                nct_id: input::nct_id_in(&study.bytes),
+                nct_id: json::nct_id_in(&study.bytes),
                 reason: e.to_string(),
             }),
         },
