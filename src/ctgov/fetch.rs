@@ -185,7 +185,7 @@ pub async fn fetch(
         let path = path.display().to_string();
         move |source| FetchError::Output { path, source }
     };
-    let (mut state, mut file) = if resume && state_file.exists() {
+    let (mut state, file) = if resume && state_file.exists() {
         let state = read_state(&state_file)?;
         if state.query != query {
             return Err(FetchError::Resume(format!(
@@ -278,17 +278,24 @@ pub async fn fetch(
                 reason: "the next page token is this page's own".into(),
             });
         }
-        let mut lines = Vec::with_capacity(body.len());
+        // Written straight from the page (no second copy of it in memory); the lines reach the
+        // disk before the state that counts them.
+        let mut lines = std::io::BufWriter::with_capacity(256 * 1024, &file);
+        let mut written = 0u64;
         for study in &page.studies {
-            lines.extend_from_slice(one_line(study.get()).as_bytes());
-            lines.push(b'\n');
+            let line = one_line(study.get());
+            lines
+                .write_all(line.as_bytes())
+                .and_then(|()| lines.write_all(b"\n"))
+                .map_err(io_err(out))?;
+            written += line.len() as u64 + 1;
         }
-        // The lines reach the disk before the state that counts them.
-        file.write_all(&lines).map_err(io_err(out))?;
+        lines.flush().map_err(io_err(out))?;
+        drop(lines);
         file.sync_data().map_err(io_err(out))?;
         state.pages += 1;
         state.studies += page.studies.len() as u64;
-        state.bytes += lines.len() as u64;
+        state.bytes += written;
         if state.total.is_none() {
             state.total = page.total_count;
         }
