@@ -14,10 +14,12 @@
 //! - [`check`] — `Draft` → [`Summary`]: guards, readability, disclaimers.
 //! - [`render`] — `Summary` → JSON, Markdown or HTML.
 //!
-//! Beside them: [`lexicon`] and [`templates`] load the wording files once; [`batch`] renders a
-//! folder of records in parallel; [`server`] is the HTTP service over the pipeline, with
-//! [`ctgov::client`] fetching records from the registry and [`llm::client`] talking to a
-//! model, both retrying by [`retry`]; [`error`] holds the error types of each boundary.
+//! Beside them: [`lexicon`] and [`templates`] load the wording files once; [`batch`] renders
+//! every study of a folder or a registry download (array, API page, JSON Lines, zip) in
+//! parallel, streaming; [`ctgov::fetch`] downloads a query's studies page by page;
+//! [`server`] is the HTTP service over the pipeline, with [`ctgov::client`] fetching records
+//! from the registry and [`llm::client`] talking to a model, all retrying by [`retry`];
+//! [`error`] holds the error types of each boundary.
 //! [`Pipeline`] ties the steps together and is what the CLI calls.
 
 pub mod batch;

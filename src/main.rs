@@ -1,13 +1,16 @@
-//! The `laysum` command line: `render`, `batch` and `serve`.
+//! The `laysum` command line: `render`, `batch`, `fetch` and `serve`.
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
+use laysum::batch::progress::Progress;
+use laysum::batch::{self, Destination, Input, InputFormat, Output};
+use laysum::ctgov::fetch::{self, FetchConfig, State};
 use laysum::llm::{LlmConfig, LlmWriter};
-use laysum::{batch, Format, Pipeline, Writer};
+use laysum::{Format, Pipeline, Writer};
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Plain-language pages about clinical trials, from ClinicalTrials.gov records.
 #[derive(Parser)]
@@ -35,13 +38,19 @@ enum Command {
         #[command(flatten)]
         llm: LlmConfig,
     },
-    /// Render every *.json record of a folder into another folder, in parallel.
+    /// Render every study of a folder, a download or JSON Lines into pages, in parallel.
     Batch {
-        /// Folder of study records.
-        dir: PathBuf,
-        /// Folder for the pages (created if missing).
+        /// The studies: a folder of *.json records, a JSON array of studies (ctg-studies.json),
+        /// an API page ({"studies": [...]}), JSON Lines, a .zip of any of them, or - for
+        /// standard input.
+        input: PathBuf,
+        /// Where the pages go: a folder (one file per study, created if missing), a .jsonl
+        /// file (one page per line), or - for JSON Lines on standard output.
         #[arg(long)]
         out: PathBuf,
+        /// How the input is laid out (default: told by its path and first bytes).
+        #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+        input_format: InputFormatArg,
         /// Worker threads (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
@@ -57,6 +66,21 @@ enum Command {
         gold: Option<PathBuf>,
         #[command(flatten)]
         llm: LlmConfig,
+    },
+    /// Fetch every study a registry query finds into JSON Lines (an input of batch).
+    Fetch {
+        /// The query, as the API's parameters: 'query.cond=stroke&filter.overallStatus=RECRUITING'
+        /// (empty: the whole registry).
+        query: String,
+        /// The JSON Lines file to write (one study per line).
+        #[arg(long)]
+        out: PathBuf,
+        /// Continue a fetch that stopped, from the last page written (its state is in
+        /// OUT.state).
+        #[arg(long)]
+        resume: bool,
+        #[command(flatten)]
+        config: FetchConfig,
     },
     /// Run the HTTP service (settings from flags or LAYSUM_* environment variables).
     Serve(laysum::server::Config),
@@ -75,6 +99,35 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputFormatArg {
+    /// Told by the path and the first bytes.
+    Auto,
+    /// A folder of *.json files, one record each.
+    Folder,
+    /// A JSON array of studies, as ctg-studies.json.
+    Array,
+    /// A page of the API: {"studies": [...], "nextPageToken": ...}.
+    Page,
+    /// JSON Lines: one study per line.
+    Jsonl,
+    /// A zip archive of any of these.
+    Zip,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(f: InputFormatArg) -> Self {
+        match f {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Folder => InputFormat::Folder,
+            InputFormatArg::Array => InputFormat::Array,
+            InputFormatArg::Page => InputFormat::Page,
+            InputFormatArg::Jsonl => InputFormat::Lines,
+            InputFormatArg::Zip => InputFormat::Zip,
         }
     }
 }
@@ -143,6 +196,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     // Quiet by default off the server: only a fallback from the model or worse is worth a line.
     init_logs(laysum::server::config::LogFormat::Human, "warn");
+    if let Command::Fetch {
+        query,
+        out,
+        resume,
+        config,
+    } = cli.command
+    {
+        return fetch_query(&query, &out, resume, &config);
+    }
     let pipeline = Pipeline::new().context("loading templates and lexicons")?;
     match cli.command {
         Command::Serve(_) => unreachable!("handled above"),
@@ -177,8 +239,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Batch {
-            dir,
+            input,
             out,
+            input_format,
             jobs,
             format,
             writer,
@@ -186,62 +249,159 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             llm,
         } => {
             let model = Model::start(writer, &llm)?;
-            if let Some(g) = &gold {
-                if !g.is_dir() {
-                    bail!("--gold {}: not a folder", g.display());
+            // Gold facts are held against records read from a folder, one file a record.
+            let gold_records = match &gold {
+                Some(g) if !g.is_dir() => bail!("--gold {}: not a folder", g.display()),
+                Some(_) if !input.is_dir() => {
+                    bail!(
+                        "--gold needs a folder of records as input, not {}",
+                        input.display()
+                    )
                 }
-            }
-            let files =
-                batch::inputs(&dir).with_context(|| format!("reading folder {}", dir.display()))?;
-            if files.is_empty() {
-                bail!("no *.json records in {}", dir.display());
-            }
-            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+                _ if input.is_dir() => batch::inputs(&input)
+                    .with_context(|| format!("reading folder {}", input.display()))?,
+                _ => Vec::new(),
+            };
+            let input = Input::open(&input, input_format.into())?;
+            let destination = Destination::from_path(&out);
+            // Pages on standard output leave it to them: messages go to standard error.
+            let to_stdout = destination == Destination::Stdout;
+            let mut output = Output::open(destination, format.into())?;
             let jobs =
                 jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-            let bar = ProgressBar::new(files.len() as u64);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} records · {per_sec} · eta {eta}",
-                )
-                .expect("a valid progress template"),
-            );
+            let mut progress = Progress::for_input(input.extent(), input.progress());
             let page = |bytes: &[u8]| Model::page(model.as_ref(), &pipeline, bytes, format.into());
-            let report = batch::run(&page, &files, &out, format.into(), jobs, &|outcome| {
-                if let batch::Outcome::Failed { input, reason } = outcome {
-                    bar.suspend(|| eprintln!("failed: {}: {reason}", input.display()));
+            let report = batch::run(input, &mut output, &page, jobs, &mut |event| {
+                match event {
+                    batch::Event::Failed(failure) => {
+                        progress.println(&format!("failed: {failure}"))
+                    }
+                    batch::Event::Skipped(entry) => {
+                        progress.println(&format!("skipped: {entry} (not JSON)"));
+                        return;
+                    }
+                    batch::Event::Written => {}
                 }
-                bar.inc(1);
+                progress.study_done();
             });
-            bar.finish_and_clear();
+            progress.finish();
+            let report = report?;
             let median = report
                 .median_grade()
                 .map_or("n/a".to_owned(), |g| format!("{g:.1}"));
-            println!(
+            let mut summary = format!(
                 "rendered {}, failed {}, with quality errors {}, median grade {median}",
-                report.rendered,
-                report.failed.len(),
-                report.with_errors
+                report.rendered, report.failed, report.with_errors
             );
-            let gold = laysum::gold::check_records(&pipeline, &files, gold.as_deref());
+            if report.skipped > 0 {
+                summary.push_str(&format!(", skipped {}", report.skipped));
+            }
+            if to_stdout {
+                eprintln!("{summary}");
+            } else {
+                println!("{summary}");
+            }
+            let gold = laysum::gold::check_records(&pipeline, &gold_records, gold.as_deref());
             if gold.checked > 0 {
                 for (id, d) in &gold.disagreements {
                     eprintln!("gold: {id}: {d}");
                 }
-                println!(
+                let line = format!(
                     "gold facts: {} records checked, {} agree ({:.0}%), {} disagreements",
                     gold.checked,
                     gold.agreeing,
                     100.0 * gold.agreeing as f64 / gold.checked as f64,
                     gold.disagreements.len()
                 );
+                if to_stdout {
+                    eprintln!("{line}");
+                } else {
+                    println!("{line}");
+                }
             }
-            if !report.failed.is_empty() {
+            if report.failed > 0 {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Fetch { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `laysum fetch`: the pages of a query into JSON Lines, with progress on a terminal and a
+/// closing line that says what was written.
+fn fetch_query(
+    query: &str,
+    out: &std::path::Path,
+    resume: bool,
+    config: &FetchConfig,
+) -> anyhow::Result<ExitCode> {
+    struct Watch {
+        progress: Progress,
+    }
+    impl fetch::Watch for Watch {
+        fn start(&mut self, state: &State) {
+            if let Some(total) = state.total {
+                self.progress.set_total(total);
+            }
+            self.progress.resume_at(state.studies);
+            if state.complete {
+                self.progress
+                    .println("the fetch is complete already: nothing to fetch");
+            } else if state.pages > 0 {
+                self.progress.println(&format!(
+                    "resuming after page {} ({} studies)",
+                    state.pages, state.studies
+                ));
+            }
+        }
+        fn page(&mut self, state: &State) {
+            if let (Some(total), 1) = (state.total, state.pages) {
+                self.progress.set_total(total);
+            }
+            for _ in self.progress.studies()..state.studies {
+                self.progress.study_done();
+            }
+        }
+        fn retry(&mut self, page: u64, reason: &str, wait: Duration) {
+            // The reason names the page already.
+            let _ = page;
+            self.progress.println(&format!(
+                "{reason}; trying again in {:.1} s",
+                wait.as_secs_f64()
+            ));
+        }
+    }
+    let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+    let mut watch = Watch {
+        progress: Progress::for_studies(None),
+    };
+    let fetched = runtime.block_on(fetch::fetch(query, out, resume, config, &mut watch));
+    watch.progress.finish();
+    match fetched {
+        Ok(state) => {
+            println!(
+                "fetched {} studies in {} page{} into {}",
+                state.studies,
+                state.pages,
+                if state.pages == 1 { "" } else { "s" },
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) if e.resumable() => {
+            let state = std::fs::read(fetch::state_path(out))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<State>(&b).ok());
+            let kept = state.map_or(0, |s| s.studies);
+            eprintln!(
+                "error: {e}\n{kept} studies are in {}; run the same command with --resume to go on",
+                out.display()
+            );
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Logs to standard error: human lines by default, JSON objects for log collectors. The level

@@ -7,6 +7,7 @@
 //! modelled at all, so no phone number or e-mail can reach a page.
 
 pub mod client;
+pub mod fetch;
 pub mod lenient;
 pub mod results;
 

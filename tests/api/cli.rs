@@ -118,6 +118,31 @@ fn batch_holds_pages_to_gold_files_beside_the_records() {
     );
 }
 
+#[test]
+fn batch_gold_needs_a_folder_of_records() {
+    let dir = tempdir();
+    let lines = dir.join("studies.jsonl");
+    let record = std::fs::read_to_string(fixtures().join("trials/corpus/NCT00804895.json"))
+        .unwrap()
+        .replace('\n', " ");
+    std::fs::write(&lines, record + "\n").unwrap();
+    let out = laysum()
+        .arg("batch")
+        .arg(&lines)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .arg("--gold")
+        .arg(fixtures().join("gold"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("--gold needs a folder of records as input"),
+        "{stderr}"
+    );
+}
+
 /// A fresh folder under the target directory (no extra crate needed).
 fn tempdir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};

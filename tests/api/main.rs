@@ -1,8 +1,10 @@
 //! laysum's integration tests: one test binary (one link on a 2-core machine, see STYLE.md),
 //! a module per concern, shared helpers in `helpers.rs`.
 
+mod bulk;
 mod cli;
 mod editor;
+mod fetch;
 mod gold;
 mod helpers;
 mod llm;
