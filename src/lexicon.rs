@@ -171,6 +171,23 @@ pub struct Lexicon {
 #[derive(Debug, Deserialize)]
 pub struct ProblemWords {
     pub terms: HashMap<String, String>,
+    pub not_problems: NotProblems,
+}
+
+/// `adverse_events.toml` `[not_problems]`: reported terms that name no problem.
+#[derive(Debug, Deserialize)]
+pub struct NotProblems {
+    pub terms: Vec<String>,
+    pub endings: Vec<String>,
+}
+
+impl ProblemWords {
+    /// Whether a reported term (lower case) names no problem: a label or a catch-all.
+    pub fn names_nothing(&self, term: &str) -> bool {
+        let skip = &self.not_problems;
+        skip.terms.iter().any(|t| t == term)
+            || skip.endings.iter().any(|e| term.ends_with(e.as_str()))
+    }
 }
 
 /// `results.toml`.
@@ -188,6 +205,9 @@ pub struct ResultsWords {
 pub struct MeasureTitleWords {
     pub prefixes: Vec<String>,
     pub ends: Vec<String>,
+    /// The prefixes that count the people who had what follows ("number of participants
+    /// with"): the page says "how many people had" before the quoted rest.
+    pub people_with: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -242,18 +242,22 @@ fn shown(text: &str, found: &mut Findings) {
     crate::derive::numbers_in(text, &mut found.numbers);
 }
 
-/// The part of an outcome's title that says what was measured, still in its own words:
-/// "Number of Participants With Peanut Allergy at 60 Months of Age" → "Peanut Allergy".
-fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> &'t str {
+/// The part of an outcome's title that says what was measured, still in its own words, and
+/// whether the words cut before it counted the people who had it:
+/// "Number of Participants With Peanut Allergy at 60 Months of Age" → ("Peanut Allergy", true).
+fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, bool) {
     let words = &lexicon.results.measures;
     let lower = title.to_lowercase();
-    let start = words
+    let prefix = words
         .prefixes
         .iter()
-        .filter(|p| lower.starts_with(p.as_str()))
-        .map(|p| p.len())
-        .max()
-        .unwrap_or(0);
+        // A whole word: "number of participants with" is no prefix of "… without …".
+        .filter(|p| {
+            lower.starts_with(p.as_str())
+                && !lower[p.len()..].starts_with(|c: char| c.is_alphanumeric())
+        })
+        .max_by_key(|p| p.len());
+    let start = prefix.map_or(0, |p| p.len());
     let rest = &lower[start..];
     let end = words
         .ends
@@ -265,9 +269,9 @@ fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> &'t str {
     let core = title[start..end].trim();
     // "Objective (a) the Effect on …": one word is no measure; the whole title says it.
     if core.split_whitespace().count() < 2 {
-        title
+        (title, false)
     } else {
-        core
+        (core, prefix.is_some_and(|p| words.people_with.contains(p)))
     }
 }
 
@@ -404,10 +408,12 @@ fn main_results(
             .measure(&outcome.title)
             .map(|m| m.means.clone());
         let quoted = plain.is_none();
+        let mut people_with = false;
         let measure = plain.unwrap_or_else(|| {
-            let core = measure_core(&outcome.title, namer.lexicon).to_owned();
-            quote(&core, found);
-            core
+            let (core, counts_people) = measure_core(&outcome.title, namer.lexicon);
+            people_with = counts_people;
+            quote(core, found);
+            core.to_owned()
         });
         let after = outcome.time_frame.as_deref().and_then(|tf| {
             let d = natural_unit(longest_duration(tf)?);
@@ -426,6 +432,7 @@ fn main_results(
             measure: Fact::new(measure, format!("{base}.title")),
             change,
             quoted,
+            people_with,
             after,
             values: Vec::new(),
             in_parts: false,
@@ -690,8 +697,13 @@ fn problems(
             .trim_end_matches(" nos")
             .trim()
             .to_owned();
+        // A term with a comma ("pruritus, rash") is several, read wrongly in a list of three.
         let plain = words.terms.get(&term).cloned().or_else(|| {
-            (term.split_whitespace().count() <= 3 && term.len() <= 30).then(|| term.clone())
+            (term.split_whitespace().count() <= 3
+                && term.len() <= 30
+                && !term.contains(',')
+                && !words.names_nothing(&term))
+            .then(|| term.clone())
         });
         if let Some(plain) = &plain {
             if !found.common_problems.iter().any(|p| p.value == *plain) {
@@ -717,6 +729,59 @@ fn problems(
             source(t, &field);
             crate::derive::numbers_in(&shown, &mut found.numbers);
             found.threshold = Some(Fact::new(shown, field));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::measure_core;
+    use crate::derive::test_support::lexicon;
+
+    #[test]
+    fn a_title_that_counts_people_says_so() {
+        let lexicon = lexicon();
+        assert_eq!(
+            measure_core(
+                "Number of Participants With Peanut Allergy at 60 Months of Age",
+                &lexicon
+            ),
+            ("Peanut Allergy", true)
+        );
+        assert_eq!(
+            measure_core("Change From Baseline in Total Symptom Score", &lexicon),
+            ("Total Symptom Score", false)
+        );
+        assert_eq!(
+            measure_core(
+                "Number of Participants Without Exacerbations of the Underlying Disease",
+                &lexicon
+            ),
+            (
+                "Number of Participants Without Exacerbations of the Underlying Disease",
+                false
+            )
+        );
+        // One word left is no measure: the whole title, which counts nothing of its own.
+        assert_eq!(
+            measure_core("Number of Participants With Relapse", &lexicon),
+            ("Number of Participants With Relapse", false)
+        );
+    }
+
+    #[test]
+    fn a_label_or_catch_all_is_no_problem_to_name() {
+        let words = lexicon().problems;
+        for term in [
+            "non serious ae",
+            "other",
+            "pain - other",
+            "gastrointestinal disorders - other",
+        ] {
+            assert!(words.names_nothing(term), "{term}");
+        }
+        for term in ["headache", "other than headache", "catheter site haematoma"] {
+            assert!(!words.names_nothing(term), "{term}");
         }
     }
 }

@@ -82,6 +82,9 @@ pub struct MainResult {
     pub measure: Fact<String>,
     /// `measure` is the registry's title, quoted: the lexicon has no plain words for it.
     pub quoted: bool,
+    /// The title counted the people who had `measure` ("Number of Participants With …").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub people_with: bool,
     /// When, as a duration ("52 weeks") when the time frame gives one.
     pub after: Option<Fact<super::Duration>>,
     pub values: Vec<GroupValue>,
