@@ -201,6 +201,11 @@ pub fn normalize(study: Study) -> Trial {
             Some("SEQUENTIAL") => InterventionModel::Sequential,
             _ => InterventionModel::NotGiven,
         },
+        looks_back: design_info
+            .time_perspective
+            .as_deref()
+            .map(code)
+            .is_some_and(|c| c == "RETROSPECTIVE"),
         masking: match design_info
             .masking_info
             .and_then(|m| m.masking)

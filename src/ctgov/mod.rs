@@ -147,6 +147,9 @@ pub struct DesignInfo {
     pub primary_purpose: Option<String>,
     #[serde(default, deserialize_with = "lenient::object")]
     pub masking_info: Option<MaskingInfo>,
+    /// Observational studies: RETROSPECTIVE, PROSPECTIVE, CROSS_SECTIONAL, OTHER.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub time_perspective: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -39,6 +39,7 @@ const ENROLLMENT: &str = "protocolSection.designModule.enrollmentInfo.count";
 const ALLOCATION: &str = "protocolSection.designModule.designInfo.allocation";
 const MODEL: &str = "protocolSection.designModule.designInfo.interventionModel";
 const MASKING: &str = "protocolSection.designModule.designInfo.maskingInfo.masking";
+const TIME_PERSPECTIVE: &str = "protocolSection.designModule.designInfo.timePerspective";
 const HAS_RESULTS: &str = "hasResults";
 const ELIGIBILITY: &str = "protocolSection.eligibilityModule";
 const ARMS: &str = "protocolSection.armsInterventionsModule.armGroups";
@@ -264,6 +265,8 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         status: Fact::new(status, STATUS),
         tense,
         has_results: Fact::new(trial.has_results, HAS_RESULTS),
+        looks_back: (kind == StudyKind::Observational && trial.looks_back)
+            .then(|| Fact::new(true, TIME_PERSPECTIVE)),
         why_stopped,
         why_stopped_as_registered: why_registered.map(|w| Fact::new(w.clone(), WHY_STOPPED)),
         size,

@@ -40,6 +40,10 @@ pub struct Facts {
     pub status: Fact<Progress>,
     pub tense: Tense,
     pub has_results: Fact<bool>,
+    /// An observational study of records made before it began: it asks nothing of anyone
+    /// and follows no one. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub looks_back: Option<Fact<bool>>,
     /// The plain reason a trial stopped, from the lexicon; `None` when none matched.
     pub why_stopped: Option<Fact<String>>,
     /// The registry's own words for why it stopped, shown when the lexicon has no plain reason.

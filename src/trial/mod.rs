@@ -25,6 +25,9 @@ pub struct Trial {
     pub model: InterventionModel,
     pub purpose: Purpose,
     pub masking: Masking,
+    /// An observational study that reads records made before it began
+    /// (`timePerspective` RETROSPECTIVE): no one takes part in anything.
+    pub looks_back: bool,
     pub arms: Vec<Arm>,
     pub interventions: Vec<Intervention>,
     pub conditions: Vec<String>,

@@ -189,3 +189,28 @@ fn json_page_has_the_documented_shape() {
         .collect();
     assert_eq!(keys, ["city", "country", "facility", "status"]);
 }
+
+/// A study of records made before it began (`timePerspective` RETROSPECTIVE) asks nothing of
+/// anyone and follows no one: its page never says it follows people or that taking part means
+/// extra tests or visits.
+#[test]
+fn a_study_of_past_records_follows_no_one() {
+    let mut seen = 0;
+    for path in all_real_records() {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let perspective =
+            record.pointer("/protocolSection/designModule/designInfo/timePerspective");
+        if perspective.and_then(|p| p.as_str()) != Some("RETROSPECTIVE") {
+            continue;
+        }
+        seen += 1;
+        let s = summarize(&path);
+        let text = page_text(&s).to_lowercase();
+        for never in ["follows", "follow them", "followed them", "extra tests"] {
+            assert!(!text.contains(never), "{}: “{never}” in {text}", path.display());
+        }
+        assert!(text.contains("records"), "{}: {text}", path.display());
+    }
+    assert!(seen >= 5, "only {seen} retrospective records");
+}
