@@ -1,10 +1,10 @@
 //! [`ApiError`]: every error the HTTP API answers, and its status code, in one place.
 
 use crate::ctgov::client::UpstreamError;
-use crate::store::StoreError;
-use crate::sync::SyncError;
 use crate::error::{PageError, ParseError};
+use crate::store::StoreError;
 use crate::summary::Warning;
+use crate::sync::SyncError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -35,7 +35,9 @@ pub enum ApiError {
     WriterUnavailable,
     #[error("the request took longer than {0} ms")]
     Timeout(u64),
-    #[error("send a token: Authorization: Bearer <token> (laysum token add NAME --role ROLE makes one)")]
+    #[error(
+        "send a token: Authorization: Bearer <token> (laysum token add NAME --role ROLE makes one)"
+    )]
     Unauthenticated,
     #[error("{0}")]
     Forbidden(String),

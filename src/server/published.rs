@@ -53,8 +53,8 @@ pub async fn page(
         .await?
         .ok_or(ApiError::NotPublished(nct_id))?;
     let mut page = published.version.page;
-    page["history"] = serde_json::to_value(&published.history)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    page["history"] =
+        serde_json::to_value(&published.history).map_err(|e| ApiError::Internal(e.to_string()))?;
     let format = query.format.unwrap_or_default();
     let body = render_value(&page, format, state.pipeline.templates())
         .map_err(|e| ApiError::Internal(format!("{e:#}")))?;
@@ -68,12 +68,7 @@ pub async fn page(
     if matches_etag(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
-    Ok((
-        cache,
-        [(header::CONTENT_TYPE, format.content_type())],
-        body,
-    )
-        .into_response())
+    Ok((cache, [(header::CONTENT_TYPE, format.content_type())], body).into_response())
 }
 
 /// Whether `If-None-Match` names this ETag (or `*`).

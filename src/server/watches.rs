@@ -44,7 +44,11 @@ async fn add_target(
 ) -> Result<(StatusCode, Json<Watch>), ApiError> {
     caller.require(Role::Admin)?;
     let (watch, new) = state.store()?.add_watch(target, &caller.name).await?;
-    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(watch)))
 }
 

@@ -139,7 +139,9 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::NotFound(format!("no live token named {name:?}")));
+            return Err(StoreError::NotFound(format!(
+                "no live token named {name:?}"
+            )));
         }
         audit(&mut tx, by, "token.revoke", name, None).await?;
         tx.commit().await?;
@@ -147,11 +149,9 @@ impl Store {
     }
 
     pub async fn tokens(&self) -> Result<Vec<Token>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let rows = sqlx::query("SELECT name, role, created_at, revoked_at FROM tokens ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(Token {
@@ -166,12 +166,11 @@ impl Store {
 
     /// Who a bearer token belongs to, and their role; `None` for an unknown or revoked token.
     pub async fn authenticate(&self, secret: &str) -> Result<Option<(String, Role)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT name, role FROM tokens WHERE hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(sha256_hex(secret.trim().as_bytes()))
-        .fetch_optional(self.pool())
-        .await?;
+        let row =
+            sqlx::query("SELECT name, role FROM tokens WHERE hash = $1 AND revoked_at IS NULL")
+                .bind(sha256_hex(secret.trim().as_bytes()))
+                .fetch_optional(self.pool())
+                .await?;
         match row {
             Some(row) => Ok(Some((
                 col(&row, "name")?,

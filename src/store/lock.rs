@@ -61,9 +61,9 @@ impl Store {
                             hold: Hold::File(file),
                         })),
                         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-                        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Invalid(
-                            format!("cannot take the sync lock: {e}"),
-                        )),
+                        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Invalid(format!(
+                            "cannot take the sync lock: {e}"
+                        ))),
                     }
                 }
                 None => Ok(self

@@ -86,8 +86,7 @@ impl Store {
     /// Opens (creating a SQLite file if needed) and migrates the database at `url`.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://")
-        {
+        let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Backend::Postgres, url.to_owned())
         } else if url.starts_with("sqlite:") {
             // Create the file when it is missing: the default needs no set-up.
@@ -178,7 +177,9 @@ impl Store {
 
 /// The file of a SQLite URL (`sqlite://laysum.db?mode=rwc` → `laysum.db`); `None` in memory.
 fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or("");
     (!path.is_empty() && !path.contains(":memory:")).then(|| path.into())
 }

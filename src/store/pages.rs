@@ -213,10 +213,7 @@ async fn published_in(
     row.as_ref().map(row_to_page).transpose()
 }
 
-async fn version_in(
-    tx: &mut Transaction<'_, Any>,
-    id: i64,
-) -> Result<PageVersion, StoreError> {
+async fn version_in(tx: &mut Transaction<'_, Any>, id: i64) -> Result<PageVersion, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {PAGE_COLUMNS} FROM page_versions WHERE id = $1"
     ))
@@ -303,9 +300,19 @@ impl Store {
             "'draft', 'in_review'"
         };
         supersede(&mut tx, new.nct_id, id, states).await?;
-        let action = if unchanged { "page.unchanged" } else { "page.propose" };
-        super::access::audit(&mut tx, new.author, action, new.nct_id, Some(&id.to_string()))
-            .await?;
+        let action = if unchanged {
+            "page.unchanged"
+        } else {
+            "page.propose"
+        };
+        super::access::audit(
+            &mut tx,
+            new.author,
+            action,
+            new.nct_id,
+            Some(&id.to_string()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(if unchanged {
             Recorded::Unchanged(id)
@@ -397,8 +404,14 @@ impl Store {
             return Err(conflict(&self.page_version(id).await?));
         }
         supersede(&mut tx, &version.nct_id, id, "'published', 'draft'").await?;
-        super::access::audit(&mut tx, reviewer, "review.approve", &version.nct_id, Some(&id.to_string()))
-            .await?;
+        super::access::audit(
+            &mut tx,
+            reviewer,
+            "review.approve",
+            &version.nct_id,
+            Some(&id.to_string()),
+        )
+        .await?;
         tx.commit().await?;
         self.page_version(id).await
     }
@@ -431,8 +444,14 @@ impl Store {
         if changed == 0 {
             return Err(conflict(&version));
         }
-        super::access::audit(&mut tx, reviewer, "review.reject", &version.nct_id, Some(note.trim()))
-            .await?;
+        super::access::audit(
+            &mut tx,
+            reviewer,
+            "review.reject",
+            &version.nct_id,
+            Some(note.trim()),
+        )
+        .await?;
         tx.commit().await?;
         self.page_version(id).await
     }
@@ -469,7 +488,9 @@ impl Store {
         tx.commit().await?;
         let changes = col::<Option<i64>>(&counts, "changes")?.unwrap_or(0);
         let history = History {
-            first_seen: rfc3339(col::<Option<i64>>(&record, "first_seen")?.unwrap_or(version.created_at)),
+            first_seen: rfc3339(
+                col::<Option<i64>>(&record, "first_seen")?.unwrap_or(version.created_at),
+            ),
             last_updated: col(&record, "last_update")?,
             published_at: rfc3339(version.reviewed_at.unwrap_or(version.created_at)),
             versions: col(&counts, "versions")?,
@@ -498,5 +519,8 @@ fn conflict(version: &PageVersion) -> StoreError {
         (None, PageState::Draft) => "it is a draft its editor has not submitted".into(),
         (None, PageState::InReview) => "it changed while you were deciding".into(),
     };
-    StoreError::Conflict(format!("page version {} is not in review: {what}", version.id))
+    StoreError::Conflict(format!(
+        "page version {} is not in review: {what}",
+        version.id
+    ))
 }

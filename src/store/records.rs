@@ -81,13 +81,12 @@ impl Store {
         if let Some(row) = inserted {
             return Ok((col(&row, "id")?, true));
         }
-        let row = sqlx::query(
-            "SELECT id FROM record_versions WHERE nct_id = $1 AND content_hash = $2",
-        )
-        .bind(nct_id)
-        .bind(&hash)
-        .fetch_one(self.pool())
-        .await?;
+        let row =
+            sqlx::query("SELECT id FROM record_versions WHERE nct_id = $1 AND content_hash = $2")
+                .bind(nct_id)
+                .bind(&hash)
+                .fetch_one(self.pool())
+                .await?;
         Ok((col(&row, "id")?, false))
     }
 
@@ -139,10 +138,11 @@ impl Store {
 
     /// When the store first fetched a study.
     pub async fn first_seen(&self, nct_id: &str) -> Result<Option<i64>, StoreError> {
-        let row = sqlx::query("SELECT MIN(fetched_at) AS first FROM record_versions WHERE nct_id = $1")
-            .bind(nct_id)
-            .fetch_one(self.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT MIN(fetched_at) AS first FROM record_versions WHERE nct_id = $1")
+                .bind(nct_id)
+                .fetch_one(self.pool())
+                .await?;
         Ok(col(&row, "first")?)
     }
 

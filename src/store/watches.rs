@@ -110,11 +110,10 @@ impl Store {
 
     /// Every watch, oldest first.
     pub async fn watches(&self) -> Result<Vec<Watch>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, kind, target, added_by, added_at FROM watches ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let rows =
+            sqlx::query("SELECT id, kind, target, added_by, added_at FROM watches ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|row| {
                 let kind: String = col(row, "kind")?;

@@ -202,7 +202,11 @@ async fn list_watched(
         }
     }
     let found: BTreeSet<&String> = listed.keys().collect();
-    report.not_found = ids.iter().filter(|id| !found.contains(id)).cloned().collect();
+    report.not_found = ids
+        .iter()
+        .filter(|id| !found.contains(id))
+        .cloned()
+        .collect();
     for watch in watches
         .iter()
         .filter(|w| w.kind == crate::store::WatchKind::Query)
@@ -299,7 +303,10 @@ pub fn parse_interval(text: &str) -> Result<Option<Duration>, String> {
     if text.eq_ignore_ascii_case("off") || text == "0" {
         return Ok(None);
     }
-    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
     let n: u64 = number
         .parse()
         .map_err(|_| format!("{text:?} is not an interval: write 30s, 15m, 1h, 1d or off"))?;
@@ -308,7 +315,11 @@ pub fn parse_interval(text: &str) -> Result<Option<Duration>, String> {
         "m" => n * 60,
         "h" => n * 3600,
         "d" => n * 86_400,
-        _ => return Err(format!("{text:?} is not an interval: write 30s, 15m, 1h, 1d or off")),
+        _ => {
+            return Err(format!(
+                "{text:?} is not an interval: write 30s, 15m, 1h, 1d or off"
+            ))
+        }
     };
     Ok((secs > 0).then(|| Duration::from_secs(secs)))
 }
@@ -320,8 +331,14 @@ mod tests {
     #[test]
     fn intervals_read_in_seconds_minutes_hours_or_days() {
         assert_eq!(parse_interval("90").unwrap(), Some(Duration::from_secs(90)));
-        assert_eq!(parse_interval("15m").unwrap(), Some(Duration::from_secs(900)));
-        assert_eq!(parse_interval("1h").unwrap(), Some(Duration::from_secs(3600)));
+        assert_eq!(
+            parse_interval("15m").unwrap(),
+            Some(Duration::from_secs(900))
+        );
+        assert_eq!(
+            parse_interval("1h").unwrap(),
+            Some(Duration::from_secs(3600))
+        );
         assert_eq!(parse_interval("off").unwrap(), None);
         assert_eq!(parse_interval("0").unwrap(), None);
         assert!(parse_interval("soon").is_err());

@@ -72,7 +72,8 @@ impl Registry {
     /// out of its answer).
     pub async fn list_ids(&self, ids: &[String]) -> Result<Vec<Listed>, SyncError> {
         let joined = ids.join(",");
-        self.list(&[("filter.ids", joined.as_str())], ids.len()).await
+        self.list(&[("filter.ids", joined.as_str())], ids.len())
+            .await
     }
 
     /// Every study a query finds, with its last update date.
@@ -85,7 +86,11 @@ impl Registry {
         self.list(&borrowed, 1000).await
     }
 
-    async fn list(&self, params: &[(&str, &str)], page_size: usize) -> Result<Vec<Listed>, SyncError> {
+    async fn list(
+        &self,
+        params: &[(&str, &str)],
+        page_size: usize,
+    ) -> Result<Vec<Listed>, SyncError> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -134,16 +139,23 @@ impl Registry {
         let mut attempt = 0;
         loop {
             self.calls.fetch_add(1, Ordering::Relaxed);
-            let (reason, wait) = match self.http.get(url.clone()).header("accept", "application/json").send().await {
+            let (reason, wait) = match self
+                .http
+                .get(url.clone())
+                .header("accept", "application/json")
+                .send()
+                .await
+            {
                 Ok(resp) if resp.status().is_success() => {
                     return resp
                         .bytes()
                         .await
                         .map_err(|e| SyncError::Registry(e.without_url().to_string()));
                 }
-                Ok(resp) if is_retryable(resp.status()) => {
-                    (format!("answered {}", resp.status()), retry_after(resp.headers()))
-                }
+                Ok(resp) if is_retryable(resp.status()) => (
+                    format!("answered {}", resp.status()),
+                    retry_after(resp.headers()),
+                ),
                 Ok(resp) => {
                     let status = resp.status();
                     let body = resp.text().await.unwrap_or_default();

@@ -36,7 +36,9 @@ pub async fn rerender(
         let page = match pipeline.summarize(&record.record) {
             Ok(summary) => serde_json::to_value(&summary).expect("a page serializes"),
             Err(e) => {
-                report.failed.push((published.nct_id.clone(), e.to_string()));
+                report
+                    .failed
+                    .push((published.nct_id.clone(), e.to_string()));
                 continue;
             }
         };

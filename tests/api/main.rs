@@ -15,3 +15,5 @@ mod roles;
 mod seed;
 mod server;
 mod snapshots;
+mod standin;
+mod store;
