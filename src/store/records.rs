@@ -143,7 +143,7 @@ impl Store {
                 .bind(nct_id)
                 .fetch_one(self.pool())
                 .await?;
-        Ok(col(&row, "first")?)
+        col(&row, "first")
     }
 
     /// How many record versions the store holds (all studies).
