@@ -161,7 +161,9 @@ pub fn natural_unit(d: Duration) -> Duration {
     let (factor, bigger) = match d.unit {
         TimeUnit::Minute => (60, TimeUnit::Hour),
         TimeUnit::Hour => (24, TimeUnit::Day),
-        TimeUnit::Day if d.amount.is_multiple_of(365) && d.amount / 365 < 10 => (365, TimeUnit::Year),
+        TimeUnit::Day if d.amount.is_multiple_of(365) && d.amount / 365 < 10 => {
+            (365, TimeUnit::Year)
+        }
         TimeUnit::Day if d.amount.is_multiple_of(7) => (7, TimeUnit::Week),
         TimeUnit::Day => return d,
         TimeUnit::Week => (52, TimeUnit::Year),
