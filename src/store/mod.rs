@@ -101,36 +101,50 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
+        let sqlite_path = match backend {
+            Backend::Sqlite => sqlite_file(&url),
+            Backend::Postgres => None,
+        };
+        // Two processes opening a new SQLite file at once (a server and a command) would both
+        // apply the migrations; sqlx locks migrations on PostgreSQL only. A lock file beside
+        // the database makes the second wait and find them applied.
+        let _migrating = match &sqlite_path {
+            Some(path) => Some(lock_beside(path, ".migrate-lock").await?),
+            None => None,
+        };
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             // SQLite has one writer at a time; one connection queues a process's writes instead
             // of failing them with SQLITE_BUSY, and other processes wait on the busy timeout.
-            // It never idles out, so an in-memory database lives as long as the store.
             Backend::Sqlite => {
-                options
-                    .max_connections(1)
-                    .min_connections(1)
-                    .idle_timeout(None)
-                    .max_lifetime(None)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            use sqlx::Executor as _;
-                            // WAL lets readers in other processes go on while one writes;
-                            // foreign keys are off in SQLite unless asked for.
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 10000").await?;
-                            Ok(())
-                        })
+                let options = options.max_connections(1).after_connect(|conn, _| {
+                    Box::pin(async move {
+                        use sqlx::Executor as _;
+                        // Wait for another process's write rather than fail at once; SQLite
+                        // leaves foreign keys unchecked unless asked.
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        Ok(())
                     })
-                    .connect(&url)
-                    .await?
+                });
+                // An in-memory database lives as long as its one connection: keep it.
+                let options = if sqlite_path.is_none() {
+                    options
+                        .min_connections(1)
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                } else {
+                    options
+                };
+                let pool = options.connect(&url).await?;
+                // Once per file (it is kept in the file): readers in other processes go on
+                // while one writes.
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(&pool)
+                    .await?;
+                pool
             }
             Backend::Postgres => options.max_connections(16).connect(&url).await?,
-        };
-        let sqlite_path = match backend {
-            Backend::Sqlite => sqlite_file(&url),
-            Backend::Postgres => None,
         };
         let store = Store {
             pool,
@@ -173,6 +187,24 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Waits for and takes an exclusive lock on a file beside the database (`laysum.db` + suffix).
+async fn lock_beside(db: &std::path::Path, suffix: &str) -> Result<std::fs::File, StoreError> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(suffix);
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&name)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .map_err(|e| StoreError::Invalid(e.to_string()))?
+    .map_err(|e: std::io::Error| StoreError::Invalid(format!("cannot lock {}: {e}", db.display())))
 }
 
 /// The file of a SQLite URL (`sqlite://laysum.db?mode=rwc` → `laysum.db`); `None` in memory.

@@ -18,4 +18,5 @@ mod server;
 mod snapshots;
 mod standin;
 mod store;
+mod store_cli;
 mod sync;
