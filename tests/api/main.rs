@@ -9,6 +9,7 @@ mod gold;
 mod helpers;
 mod llm;
 mod pages;
+mod rerender;
 mod results;
 mod review;
 mod robustness;
