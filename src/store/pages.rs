@@ -145,7 +145,8 @@ pub struct Published {
 /// What the website shows above a page: "First seen … · Last updated … · Updated 1 time".
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct History {
-    /// When laysum first fetched the study (RFC 3339).
+    /// When the registry first posted the study (`studyFirstPostDate`, `2026-06-25`); for a
+    /// record without that date, when laysum first fetched it (RFC 3339).
     pub first_seen: String,
     /// The registry's `lastUpdatePostDate` of the record the page was made from.
     pub last_updated: Option<String>,
@@ -478,8 +479,9 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let record = sqlx::query(
-            "SELECT last_update, (SELECT MIN(fetched_at) FROM record_versions WHERE nct_id = $1) \
-             AS first_seen FROM record_versions WHERE id = $2",
+            "SELECT last_update, record, \
+             (SELECT MIN(fetched_at) FROM record_versions WHERE nct_id = $1) AS first_fetched \
+             FROM record_versions WHERE id = $2",
         )
         .bind(nct_id)
         .bind(version.record_version_id)
@@ -488,9 +490,12 @@ impl Store {
         tx.commit().await?;
         let changes = col::<Option<i64>>(&counts, "changes")?.unwrap_or(0);
         let history = History {
-            first_seen: rfc3339(
-                col::<Option<i64>>(&record, "first_seen")?.unwrap_or(version.created_at),
-            ),
+            first_seen: match super::records::first_posted(&col::<Vec<u8>>(&record, "record")?)? {
+                Some(date) => date,
+                None => rfc3339(
+                    col::<Option<i64>>(&record, "first_fetched")?.unwrap_or(version.created_at),
+                ),
+            },
             last_updated: col(&record, "last_update")?,
             published_at: rfc3339(version.reviewed_at.unwrap_or(version.created_at)),
             versions: col(&counts, "versions")?,

@@ -41,6 +41,46 @@ fn decompress(bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
     Ok(out)
 }
 
+/// The date the registry first posted a study (`studyFirstPostDate`, `YYYY-MM-DD`), read from a
+/// stored record without building the whole of it.
+pub(super) fn first_posted(compressed: &[u8]) -> Result<Option<String>, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Record {
+        #[serde(rename = "protocolSection")]
+        protocol: Option<Protocol>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Protocol {
+        #[serde(rename = "statusModule")]
+        status: Option<Status>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Status {
+        #[serde(rename = "studyFirstPostDateStruct")]
+        first_post: Option<DateStruct>,
+    }
+    #[derive(serde::Deserialize)]
+    struct DateStruct {
+        date: Option<String>,
+    }
+    let record: Record = serde_json::from_slice(&decompress(compressed)?)
+        .map_err(|e| StoreError::Damaged(format!("a stored record is not a study: {e}")))?;
+    Ok(record
+        .protocol
+        .and_then(|p| p.status?.first_post?.date)
+        .filter(|d| is_full_date(d)))
+}
+
+/// `YYYY-MM-DD`: a date the page can show as a day (the registry gives some as a month).
+fn is_full_date(date: &str) -> bool {
+    let bytes = date.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
 /// The columns of a record version, in the order [`row_to_record`] reads them.
 const RECORD_COLUMNS: &str = "id, nct_id, last_update, content_hash, fetched_at, record";
 
@@ -167,5 +207,26 @@ mod tests {
         assert!(packed.len() * 5 < record.len());
         assert_eq!(decompress(&packed).unwrap(), record);
         assert!(decompress(b"not deflate").is_err());
+    }
+
+    #[test]
+    fn the_first_posted_date_is_read_when_it_is_a_day() {
+        let record = |date: &str| {
+            compress(
+                format!(
+                    r#"{{"protocolSection": {{"statusModule": {{"studyFirstPostDateStruct": {{"date": "{date}", "type": "ACTUAL"}}}}}}}}"#
+                )
+                .as_bytes(),
+            )
+        };
+        assert_eq!(
+            first_posted(&record("2026-06-25")).unwrap().as_deref(),
+            Some("2026-06-25")
+        );
+        assert_eq!(first_posted(&record("2026-06")).unwrap(), None);
+        assert_eq!(
+            first_posted(&compress(br#"{"protocolSection": {}}"#)).unwrap(),
+            None
+        );
     }
 }

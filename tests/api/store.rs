@@ -160,8 +160,11 @@ async fn end_to_end(db: TestDb) {
     assert_eq!(history["updated_times"], 0);
     assert_eq!(history["approved_by"], "rey");
     assert_eq!(history["last_updated"], "2026-06-27");
-    assert!(history["first_seen"].as_str().unwrap().ends_with('Z'));
-    assert!(history["published_at"].as_str().unwrap() >= history["first_seen"].as_str().unwrap());
+    assert_eq!(
+        history["first_seen"], "2026-06-25",
+        "first seen on the registry: its studyFirstPostDate"
+    );
+    assert!(history["published_at"].as_str().unwrap().ends_with('Z'));
 
     // A sync with nothing changed fetches nothing and proposes nothing.
     let (_, report) = post(&app, "/v1/sync", &admin, json!({})).await;
@@ -288,9 +291,9 @@ async fn end_to_end(db: TestDb) {
         .lines()
         .find(|l| l.starts_with("First seen"))
         .unwrap_or_else(|| panic!("{markdown}"));
-    assert!(
-        line.contains(" · Last updated Jul 15, 2026 · Updated 1 time"),
-        "{line}"
+    assert_eq!(
+        line, "First seen Jun 25, 2026 · Last updated Jul 15, 2026 · Updated 1 time",
+        "as the seed page shows it"
     );
     let html = app
         .get(&format!("/v1/studies/{SEED}/page?format=html"))
@@ -299,7 +302,7 @@ async fn end_to_end(db: TestDb) {
         .await
         .unwrap();
     assert!(
-        html.contains("Last updated Jul 15, 2026 · Updated 1 time</p>"),
+        html.contains("First seen Jun 25, 2026 · Last updated Jul 15, 2026 · Updated 1 time</p>"),
         "{html}"
     );
 
