@@ -18,7 +18,15 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, Args)]
 pub struct Actor {
     /// The name the audit trail gives this action (default: your login name).
-    #[arg(long = "as", env = "LAYSUM_ACTOR", value_name = "NAME")]
+    // Global: `laysum watch add NCT… --as ada` reads as well as `laysum watch --as ada add …`;
+    // its own id, so that it is not taken for the NAME of `token add NAME`.
+    #[arg(
+        id = "actor",
+        long = "as",
+        env = "LAYSUM_ACTOR",
+        value_name = "NAME",
+        global = true
+    )]
     pub name: Option<String>,
 }
 

@@ -73,7 +73,13 @@ pub struct Config {
 pub struct StoreConfig {
     /// The database: sqlite://FILE (created when missing) or postgres://USER@HOST/DB. Unset:
     /// laysum.db in the working folder.
-    #[arg(long, env = "LAYSUM_DATABASE_URL", hide_env_values = true)]
+    // Global, so that it may follow a subcommand: `laysum review list --database-url …`.
+    #[arg(
+        long,
+        env = "LAYSUM_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
     pub database_url: Option<String>,
 }
 

@@ -70,13 +70,26 @@ async fn the_store_is_run_from_the_command_line() {
         out,
         format!("watching study {SEED}\nwatching study {OTHER}\n")
     );
-    let out = stdout(&run(&db, &registry, &["watch", "add", "query.cond=stroke"]).await);
+    // Who acts may be named after the subcommand, as people write it.
+    let out = stdout(
+        &run(
+            &db,
+            &registry,
+            &["watch", "add", "query.cond=stroke", "--as", "ada"],
+        )
+        .await,
+    );
     assert_eq!(out, "watching query query.cond=stroke\n");
     let bad = run(&db, &registry, &["watch", "add", "stroke"]).await;
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("neither an NCT id"));
     let list = stdout(&run(&db, &registry, &["watch", "list"]).await);
     assert_eq!(list.lines().count(), 3, "{list}");
+    assert!(
+        list.lines()
+            .any(|l| l.contains("query.cond=stroke") && l.ends_with("by ada")),
+        "{list}"
+    );
 
     // The query finds the seed trial (a stroke trial) again: still two studies; one listing
     // for the ids, one for the query, then the two records.
