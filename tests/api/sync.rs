@@ -96,10 +96,8 @@ fn sync_command(registry: &StandIn, db: &TestDb) -> Command {
     cmd
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sync_killed_between_fetch_and_render_resumes_without_fetching_again() {
+async fn killed_between_fetch_and_render(db: TestDb) {
     let registry = StandIn::start(records()).await;
-    let db = sqlite_db("crash");
     let store = db.open().await;
     for id in [SEED, OTHER] {
         store.add_watch(id, "test").await.unwrap();
@@ -175,9 +173,21 @@ async fn a_sync_killed_between_fetch_and_render_resumes_without_fetching_again()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_sync_skips_its_round_while_one_runs() {
+async fn a_sync_killed_between_fetch_and_render_resumes_without_fetching_again_on_sqlite() {
+    killed_between_fetch_and_render(sqlite_db("crash")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_killed_between_fetch_and_render_resumes_without_fetching_again_on_postgres() {
+    if let Some(db) = postgres_db("crash").await {
+        killed_between_fetch_and_render(db).await;
+    }
+}
+
+/// Another process's sync (another server instance, a `laysum sync`) while this one holds the
+/// lock: the file lock on SQLite, the advisory lock on PostgreSQL.
+async fn second_sync_skips(db: TestDb) {
     let registry = StandIn::start(records()).await;
-    let db = sqlite_db("lock");
     let store = db.open().await;
     let held = store.try_lock_sync().await.unwrap().expect("free at first");
     let cmd = sync_command(&registry, &db);
@@ -195,4 +205,16 @@ async fn a_second_sync_skips_its_round_while_one_runs() {
     assert_eq!(registry.calls(), (0, 0));
     held.release().await;
     assert!(store.try_lock_sync().await.unwrap().is_some(), "free again");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sync_skips_its_round_while_one_runs_on_sqlite() {
+    second_sync_skips(sqlite_db("lock")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sync_skips_its_round_while_one_runs_on_postgres() {
+    if let Some(db) = postgres_db("lock").await {
+        second_sync_skips(db).await;
+    }
 }
