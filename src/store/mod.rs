@@ -220,17 +220,31 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
 #[derive(Debug)]
 struct Migrations(Backend);
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "store",
-    include_str!("../../migrations/sqlite/0001_store.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "store",
+        include_str!("../../migrations/sqlite/0001_store.sql"),
+    ),
+    (
+        2,
+        "pages_by_record",
+        include_str!("../../migrations/sqlite/0002_pages_by_record.sql"),
+    ),
+];
 
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "store",
-    include_str!("../../migrations/postgres/0001_store.sql"),
-)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "store",
+        include_str!("../../migrations/postgres/0001_store.sql"),
+    ),
+    (
+        2,
+        "pages_by_record",
+        include_str!("../../migrations/postgres/0002_pages_by_record.sql"),
+    ),
+];
 
 impl<'s> MigrationSource<'s> for Migrations {
     fn resolve(
