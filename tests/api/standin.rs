@@ -2,7 +2,8 @@
 //! app on a random loopback port serving `GET /api/v2/studies/{nctId}` and
 //! `GET /api/v2/studies` (`filter.ids`, `query.cond`, `filter.overallStatus`, `fields`,
 //! `pageSize`, `pageToken`), as the registry answers them. It counts the calls it gets, and can
-//! be taken down (503) and brought back. The sync benchmark uses it too.
+//! be taken down (503) and brought back, made busy for a few calls (503 with `Retry-After`), and
+//! made to answer short pages. The sync benchmark uses it too.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -11,13 +12,18 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 pub struct Registry {
     records: Mutex<BTreeMap<String, Value>>,
     down: AtomicBool,
+    /// At most this many studies a page when not 0: a registry may answer fewer than asked,
+    /// and a query's later pages must still be read.
+    page_limit: AtomicUsize,
+    /// Calls still to answer 503 with `Retry-After: 1`, as a registry under load would.
+    busy_calls: AtomicU64,
     pub list_calls: AtomicU64,
     pub record_calls: AtomicU64,
 }
@@ -89,25 +95,49 @@ impl Registry {
         self.put(record);
     }
 
+    /// Answers at most `limit` studies a listing page (0: as many as asked).
+    pub fn set_page_limit(&self, limit: usize) {
+        self.page_limit.store(limit, Ordering::SeqCst);
+    }
+
+    /// Answers the next `calls` calls 503 with `Retry-After: 1`.
+    pub fn set_busy_for(&self, calls: u64) {
+        self.busy_calls.store(calls, Ordering::SeqCst);
+    }
+
     /// Answers 503 to everything while down.
     pub fn set_down(&self, down: bool) {
         self.down.store(down, Ordering::SeqCst);
     }
 }
 
-fn unavailable() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [("retry-after", "0")],
-        "down for maintenance",
+/// 503 while down (`Retry-After: 0`) or busy (`Retry-After: 1`); `None` when it answers.
+fn unavailable(registry: &Registry) -> Option<Response> {
+    let busy = registry
+        .busy_calls
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    let wait = if busy {
+        "1"
+    } else if registry.down.load(Ordering::SeqCst) {
+        "0"
+    } else {
+        return None;
+    };
+    Some(
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [("retry-after", wait)],
+            "down for maintenance",
+        )
+            .into_response(),
     )
-        .into_response()
 }
 
 async fn study(State(registry): State<Arc<Registry>>, Path(nct_id): Path<String>) -> Response {
     registry.record_calls.fetch_add(1, Ordering::SeqCst);
-    if registry.down.load(Ordering::SeqCst) {
-        return unavailable();
+    if let Some(refusal) = unavailable(&registry) {
+        return refusal;
     }
     match registry.records.lock().unwrap().get(&nct_id) {
         Some(record) => Json(record.clone()).into_response(),
@@ -152,8 +182,8 @@ async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     registry.list_calls.fetch_add(1, Ordering::SeqCst);
-    if registry.down.load(Ordering::SeqCst) {
-        return unavailable();
+    if let Some(refusal) = unavailable(&registry) {
+        return refusal;
     }
     let size: usize = query
         .get("pageSize")
@@ -162,6 +192,10 @@ async fn list(
     if size == 0 || size > 1000 {
         return (StatusCode::BAD_REQUEST, "pageSize must be 1 to 1000").into_response();
     }
+    let size = match registry.page_limit.load(Ordering::SeqCst) {
+        0 => size,
+        limit => size.min(limit),
+    };
     let from: usize = query
         .get("pageToken")
         .and_then(|t| t.strip_prefix("after-"))

@@ -218,3 +218,53 @@ async fn a_second_sync_skips_its_round_while_one_runs_on_postgres() {
         second_sync_skips(db).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watched_query_is_read_to_its_last_page() {
+    let registry = StandIn::start(records()).await;
+    registry.registry.set_page_limit(1);
+    let store = sqlite_db("query_pages").open().await;
+    store
+        .add_watch("filter.overallStatus=RECRUITING", "test")
+        .await
+        .unwrap();
+    let pipeline = laysum::Pipeline::new().unwrap();
+    let config = laysum::sync::SyncConfig::for_tests();
+    let report = laysum::sync::sync(&store, &pipeline, &registry.url, &config, "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.checked, report.fetched, report.in_review),
+        (2, 2, 2),
+        "{report:?}"
+    );
+    assert_eq!(
+        registry.calls(),
+        (2, 2),
+        "two listing pages of one study each, then the two records"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_waits_as_long_as_the_registry_asks() {
+    let registry = StandIn::start(records()).await;
+    let store = sqlite_db("retry_after").open().await;
+    store.add_watch(SEED, "test").await.unwrap();
+    // The listing is refused once, asking for a second's wait.
+    registry.registry.set_busy_for(1);
+    let pipeline = laysum::Pipeline::new().unwrap();
+    // The backoff alone is 10 ms: only Retry-After makes the sync take a second.
+    let config = laysum::sync::SyncConfig::for_tests();
+    let started = Instant::now();
+    let report = laysum::sync::sync(&store, &pipeline, &registry.url, &config, "test")
+        .await
+        .unwrap();
+    assert_eq!(report.fetched, 1);
+    assert_eq!(registry.calls(), (2, 1), "the listing asked twice");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited what Retry-After asked: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(report.registry_calls, 3);
+}
