@@ -211,8 +211,19 @@ async fn list_watched(
         .iter()
         .filter(|w| w.kind == crate::store::WatchKind::Query)
     {
-        for study in registry.list_query(&watch.target).await? {
-            listed.insert(study.nct_id, study.last_update);
+        match registry.list_query(&watch.target).await {
+            Ok(studies) => {
+                for study in studies {
+                    listed.insert(study.nct_id, study.last_update);
+                }
+            }
+            // The registry refused this query (a misspelt parameter, say): it is named, and
+            // the other watches are synced, rather than one bad watch stopping every round.
+            Err(SyncError::Refused(why)) => {
+                tracing::warn!(query = %watch.target, error = %why, "the registry refused a watched query");
+                report.failed.push((watch.target.clone(), why));
+            }
+            Err(e) => return Err(e),
         }
     }
     Ok(listed)

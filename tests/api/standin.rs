@@ -185,6 +185,25 @@ async fn list(
     if let Some(refusal) = unavailable(&registry) {
         return refusal;
     }
+    // As the registry does, a parameter it does not know is refused.
+    const KNOWN: &[&str] = &[
+        "filter.ids",
+        "query.cond",
+        "query.term",
+        "filter.overallStatus",
+        "fields",
+        "pageSize",
+        "pageToken",
+        "countTotal",
+        "format",
+    ];
+    if let Some(unknown) = query.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("unknown parameter: {unknown}"),
+        )
+            .into_response();
+    }
     let size: usize = query
         .get("pageSize")
         .and_then(|s| s.parse().ok())

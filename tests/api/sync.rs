@@ -268,3 +268,35 @@ async fn a_sync_waits_as_long_as_the_registry_asks() {
     );
     assert_eq!(report.registry_calls, 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_the_registry_refuses_is_named_and_the_other_watches_are_synced() {
+    let registry = StandIn::start(records()).await;
+    let db = sqlite_db("refused_query");
+    let store = db.open().await;
+    store.add_watch(SEED, "test").await.unwrap();
+    store
+        .add_watch("filter.overalStatus=RECRUITING", "test")
+        .await
+        .unwrap();
+    store.close().await;
+    let cmd = sync_command(&registry, &db);
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = cmd;
+        cmd.output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("checked 1 studies, 1 changed, fetched 1, 1 in review"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("failed: filter.overalStatus=RECRUITING: answered 400")
+            && stderr.contains("unknown parameter"),
+        "{stderr}"
+    );
+}
