@@ -443,12 +443,13 @@ async fn background_sync(state: Arc<AppState>, every: Duration) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match crate::sync::sync(
+        match crate::sync::sync_round(
             &store,
             &state.pipeline,
             &state.config.ctgov_url,
             &state.config.sync,
             "sync",
+            every,
         )
         .await
         {

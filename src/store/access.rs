@@ -201,6 +201,15 @@ impl Store {
             .collect()
     }
 
+    /// When an action (`sync`, …) was last recorded, by anyone.
+    pub async fn last_event_at(&self, action: &str) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT MAX(at) AS at FROM audit_events WHERE action = $1")
+            .bind(action)
+            .fetch_one(self.pool())
+            .await?;
+        col(&row, "at")
+    }
+
     /// Records an action that changes nothing else in the store (a sync run, a rerender).
     pub async fn record_event(
         &self,

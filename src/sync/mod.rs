@@ -87,7 +87,8 @@ pub enum SyncError {
 /// What a sync did.
 #[derive(Debug, Default, Clone, Serialize, utoipa::ToSchema)]
 pub struct SyncReport {
-    /// Another sync held the lock: this one did nothing.
+    /// Another sync held the lock (or, for a background round, another instance synced less
+    /// than half an interval ago): this one did nothing.
     pub skipped: bool,
     /// Studies whose last update date was checked.
     pub checked: usize,
@@ -117,14 +118,52 @@ pub async fn sync(
     config: &SyncConfig,
     actor: &str,
 ) -> Result<SyncReport, SyncError> {
+    sync_unless_recent(store, pipeline, ctgov_url, config, actor, None).await
+}
+
+/// One round of the server's background sync, every `every`. Several instances on one
+/// database each have their own timer: a round is skipped when a sync (any instance's, or a
+/// `laysum sync`) finished less than half an interval ago, so the registry sees about one sync an interval however many
+/// instances run (never more than two), and a lone instance never skips its own rounds unless
+/// a sync takes more than half the interval.
+pub async fn sync_round(
+    store: &Store,
+    pipeline: &Pipeline,
+    ctgov_url: &str,
+    config: &SyncConfig,
+    actor: &str,
+    every: Duration,
+) -> Result<SyncReport, SyncError> {
+    sync_unless_recent(store, pipeline, ctgov_url, config, actor, Some(every / 2)).await
+}
+
+async fn sync_unless_recent(
+    store: &Store,
+    pipeline: &Pipeline,
+    ctgov_url: &str,
+    config: &SyncConfig,
+    actor: &str,
+    quiet_for: Option<Duration>,
+) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
+    let skipped = SyncReport {
+        skipped: true,
+        ..Default::default()
+    };
     let Some(lock) = store.try_lock_sync().await? else {
         tracing::info!("another sync is running: skipping this round");
-        return Ok(SyncReport {
-            skipped: true,
-            ..Default::default()
-        });
+        return Ok(skipped);
     };
+    // Asked under the lock: of two instances ticking at once, the second sees the first's sync.
+    if let Some(quiet_for) = quiet_for {
+        let quiet_ms = i64::try_from(quiet_for.as_millis()).unwrap_or(i64::MAX);
+        let last = store.last_event_at("sync").await?;
+        if last.is_some_and(|at| crate::store::now_ms().saturating_sub(at) < quiet_ms) {
+            lock.release().await;
+            tracing::info!("another instance synced lately: skipping this round");
+            return Ok(skipped);
+        }
+    }
     let mut report = SyncReport::default();
     let result = run(store, pipeline, ctgov_url, config, actor, &mut report).await;
     lock.release().await;

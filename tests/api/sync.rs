@@ -300,3 +300,59 @@ async fn a_query_the_registry_refuses_is_named_and_the_other_watches_are_synced(
         "{stderr}"
     );
 }
+
+/// Two server instances on one database, each with its own hourly timer.
+async fn instances_share_rounds(db: TestDb) {
+    use laysum::sync::{sync, sync_round, SyncConfig};
+    let registry = StandIn::start(records()).await;
+    let (a, b) = (db.open().await, db.open().await);
+    a.add_watch(SEED, "test").await.unwrap();
+    let pipeline = laysum::Pipeline::new().unwrap();
+    let config = SyncConfig::for_tests();
+    let hour = Duration::from_secs(3600);
+
+    let first = sync_round(&a, &pipeline, &registry.url, &config, "sync", hour)
+        .await
+        .unwrap();
+    assert!(!first.skipped);
+    assert_eq!(first.fetched, 1);
+    assert_eq!(registry.calls(), (1, 1));
+    // The other instance's timer fires within the same hour: it skips, asking nothing.
+    let second = sync_round(&b, &pipeline, &registry.url, &config, "sync", hour)
+        .await
+        .unwrap();
+    assert!(second.skipped, "{second:?}");
+    assert_eq!(registry.calls(), (1, 1), "the registry was not asked twice");
+    // A sync asked for by hand always runs.
+    let by_hand = sync(&b, &pipeline, &registry.url, &config, "ada")
+        .await
+        .unwrap();
+    assert!(!by_hand.skipped);
+    assert_eq!(registry.calls(), (2, 1));
+    // Half an interval after the last sync, the next round runs.
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    let later = sync_round(
+        &a,
+        &pipeline,
+        &registry.url,
+        &config,
+        "sync",
+        Duration::from_millis(100),
+    )
+    .await
+    .unwrap();
+    assert!(!later.skipped, "{later:?}");
+    assert_eq!(registry.calls(), (3, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_several_instances_one_syncs_each_round_on_sqlite() {
+    instances_share_rounds(sqlite_db("rounds")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_several_instances_one_syncs_each_round_on_postgres() {
+    if let Some(db) = postgres_db("rounds").await {
+        instances_share_rounds(db).await;
+    }
+}
