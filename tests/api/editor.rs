@@ -107,8 +107,8 @@ fn chromedriver() -> Option<std::path::PathBuf> {
             std::env::var_os("CI").is_none(),
             "chromedriver is not installed; .ci/run installs chromium and chromium-driver"
         );
-        eprintln!(
-            "skipping the browser test: no chromedriver (apt-get install chromium chromium-driver)"
+        say_skipped(
+            "skipping the browser test: no chromedriver (apt-get install chromium chromium-driver)",
         );
     }
     found

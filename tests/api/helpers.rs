@@ -187,6 +187,13 @@ pub fn sqlite_db(test: &str) -> TestDb {
     }
 }
 
+/// Says why a test skips part of its work, where `cargo test` shows it: the harness keeps what
+/// `eprintln!` prints in a passing test, but not what is written to standard error directly.
+pub fn say_skipped(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{why}");
+}
+
 /// A fresh database on the test PostgreSQL server, or `None` (saying why) when none is given.
 /// In CI one must be: `.ci/run` starts one and sets `LAYSUM_TEST_POSTGRES_URL`.
 pub async fn postgres_db(test: &str) -> Option<TestDb> {
@@ -196,9 +203,9 @@ pub async fn postgres_db(test: &str) -> Option<TestDb> {
             std::env::var_os("CI").is_none(),
             "LAYSUM_TEST_POSTGRES_URL is not set; .ci/run starts PostgreSQL and sets it"
         );
-        eprintln!(
+        say_skipped(&format!(
             "skipping the PostgreSQL run of {test}: set LAYSUM_TEST_POSTGRES_URL=postgres://USER@HOST:PORT/postgres (a role that may create databases)"
-        );
+        ));
         return None;
     };
     sqlx::any::install_default_drivers();
