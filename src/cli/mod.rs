@@ -14,6 +14,20 @@ use laysum::sync::SyncConfig;
 use laysum::Pipeline;
 use std::process::ExitCode;
 
+/// `println!` for the commands' output. When the reader has gone (`laysum review show 3 | head`)
+/// the command stops quietly, its work done, instead of panicking on the closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(ExitCode::SUCCESS);
+            }
+            return Err(anyhow::Error::from(e).context("writing to standard output"));
+        }
+    }};
+}
+
 /// Who is acting, for the audit trail.
 #[derive(Debug, Clone, Args)]
 pub struct Actor {
@@ -211,7 +225,7 @@ async fn run_async(command: StoreCommand) -> anyhow::Result<ExitCode> {
             for (id, why) in &report.failed {
                 eprintln!("failed: {id}: {why}");
             }
-            println!(
+            say!(
                 "rerendered {} published pages with wording {}: {} in review, {} edited by hand kept, {} failed",
                 report.checked,
                 pipeline.version(),
@@ -239,22 +253,25 @@ async fn watch(store: &Store, command: WatchCommand, by: &str) -> anyhow::Result
                 let (watch, new) = store.add_watch(&target, by).await?;
                 let kind = format!("{:?}", watch.kind).to_lowercase();
                 if new {
-                    println!("watching {kind} {}", watch.target);
+                    say!("watching {kind} {}", watch.target);
                 } else {
-                    println!("already watching {kind} {}", watch.target);
+                    say!("already watching {kind} {}", watch.target);
                 }
             }
         }
         WatchCommand::Remove { target } => {
             store.remove_watch(&target, by).await?;
-            println!("no longer watching {target}");
+            say!("no longer watching {target}");
         }
         WatchCommand::List => {
             for w in store.watches().await? {
                 let kind = format!("{:?}", w.kind).to_lowercase();
-                println!(
+                say!(
                     "{}\t{kind}\t{}\tadded {} by {}",
-                    w.id, w.target, w.added_at, w.added_by
+                    w.id,
+                    w.target,
+                    w.added_at,
+                    w.added_by
                 );
             }
         }
@@ -271,7 +288,7 @@ async fn sync_once(
 ) -> anyhow::Result<ExitCode> {
     match laysum::sync::sync(store, pipeline, ctgov_url, config, by).await {
         Ok(report) if report.skipped => {
-            println!("another sync is running: nothing done");
+            say!("another sync is running: nothing done");
             Ok(ExitCode::SUCCESS)
         }
         Ok(report) => {
@@ -281,7 +298,7 @@ async fn sync_once(
             for (id, why) in &report.failed {
                 eprintln!("failed: {id}: {why} (tried again next sync)");
             }
-            println!(
+            say!(
                 "checked {} studies, {} changed, fetched {}, {} in review, {} unchanged, {} failed; {} registry calls in {:.1} s",
                 report.checked,
                 report.changed,
@@ -313,7 +330,7 @@ async fn review(store: &Store, command: ReviewCommand, by: &str) -> anyhow::Resu
         ReviewCommand::List => {
             let reviews = store.reviews().await?;
             for r in &reviews {
-                println!(
+                say!(
                     "{}\t{}\t{}\t{}\tby {}",
                     r.id,
                     r.nct_id,
@@ -351,10 +368,10 @@ async fn review(store: &Store, command: ReviewCommand, by: &str) -> anyhow::Resu
                     "proposed": version.page, "diff": diff, "changed_fields": fields,
                     "quality": version.page["quality"],
                 });
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                say!("{}", serde_json::to_string_pretty(&out)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            println!(
+            say!(
                 "page version {} of {}: {}, {}, by {} at {}",
                 version.id,
                 version.nct_id,
@@ -364,16 +381,16 @@ async fn review(store: &Store, command: ReviewCommand, by: &str) -> anyhow::Resu
                 rfc3339(version.created_at)
             );
             if !fields.is_empty() {
-                println!("\nchanged in the registry:");
+                say!("\nchanged in the registry:");
                 for f in &fields {
-                    println!("  {}: {} → {}", f.field, f.old, f.new);
+                    say!("  {}: {} → {}", f.field, f.old, f.new);
                 }
             }
             for section in &diff {
                 if section.ops.iter().all(|(t, _)| *t == "equal") {
                     continue;
                 }
-                println!("\n{}:", section.section);
+                say!("\n{}:", section.section);
                 let text: String = section
                     .ops
                     .iter()
@@ -383,17 +400,17 @@ async fn review(store: &Store, command: ReviewCommand, by: &str) -> anyhow::Resu
                         _ => words.clone(),
                     })
                     .collect();
-                println!("  {text}");
+                say!("  {text}");
             }
             let q = &version.page["quality"];
-            println!(
+            say!(
                 "\nquality: grade {} · reading ease {} · {} warnings",
                 q["grade_level"],
                 q["reading_ease"],
                 q["warnings"].as_array().map_or(0, Vec::len)
             );
             for w in q["warnings"].as_array().into_iter().flatten() {
-                println!(
+                say!(
                     "  {} {} in {}: {}",
                     w["severity"].as_str().unwrap_or(""),
                     w["code"].as_str().unwrap_or(""),
@@ -404,11 +421,11 @@ async fn review(store: &Store, command: ReviewCommand, by: &str) -> anyhow::Resu
         }
         ReviewCommand::Approve { id: text, note } => {
             let version = store.approve(id(&text)?, by, note.as_deref()).await?;
-            println!("published {} (page version {})", version.nct_id, version.id);
+            say!("published {} (page version {})", version.nct_id, version.id);
         }
         ReviewCommand::Reject { id: text, note } => {
             let version = store.reject(id(&text)?, by, &note).await?;
-            println!("rejected page version {} of {}", version.id, version.nct_id);
+            say!("rejected page version {} of {}", version.id, version.nct_id);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -418,12 +435,12 @@ async fn token(store: &Store, command: TokenCommand, by: &str) -> anyhow::Result
     match command {
         TokenCommand::Add { name, role } => {
             let secret = store.add_token(&name, role, by).await?;
-            println!(
+            say!(
                 "token for {} ({}); it is shown once, keep it now:",
                 name.trim(),
                 role.as_str()
             );
-            println!("{secret}");
+            say!("{secret}");
         }
         TokenCommand::List => {
             for t in store.tokens().await? {
@@ -431,7 +448,7 @@ async fn token(store: &Store, command: TokenCommand, by: &str) -> anyhow::Result
                     Some(at) => format!("revoked {at}"),
                     None => "live".into(),
                 };
-                println!(
+                say!(
                     "{}\t{}\tmade {}\t{state}",
                     t.name,
                     t.role.as_str(),
@@ -441,7 +458,7 @@ async fn token(store: &Store, command: TokenCommand, by: &str) -> anyhow::Result
         }
         TokenCommand::Revoke { name } => {
             store.revoke_token(&name, by).await?;
-            println!("revoked the token of {name}");
+            say!("revoked the token of {name}");
         }
     }
     Ok(ExitCode::SUCCESS)

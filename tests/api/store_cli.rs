@@ -336,3 +336,28 @@ async fn serve_keeps_pages_in_laysum_db_where_it_runs_and_syncs_in_the_backgroun
     assert_eq!(status, 404, "in review, not published");
     store.close().await;
 }
+
+#[test]
+fn a_command_whose_reader_has_gone_stops_quietly() {
+    // `laysum watch list | head -0`: the reader is gone before the command writes a line.
+    let db = sqlite_db("closed_pipe");
+    let add = laysum()
+        .args(["watch", "add", SEED])
+        .env("LAYSUM_DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(add.status.success());
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = laysum()
+        .args(["watch", "list"])
+        .env("LAYSUM_DATABASE_URL", &db.url)
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(stderr.is_empty(), "{stderr}");
+}
