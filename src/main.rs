@@ -1,4 +1,7 @@
-//! The `laysum` command line: `render`, `batch`, `fetch` and `serve`.
+//! The `laysum` command line: `render`, `batch`, `fetch` and `serve`; and over the store of
+//! published pages (in [`cli`]), `watch`, `sync`, `review`, `rerender` and `token`.
+
+mod cli;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -84,6 +87,8 @@ enum Command {
     },
     /// Run the HTTP service (settings from flags or LAYSUM_* environment variables).
     Serve(laysum::server::Config),
+    #[command(flatten)]
+    Store(cli::StoreCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -196,6 +201,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     // Quiet by default off the server: only a fallback from the model or worse is worth a line.
     init_logs(laysum::server::config::LogFormat::Human, "warn");
+    if let Command::Store(command) = cli.command {
+        return cli::run(command);
+    }
     if let Command::Fetch {
         query,
         out,
@@ -323,7 +331,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Fetch { .. } => unreachable!("handled above"),
+        Command::Fetch { .. } | Command::Store(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -63,6 +63,19 @@ pub fn render(
     }
 }
 
+/// A stored page (the JSON a [`Summary`] gave, perhaps with a `history`) in the given format.
+pub fn render_value(
+    page: &serde_json::Value,
+    format: Format,
+    templates: &Templates,
+) -> Result<String, minijinja::Error> {
+    match format {
+        Format::Json => Ok(page.to_string()),
+        Format::Markdown => templates.render("page.md.j2", page),
+        Format::Html => templates.render("page.html.j2", page),
+    }
+}
+
 /// The quality report in a few lines, for snapshots and the terminal: grades, then each
 /// warning with its place.
 pub fn quality_text(summary: &Summary) -> String {

@@ -64,6 +64,7 @@ impl Templates {
         env.add_filter("values", values);
         env.add_filter("of_kind", of_kind);
         env.add_filter("md", |s: Value| markdown_escape(&s.to_string()));
+        env.add_filter("date_parts", date_parts);
         for (name, source) in template_files().iter().chain(prompt_files()) {
             if name.ends_with(".j2") {
                 env.add_template(name, source)
@@ -178,6 +179,15 @@ fn of_kind(facts: Value, kind: &str) -> Result<Value, minijinja::Error> {
     Ok(Value::from(out))
 }
 
+/// `"2026-06-25"` or `"2026-06-25T14:03:07Z"` → `[2026, 6, 25]`, for a template to say the date in
+/// its own words; `none` for anything else.
+fn date_parts(text: &str) -> Option<Vec<u32>> {
+    let date = text.get(..10)?;
+    let mut parts = date.split('-').map(|p| p.parse::<u32>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| vec![y, m, d])
+}
+
 pub fn upper_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -245,6 +255,14 @@ mod tests {
         );
         assert_eq!(of_kind(facts, "healthy").unwrap().len(), Some(0));
         assert!(values(Value::from(3), None).is_err(), "a number is no list");
+    }
+
+    #[test]
+    fn dates_split_into_their_parts() {
+        assert_eq!(date_parts("2026-06-25T14:03:07Z"), Some(vec![2026, 6, 25]));
+        assert_eq!(date_parts("2026-06-27"), Some(vec![2026, 6, 27]));
+        assert_eq!(date_parts("2026-06"), None);
+        assert_eq!(date_parts("2026-13-01"), None);
     }
 
     #[test]

@@ -161,14 +161,16 @@ pub fn natural_unit(d: Duration) -> Duration {
     let (factor, bigger) = match d.unit {
         TimeUnit::Minute => (60, TimeUnit::Hour),
         TimeUnit::Hour => (24, TimeUnit::Day),
-        TimeUnit::Day if d.amount % 365 == 0 && d.amount / 365 < 10 => (365, TimeUnit::Year),
-        TimeUnit::Day if d.amount % 7 == 0 => (7, TimeUnit::Week),
+        TimeUnit::Day if d.amount.is_multiple_of(365) && d.amount / 365 < 10 => {
+            (365, TimeUnit::Year)
+        }
+        TimeUnit::Day if d.amount.is_multiple_of(7) => (7, TimeUnit::Week),
         TimeUnit::Day => return d,
         TimeUnit::Week => (52, TimeUnit::Year),
         TimeUnit::Month => (12, TimeUnit::Year),
         TimeUnit::Year => return d,
     };
-    if d.amount % factor == 0 && d.amount / factor < 10 {
+    if d.amount.is_multiple_of(factor) && d.amount / factor < 10 {
         natural_unit(Duration {
             amount: d.amount / factor,
             unit: bigger,

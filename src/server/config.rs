@@ -58,6 +58,37 @@ pub struct Config {
     pub log_format: LogFormat,
     #[command(flatten)]
     pub llm: crate::llm::LlmConfig,
+    #[command(flatten)]
+    pub store: StoreConfig,
+    /// How often the server syncs the watched studies with the registry: 30s, 15m, 1h, 1d, or
+    /// off. With several instances on one PostgreSQL, one of them syncs each round.
+    #[arg(long, env = "LAYSUM_SYNC_INTERVAL", default_value = "1h", value_parser = parse_interval)]
+    pub sync_interval: Interval,
+    #[command(flatten)]
+    pub sync: crate::sync::SyncConfig,
+}
+
+/// Where the published pages are kept; every command that reads or writes them takes this.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreConfig {
+    /// The database: sqlite://FILE (created when missing) or postgres://USER@HOST/DB. Unset:
+    /// laysum.db in the working folder.
+    // Global, so that it may follow a subcommand: `laysum review list --database-url …`.
+    #[arg(
+        long,
+        env = "LAYSUM_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_url: Option<String>,
+}
+
+/// A sync interval; `None` is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval(pub Option<Duration>);
+
+fn parse_interval(text: &str) -> Result<Interval, String> {
+    crate::sync::parse_interval(text).map(Interval)
 }
 
 impl Config {
@@ -85,6 +116,10 @@ impl Config {
         // Tests say when they want a model; one set in the developer's shell must not leak in.
         config.llm.model = None;
         config.llm.api_key = None;
+        // Tests give their store, and run a sync when they mean to.
+        config.store.database_url = None;
+        config.sync_interval = Interval(None);
+        config.sync = crate::sync::SyncConfig::for_tests();
         config
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::ctgov::client::UpstreamError;
 use crate::error::{PageError, ParseError};
+use crate::store::StoreError;
 use crate::summary::Warning;
+use crate::sync::SyncError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -33,8 +35,46 @@ pub enum ApiError {
     WriterUnavailable,
     #[error("the request took longer than {0} ms")]
     Timeout(u64),
+    #[error(
+        "send a token: Authorization: Bearer <token> (laysum token add NAME --role ROLE makes one)"
+    )]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0} has no published page")]
+    NotPublished(String),
+    #[error("this server has no store of published pages")]
+    NoStore,
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => ApiError::NotFound(m),
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Forbidden(m) => ApiError::Forbidden(m),
+            StoreError::Invalid(m) => ApiError::BadBody(m),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<SyncError> for ApiError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::Registry(m) | SyncError::Refused(m) => {
+                ApiError::Upstream(UpstreamError::Unavailable(m))
+            }
+            SyncError::Store(s) => s.into(),
+            SyncError::Setting(m) => ApiError::Internal(m),
+        }
+    }
 }
 
 impl From<PageError> for ApiError {
@@ -62,6 +102,11 @@ impl ApiError {
             ApiError::Upstream(UpstreamError::Timeout) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::Upstream(UpstreamError::Unavailable(_)) => StatusCode::BAD_GATEWAY,
             ApiError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::NotFound(_) | ApiError::NotPublished(_) => StatusCode::NOT_FOUND,
+            ApiError::NoStore => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -84,6 +129,12 @@ impl ApiError {
             ApiError::Upstream(UpstreamError::Timeout) => "upstream_timeout",
             ApiError::Upstream(UpstreamError::Unavailable(_)) => "upstream_unavailable",
             ApiError::Timeout(_) => "timeout",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::NotPublished(_) => "not_published",
+            ApiError::NoStore => "no_store",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -122,6 +173,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut resp = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
         resp.extensions_mut().insert(ErrorCode(status.as_u16()));
         resp
     }

@@ -10,10 +10,14 @@
 //! is an [`ApiError`], which alone decides the status code. Around them: request ids, a tracing
 //! span per request, metrics, a concurrency limit and a request timeout.
 
+pub mod auth;
 pub mod config;
 pub mod editor;
 pub mod error;
 pub mod metrics;
+pub mod published;
+pub mod reviews;
+pub mod watches;
 
 pub use config::Config;
 pub use error::ApiError;
@@ -21,6 +25,7 @@ pub use error::ApiError;
 use crate::ctgov::client::{is_nct_id, Client, UpstreamError};
 use crate::llm::LlmWriter;
 use crate::render::Format;
+use crate::store::Store;
 use crate::summary::{Severity, Summary};
 use crate::{Pipeline, Writer};
 use axum::body::Bytes;
@@ -53,10 +58,22 @@ pub struct AppState {
     pub cache: moka::future::Cache<String, Bytes>,
     pub metrics: Metrics,
     pub config: Config,
+    /// The published pages; `laysum serve` always opens one (see [`serve`]).
+    pub store: Option<Store>,
 }
 
 impl AppState {
+    /// The state of a server without a store: the pages it renders are never kept.
     pub fn new(config: Config) -> anyhow::Result<Arc<Self>> {
+        Self::with_store(config, None)
+    }
+
+    /// The store, or 503 on a server that has none.
+    pub fn store(&self) -> Result<&Store, ApiError> {
+        self.store.as_ref().ok_or(ApiError::NoStore)
+    }
+
+    pub fn with_store(config: Config, store: Option<Store>) -> anyhow::Result<Arc<Self>> {
         let cache = moka::future::Cache::builder()
             .max_capacity(config.cache_max_bytes)
             .weigher(|k: &String, v: &Bytes| u32::try_from(k.len() + v.len()).unwrap_or(u32::MAX))
@@ -69,6 +86,7 @@ impl AppState {
             cache,
             metrics: Metrics::default(),
             config,
+            store,
         }))
     }
 }
@@ -97,6 +115,19 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/editor/editor.js", get(editor::script))
         .route("/editor/editor.css", get(editor::style))
         .route("/v1/drafts", post(editor::post_draft))
+        .route("/v1/studies/{nct_id}/page", get(published::page))
+        .route("/v1/reviews", get(reviews::list))
+        .route("/v1/reviews/{id}", get(reviews::show))
+        .route("/v1/reviews/{id}/approve", post(reviews::approve))
+        .route("/v1/reviews/{id}/reject", post(reviews::reject))
+        .route("/v1/drafts/{nct_id}", axum::routing::put(reviews::edit))
+        .route("/v1/watches", get(watches::list).post(watches::add))
+        .route(
+            "/v1/watches/{target}",
+            axum::routing::put(watches::put).delete(watches::remove),
+        )
+        .route("/v1/sync", post(watches::sync_now))
+        .route("/v1/audit", get(watches::audit))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi_json))
@@ -340,12 +371,39 @@ async fn metrics_text(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         get_study_summary,
         editor::post_draft,
         editor::index,
+        published::page,
+        reviews::list,
+        reviews::show,
+        reviews::approve,
+        reviews::reject,
+        reviews::edit,
+        watches::list,
+        watches::add,
+        watches::put,
+        watches::remove,
+        watches::sync_now,
+        watches::audit,
         healthz,
         metrics_text
     ),
-    components(schemas(Summary, error::ErrorBody, editor::DraftRequest, editor::DraftResponse))
+    components(schemas(Summary, error::ErrorBody, editor::DraftRequest, editor::DraftResponse)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// The bearer scheme the write endpoints name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// This API's OpenAPI document, generated from the handlers and types.
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
@@ -355,7 +413,11 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
-    let state = AppState::new(config)?;
+    let store = Store::open_configured(config.store.database_url.as_deref()).await?;
+    let state = AppState::with_store(config, Some(store))?;
+    if let Some(every) = state.config.sync_interval.0 {
+        tokio::spawn(background_sync(state.clone(), every));
+    }
     tracing::info!(
         addr = %listener.local_addr()?,
         upstream = %state.config.ctgov_url,
@@ -369,6 +431,41 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .await?;
     tracing::info!("laysum stopped");
     Ok(())
+}
+
+/// Syncs the watched studies at start and then every `every`. A round that fails is logged and
+/// the next one tries again; nothing it stored is lost.
+async fn background_sync(state: Arc<AppState>, every: Duration) {
+    let Some(store) = state.store.clone() else {
+        return;
+    };
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match crate::sync::sync_round(
+            &store,
+            &state.pipeline,
+            &state.config.ctgov_url,
+            &state.config.sync,
+            "sync",
+            every,
+        )
+        .await
+        {
+            Ok(report) if report.skipped => {}
+            Ok(report) => tracing::info!(
+                checked = report.checked,
+                changed = report.changed,
+                fetched = report.fetched,
+                in_review = report.in_review,
+                failed = report.failed.len(),
+                registry_calls = report.registry_calls,
+                "sync done"
+            ),
+            Err(e) => tracing::warn!(error = %e, "sync failed; the next round tries again"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

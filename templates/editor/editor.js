@@ -257,8 +257,199 @@ async function copy(kind) {
   setStatus(kind === "markdown" ? "Copied the page as Markdown." : "Copied the page as HTML.");
 }
 
+// ---- The Review view: pages waiting for a reviewer, what changed, approve or reject. ----
+
+const REASONS = {
+  new_study: "new study",
+  record_changed: "the registry record changed",
+  wording_changed: "our wording changed",
+  edited: "edited by hand",
+  unchanged: "unchanged",
+};
+
+const REVIEW_ERRORS = {
+  unauthenticated: "That token is not valid. Ask an admin for one.",
+  forbidden: "Your role may not do this.",
+  conflict: "Someone decided on this page first.",
+  guard_failed: "The edited page breaks a hard rule and cannot be sent for review.",
+  not_found: "That page is no longer there.",
+};
+
+let review = null;
+
+function showView(name) {
+  for (const view of ["draft", "review"]) {
+    $(`${view}-view`).hidden = view !== name;
+    $(`tab-${view}`).setAttribute("aria-pressed", String(view === name));
+  }
+}
+
+function token() {
+  return sessionStorage.getItem("laysum-token") || "";
+}
+
+async function api(method, path, body) {
+  const headers = { authorization: `Bearer ${token()}` };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await resp.json().catch(() => null);
+  if (!resp.ok) {
+    const error = (data && data.error) || {};
+    const failure = new Error(REVIEW_ERRORS[error.code] || error.message || `laysum answered ${resp.status}.`);
+    failure.detail = error.message;
+    failure.warnings = error.warnings || [];
+    throw failure;
+  }
+  return data;
+}
+
+async function loadQueue(event) {
+  if (event) event.preventDefault();
+  const typed = $("token").value.trim();
+  if (typed) sessionStorage.setItem("laysum-token", typed);
+  $("review-list-status").textContent = "Loading…";
+  try {
+    const data = await api("GET", "/v1/reviews");
+    const list = $("reviews");
+    if (!data.reviews.length) {
+      list.replaceChildren(el("li", { class: "none" }, "Nothing waits for review."));
+    } else {
+      list.replaceChildren(...data.reviews.map((r) => {
+        const button = el("button", { type: "button", dataset: { id: r.id } },
+          r.nct_id, el("small", {}, `${REASONS[r.reason] || r.reason} · ${r.created_at.slice(0, 10)}`));
+        button.addEventListener("click", () => openReview(r.id));
+        return el("li", {}, button);
+      }));
+    }
+    $("review-list-status").textContent = `${data.reviews.length} in review.`;
+  } catch (err) {
+    $("review-list-status").textContent = err.message;
+  }
+}
+
+// One section's words, with the changes on this side marked: deletions on the published side,
+// insertions on the proposed side.
+function sideText(ops, keep, tag) {
+  const p = el("p");
+  for (const [kind, words] of ops) {
+    if (kind === "equal") p.append(words);
+    else if (kind === keep) p.append(el(tag, {}, words));
+  }
+  return p;
+}
+
+async function openReview(id) {
+  $("review-status").textContent = "";
+  $("review-errors").replaceChildren();
+  $("published-block").hidden = true;
+  $("edit-block").hidden = true;
+  for (const b of document.querySelectorAll("#reviews button")) b.classList.toggle("current", b.dataset.id === id);
+  try {
+    review = await api("GET", `/v1/reviews/${encodeURIComponent(id)}`);
+  } catch (err) {
+    $("review-list-status").textContent = err.message;
+    return;
+  }
+  $("review-detail").hidden = false;
+  $("review-title").textContent = `${review.nct_id}: ${review.proposed.headline}`;
+  $("review-reason").textContent = `${REASONS[review.reason] || review.reason} · by ${review.author} · ${review.created_at}`;
+
+  const fields = review.changed_fields;
+  $("fields-block").hidden = fields.length === 0;
+  $("changed-fields").tBodies[0].replaceChildren(...fields.map((f) =>
+    el("tr", {}, el("td", {}, f.field), el("td", {}, JSON.stringify(f.old)), el("td", {}, JSON.stringify(f.new)))));
+
+  const published = $("side-published");
+  const proposed = $("side-proposed");
+  published.replaceChildren();
+  proposed.replaceChildren();
+  for (const d of review.diff) {
+    const label = SECTION_LABELS[d.section] || d.section;
+    published.append(el("h4", {}, label), sideText(d.ops, "delete", "del"));
+    proposed.append(el("h4", {}, label), sideText(d.ops, "insert", "ins"));
+    proposed.lastChild.dataset.section = d.section;
+  }
+  if (!review.published) published.replaceChildren(el("p", { class: "none" }, "Not published yet: this is the study's first page."));
+
+  const q = review.quality;
+  $("review-grade").textContent = `grade ${q.grade_level.toFixed(1)} · reading ease ${q.reading_ease.toFixed(0)}`;
+  $("review-warnings").replaceChildren(...(q.warnings.length ? q.warnings.map((w) =>
+    el("li", {}, el("span", { class: `badge ${w.severity}` }, w.severity),
+      el("strong", {}, CODE_LABELS[w.code] || w.code), " ",
+      el("span", { class: "where" }, `in ${SECTION_LABELS[w.section] || w.section}`),
+      el("div", {}, w.message))) : [el("li", { class: "none" }, "None: every rule is kept.")]));
+}
+
+async function decide(action) {
+  if (!review) return;
+  const note = $("review-note").value.trim();
+  $("review-errors").replaceChildren();
+  try {
+    await api("POST", `/v1/reviews/${encodeURIComponent(review.id)}/${action}`, note ? { note } : {});
+  } catch (err) {
+    $("review-status").textContent = err.message;
+    if (err.detail && err.detail !== err.message) $("review-errors").append(el("li", {}, err.detail));
+    return;
+  }
+  $("review-status").textContent = action === "approve" ? `Published ${review.nct_id}.` : `Rejected this page of ${review.nct_id}.`;
+  if (action === "approve") await showPublished(review.nct_id);
+  await loadQueue();
+}
+
+// The page as the website gets it, parsed inertly like the draft.
+async function showPublished(nctId) {
+  const resp = await fetch(`/v1/studies/${encodeURIComponent(nctId)}/page?format=html`);
+  if (!resp.ok) return;
+  const doc = new DOMParser().parseFromString(await resp.text(), "text/html");
+  $("published-preview").replaceChildren(...Array.from(doc.body.childNodes));
+  $("published-block").hidden = false;
+}
+
+const EDITABLE = ["headline", "summary", "what_the_trial_found", "active_substance", "what_this_could_lead_to", "what_could_go_wrong"];
+
+function startEdit() {
+  if (!review) return;
+  const page = review.proposed;
+  $("edit-sections").replaceChildren(...EDITABLE
+    .filter((name) => name === "headline" || page.sections[name] !== null)
+    .map((name) => {
+      const text = name === "headline" ? page.headline : page.sections[name];
+      return el("div", {},
+        el("label", { htmlFor: `edit-${name}` }, SECTION_LABELS[name] || name),
+        el("textarea", { id: `edit-${name}`, rows: 3, value: text, dataset: { section: name } }));
+    }));
+  $("edit-block").hidden = false;
+}
+
+async function saveEdit() {
+  const body = { sections: {} };
+  for (const area of document.querySelectorAll("#edit-sections textarea")) {
+    if (area.dataset.section === "headline") body.headline = area.value;
+    else body.sections[area.dataset.section] = area.value;
+  }
+  $("review-errors").replaceChildren();
+  try {
+    const saved = await api("PUT", `/v1/drafts/${encodeURIComponent(review.nct_id)}`, body);
+    $("review-status").textContent = "Sent for review. Another reviewer must approve your edit.";
+    await loadQueue();
+    await openReview(saved.id);
+  } catch (err) {
+    $("review-status").textContent = err.message;
+    $("review-errors").replaceChildren(...err.warnings.map((w) =>
+      el("li", {}, `${SECTION_LABELS[w.section] || w.section}: ${w.message} («${w.excerpt}»)`)));
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   $("request").addEventListener("submit", requestDraft);
   $("copy-markdown").addEventListener("click", () => copy("markdown"));
   $("copy-html").addEventListener("click", () => copy("html"));
+  $("tab-draft").addEventListener("click", () => showView("draft"));
+  $("tab-review").addEventListener("click", () => showView("review"));
+  $("token-form").addEventListener("submit", loadQueue);
+  $("approve").addEventListener("click", () => decide("approve"));
+  $("reject").addEventListener("click", () => decide("reject"));
+  $("edit").addEventListener("click", startEdit);
+  $("save-edit").addEventListener("click", saveEdit);
+  $("cancel-edit").addEventListener("click", () => { $("edit-block").hidden = true; });
 });

@@ -179,8 +179,13 @@ async fn serve_logs_json_and_finishes_requests_in_flight_on_sigterm() {
         .mount(&registry)
         .await;
 
+    // In a folder of its own: the server keeps its store (laysum.db) where it runs.
+    let dir = std::env::temp_dir().join(format!("laysum-sigterm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let mut child = laysum()
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .env_remove("LAYSUM_DATABASE_URL")
         .env("LAYSUM_CTGOV_URL", registry.uri())
         .env("LAYSUM_LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
@@ -225,6 +230,7 @@ async fn serve_logs_json_and_finishes_requests_in_flight_on_sigterm() {
     let all = rest.join("\n");
     assert!(all.contains("shutting down"), "{all}");
     assert!(all.contains("laysum stopped"), "{all}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `render --writer llm` and `batch --writer llm` reach the model through the same settings as

@@ -107,8 +107,8 @@ fn chromedriver() -> Option<std::path::PathBuf> {
             std::env::var_os("CI").is_none(),
             "chromedriver is not installed; .ci/run installs chromium and chromium-driver"
         );
-        eprintln!(
-            "skipping the browser test: no chromedriver (apt-get install chromium chromium-driver)"
+        say_skipped(
+            "skipping the browser test: no chromedriver (apt-get install chromium chromium-driver)",
         );
     }
     found
@@ -154,7 +154,11 @@ async fn start_driver(path: &std::path::Path) -> Driver {
 }
 
 async fn browser(driver: &Driver) -> fantoccini::Client {
-    let profile = std::env::temp_dir().join(format!("laysum-chromium-{}", std::process::id()));
+    // One profile per browser: two Chromiums on one profile, as two tests at once would be,
+    // make the second close.
+    static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let profile = std::env::temp_dir().join(format!("laysum-chromium-{}-{n}", std::process::id()));
     let mut caps = serde_json::Map::new();
     let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
@@ -367,4 +371,148 @@ async fn an_editor_drafts_a_page_in_a_real_browser() {
     )
     .unwrap();
     client.close().await.unwrap();
+}
+
+/// A reviewer's session: the registry changed a published trial; the Review view shows what
+/// changed, word by word and field by field; approving publishes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_sees_the_changes_and_approves_in_a_real_browser() {
+    use crate::standin::StandIn;
+    use crate::store::{complete_seed, in_review, post, records, SEED};
+    use fantoccini::Locator::Css;
+    let Some(path) = chromedriver() else { return };
+    let registry = StandIn::start(records()).await;
+    let app = spawn_app_on(
+        &registry.url,
+        Some(sqlite_db("browser").open().await),
+        |_| {},
+    )
+    .await;
+    let admin = app.token("ada", laysum::store::Role::Admin).await;
+    let reviewer = app.token("rey", laysum::store::Role::Reviewer).await;
+    app.store().add_watch(SEED, "test").await.unwrap();
+    post(&app, "/v1/sync", &admin, serde_json::json!({})).await;
+    let first = in_review(&app, &admin).await.remove(0).1;
+    post(
+        &app,
+        &format!("/v1/reviews/{first}/approve"),
+        &admin,
+        serde_json::json!({}),
+    )
+    .await;
+    registry.registry.change(SEED, "2026-07-15", complete_seed);
+    post(&app, "/v1/sync", &admin, serde_json::json!({})).await;
+
+    let driver = start_driver(&path).await;
+    let client = browser(&driver).await;
+    client.goto(&app.url("/")).await.unwrap();
+    client
+        .find(Css("#tab-review"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown = |sel: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .find(Css(sel))
+                .await
+                .unwrap()
+                .is_displayed()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(!shown("#draft-view").await, "one view at a time");
+    assert!(shown("#review-view").await);
+    client
+        .find(Css("#token"))
+        .await
+        .unwrap()
+        .send_keys(&reviewer)
+        .await
+        .unwrap();
+    click_and_wait(&client, "#use-token", "#reviews button")
+        .await
+        .expect("the queue appears");
+    let item = client.find(Css("#reviews button")).await.unwrap();
+    assert!(item.text().await.unwrap().contains(SEED));
+    item.click().await.unwrap();
+    client
+        .wait()
+        .at_most(std::time::Duration::from_secs(15))
+        .for_element(Css("#review-detail:not([hidden]) #side-proposed ins"))
+        .await
+        .expect("the review appears with its changes marked");
+
+    let all_text = |sel: &'static str| {
+        let client = client.clone();
+        async move {
+            let mut out = Vec::new();
+            for e in client.find_all(Css(sel)).await.unwrap() {
+                out.push(e.text().await.unwrap());
+            }
+            out.join("|")
+        }
+    };
+    let inserted = all_text("#side-proposed [data-section=summary] ins").await;
+    let deleted = all_text("#side-published del").await;
+    assert!(inserted.contains("31"), "inserted: {inserted}");
+    assert!(deleted.contains("24"), "deleted: {deleted}");
+    assert!(
+        all_text("#side-proposed [data-section=summary]")
+            .await
+            .contains("placenta"),
+        "unchanged words are shown unmarked"
+    );
+    let fields = all_text("#changed-fields td").await;
+    assert!(
+        fields.contains("protocolSection.statusModule.overallStatus"),
+        "{fields}"
+    );
+    assert!(fields.contains("\"RECRUITING\"|\"COMPLETED\""), "{fields}");
+    assert!(
+        fields.contains("protocolSection.designModule.enrollmentInfo.count|24|31"),
+        "{fields}"
+    );
+    assert!(!all_text("#review-warnings li").await.is_empty());
+    std::fs::write(
+        artefact("review-changes.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    click_and_wait(
+        &client,
+        "#approve",
+        "#published-block:not([hidden]) #published-preview [data-history]",
+    )
+    .await
+    .expect("the published page appears");
+    let history = all_text("#published-preview [data-history]").await;
+    assert!(
+        history.contains("Last updated Jul 15, 2026 · Updated 1 time"),
+        "{history}"
+    );
+    let summary = all_text("#published-preview [data-section=summary]").await;
+    assert!(summary.contains("31"), "{summary}");
+    assert!(all_text("#review-status").await.contains("Published"));
+    std::fs::write(
+        artefact("review-approved.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    client.close().await.unwrap();
+
+    let page: serde_json::Value = app
+        .get(&format!("/v1/studies/{SEED}/page"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["history"]["updated_times"], 1);
+    assert_eq!(page["history"]["approved_by"], "rey");
+    assert!(in_review(&app, &admin).await.is_empty());
 }

@@ -78,9 +78,34 @@ pub struct TestApp {
     pub base: String,
     pub state: std::sync::Arc<laysum::server::AppState>,
     pub http: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 impl TestApp {
+    /// The app's store (for apps spawned with one).
+    pub fn store(&self) -> &laysum::store::Store {
+        self.state.store.as_ref().expect("an app with a store")
+    }
+
+    /// A new token with a role, straight from the store (as `laysum token add` makes one).
+    pub async fn token(&self, name: &str, role: laysum::store::Role) -> String {
+        self.store().add_token(name, role, "test").await.unwrap()
+    }
+
+    /// Stops the server and closes its store, as a process that ends would.
+    pub async fn stop(self) {
+        self.server.abort();
+        if let Some(store) = &self.state.store {
+            store.close().await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -110,20 +135,102 @@ pub async fn spawn_app_with(
     upstream: &str,
     adjust: impl FnOnce(&mut laysum::server::Config),
 ) -> TestApp {
+    spawn_app_on(upstream, None, adjust).await
+}
+
+/// Starts the real app with a store (or none), its registry pointed at `upstream`.
+pub async fn spawn_app_on(
+    upstream: &str,
+    store: Option<laysum::store::Store>,
+    adjust: impl FnOnce(&mut laysum::server::Config),
+) -> TestApp {
     let mut config = laysum::server::Config::for_upstream(upstream);
     config.upstream_backoff_ms = 10;
     config.upstream_timeout_ms = 1_000;
     adjust(&mut config);
-    let state = laysum::server::AppState::new(config).unwrap();
+    let state = laysum::server::AppState::with_store(config, store).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = laysum::server::app(state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     TestApp {
         base,
         state,
         http: reqwest::Client::new(),
+        server,
     }
+}
+
+/// A database for one test: a SQLite file in a fresh folder, or a fresh database on the
+/// PostgreSQL server of `LAYSUM_TEST_POSTGRES_URL`.
+pub struct TestDb {
+    pub url: String,
+    pub name: &'static str,
+}
+
+impl TestDb {
+    pub async fn open(&self) -> laysum::store::Store {
+        laysum::store::Store::open(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", self.name))
+    }
+}
+
+/// A fresh SQLite database file.
+pub fn sqlite_db(test: &str) -> TestDb {
+    let dir = std::env::temp_dir().join(format!("laysum-store-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    TestDb {
+        url: format!("sqlite://{}", dir.join("laysum.db").display()),
+        name: "sqlite",
+    }
+}
+
+/// Says why a test skips part of its work, where `cargo test` shows it: the harness keeps what
+/// `eprintln!` prints in a passing test, but not what is written to standard error directly.
+pub fn say_skipped(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{why}");
+}
+
+/// A fresh database on the test PostgreSQL server, or `None` (saying why) when none is given.
+/// In CI one must be: `.ci/run` starts one and sets `LAYSUM_TEST_POSTGRES_URL`.
+pub async fn postgres_db(test: &str) -> Option<TestDb> {
+    use sqlx::Connection as _;
+    let Ok(admin) = std::env::var("LAYSUM_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "LAYSUM_TEST_POSTGRES_URL is not set; .ci/run starts PostgreSQL and sets it"
+        );
+        say_skipped(&format!(
+            "skipping the PostgreSQL run of {test}: set LAYSUM_TEST_POSTGRES_URL=postgres://USER@HOST:PORT/postgres (a role that may create databases)"
+        ));
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "laysum_{}_{}_{}",
+        test,
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let mut conn = sqlx::AnyConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("LAYSUM_TEST_POSTGRES_URL: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let (base, _) = admin.rsplit_once('/').expect("a URL ending in /DATABASE");
+    Some(TestDb {
+        url: format!("{base}/{name}"),
+        name: "postgres",
+    })
 }
 
 pub async fn spawn_app(upstream: &str) -> TestApp {

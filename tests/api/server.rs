@@ -311,6 +311,9 @@ async fn health_metrics_and_openapi_answer() {
     assert!(doc["paths"]["/v1/summaries"]["post"].is_object());
     assert!(doc["paths"]["/v1/studies/{nct_id}/summary"]["get"].is_object());
     assert!(doc["components"]["schemas"]["Summary"].is_object());
+    assert!(doc["paths"]["/v1/studies/{nct_id}/page"]["get"].is_object());
+    assert!(doc["paths"]["/v1/reviews/{id}/approve"]["post"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
 #[tokio::test]
