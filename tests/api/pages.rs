@@ -208,7 +208,11 @@ fn a_study_of_past_records_follows_no_one() {
         let s = summarize(&path);
         let text = page_text(&s).to_lowercase();
         for never in ["follows", "follow them", "followed them", "extra tests"] {
-            assert!(!text.contains(never), "{}: “{never}” in {text}", path.display());
+            assert!(
+                !text.contains(never),
+                "{}: “{never}” in {text}",
+                path.display()
+            );
         }
         assert!(text.contains("records"), "{}: {text}", path.display());
     }
