@@ -125,17 +125,10 @@ pub fn conversation(
 ) -> Result<Vec<Message>, minijinja::Error> {
     let limits = Limits {
         forbidden,
-        max_words: [
-            "headline",
-            "summary",
-            "what_this_could_lead_to",
-            "what_could_go_wrong",
-            "what_the_trial_found",
-            "active_substance",
-        ]
-        .into_iter()
-        .map(|s| (s, crate::check::max_words(s)))
-        .collect(),
+        max_words: WRITTEN
+            .into_iter()
+            .map(|s| (s, crate::check::max_words(s)))
+            .collect(),
         max_sentence_words: crate::check::MAX_SENTENCE_WORDS,
     };
     let system = templates.render("system.j2", minijinja::context! { limits })?;
@@ -154,13 +147,51 @@ pub fn conversation(
     ])
 }
 
-/// The model's reply and our account of what was wrong with it, to ask once more.
+/// The sections the model writes, with their word limits; the active substance is not among
+/// them (code sets it from the facts).
+const WRITTEN: [&str; 5] = [
+    "headline",
+    "summary",
+    "what_this_could_lead_to",
+    "what_could_go_wrong",
+    "what_the_trial_found",
+];
+
+/// Tokens a reply may take: two a word of every section's limit (medical words split into
+/// several tokens, JSON escapes add more) and room for the keys. A draft that needs more breaks
+/// a length limit anyway; a model that runs on is stopped here instead of at its context.
+pub fn reply_tokens(has_results: bool) -> u32 {
+    let words: usize = WRITTEN
+        .iter()
+        .filter(|s| has_results || **s != "what_the_trial_found")
+        .map(|s| crate::check::max_words(s))
+        .sum();
+    (words * 2 + 200) as u32
+}
+
+/// What was wrong with a reply, to ask once more; `cut` is the token limit a reply was cut at.
 pub fn retry_message(
     templates: &Templates,
     problems: &[Problem],
+    cut: Option<u32>,
 ) -> Result<Message, minijinja::Error> {
-    let text = templates.render("retry.j2", minijinja::context! { problems })?;
+    let text = templates.render("retry.j2", minijinja::context! { problems, cut })?;
     Ok(Message::new(Role::User, text.trim()))
+}
+
+/// The problems in one line, for the reason a page gives.
+pub fn said(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| {
+            if p.excerpt.is_empty() {
+                format!("{}: {}", p.section, p.message)
+            } else {
+                format!("{}: {} ({:?})", p.section, p.message, p.excerpt)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Something wrong with a reply, as the model is told it.

@@ -8,6 +8,7 @@ mod fetch;
 mod gold;
 mod helpers;
 mod llm;
+mod llm_server;
 mod meaning;
 mod pages;
 mod results;
