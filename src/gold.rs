@@ -345,15 +345,24 @@ fn comparator_words(comparator: &str, text: &str, page: &Summary) -> Option<Stri
             "later, after a wait",
         ]),
         "active" => {
+            // A registered name may carry its schedule ("sildenafil citrate as needed
+            // [S(PRN)]"); the page names the product, whose first word is enough.
             page.interventions
                 .iter()
                 .filter(|i| i.role == Role::Comparator)
-                .any(|i| mentions(text, &i.plain))
+                .any(|i| {
+                    let first = i.plain.split_whitespace().next().unwrap_or("");
+                    mentions(text, &i.plain)
+                        || (first.len() >= 5
+                            && first.chars().all(char::is_alphabetic)
+                            && mentions(text, first))
+                })
                 || background_alone
                 || has(&[
                     "another treatment",
                     "a different treatment",
                     "compared with",
+                    // One product in two schedules: the comparison is the other schedule.
                     "in a different dose or schedule",
                 ])
         }

@@ -38,10 +38,10 @@ pub(super) fn results_guard(text: &str, cx: &Context<'_>, out: &mut Vec<Warning>
         .next()
         .or_else(|| {
             // "p=0.03", "p<0.001": an operator glued to its number.
-            ours.char_indices().find_map(|(i, c)| {
+            // By the letter p, never by a char's byte offset: `i + 1` must be a boundary.
+            ours.match_indices('p').find_map(|(i, _)| {
                 let after = ours[i + 1..].trim_start();
-                (c == 'p'
-                    && !ours[..i].ends_with(|b: char| b.is_alphanumeric())
+                (!ours[..i].ends_with(|b: char| b.is_alphanumeric())
                     && after.starts_with(['=', '<', '>']))
                 .then_some(i..i + 1 + (ours[i + 1..].len() - after.len()) + 1)
             })

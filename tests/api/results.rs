@@ -221,6 +221,36 @@ fn a_draft_that_judges_or_miscounts_is_refused() {
         .any(|w| w.code == WarningCode::MissingSection && w.section == "what_the_trial_found"));
 }
 
+#[test]
+fn a_draft_in_any_script_is_checked_without_failing() {
+    // Dashes, curly apostrophes and units such as "µg" in a model's draft: the check reads them
+    // as text (it once sliced inside a character looking for a glued "p>").
+    let bytes = std::fs::read(fixtures().join("trials/NCT02552212.json")).unwrap();
+    let p = pipeline();
+    let trial = p.trial(&bytes).unwrap();
+    let facts = p.facts(&trial);
+    let codes_for = |extra: &str| -> Vec<WarningCode> {
+        let mut draft = p.draft_rules(&facts).unwrap();
+        let good = draft.what_the_trial_found.clone().unwrap();
+        draft.what_the_trial_found = Some(format!("{good} {extra}"));
+        let s = p.check(
+            draft,
+            &facts,
+            &trial,
+            laysum::summary::Generator::rules("test"),
+        );
+        s.quality.errors().map(|w| w.code).collect()
+    };
+    let plain = codes_for("The dose — 400 µg — was the trial’s own.");
+    assert!(!plain.contains(&WarningCode::Statistic), "{plain:?}");
+    assert!(
+        plain.contains(&WarningCode::UntracedNumber),
+        "400 is no results value: {plain:?}"
+    );
+    let glued = codes_for("The dose — the trial’s own — made a difference (p>0.05).");
+    assert!(glued.contains(&WarningCode::Statistic), "{glued:?}");
+}
+
 /// "The most common reasons people left were …" names the reasons most people left for: no
 /// reason the page leaves out had more people than one it names.
 #[test]

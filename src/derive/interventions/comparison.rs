@@ -125,6 +125,14 @@ pub(crate) fn comparison(
     if found.is_none() && !placebo_products.is_empty() {
         found = Some(placebo_kind);
     }
+    // No arm is a comparison arm (a crossover whose sequences are all typed experimental), yet
+    // a product is read as the comparator: the reference of a bioequivalence study.
+    if found.is_none()
+        && trial.model == InterventionModel::Crossover
+        && reading.with_role(Role::Comparator).next().is_some()
+    {
+        found = Some(Comparison::OtherTreatment);
+    }
     (found, sham_words)
 }
 
@@ -150,6 +158,51 @@ mod tests {
 
     fn compared(trial: &Trial) -> Option<Comparison> {
         derive(trial, &lexicon()).comparison.map(|c| c.value)
+    }
+
+    #[test]
+    fn a_reference_product_in_every_sequence_is_the_comparison() {
+        // NCT02715401: T → R and R → T, both typed experimental; R is the reference.
+        let mut trial = designed(
+            &[
+                (
+                    ArmKind::Experimental,
+                    "Sequence 1",
+                    "T : HCP1303 R : HGP1201 + HIP1402",
+                ),
+                (
+                    ArmKind::Experimental,
+                    "Sequence 2",
+                    "T : HCP1303 R : HGP1201 + HIP1402",
+                ),
+            ],
+            &[
+                (Drug, "HCP1303", &["Sequence 1", "Sequence 2"]),
+                (Drug, "HGP1201", &["Sequence 1", "Sequence 2"]),
+                (Drug, "HIP1402", &["Sequence 1", "Sequence 2"]),
+            ],
+        );
+        trial.official_title = Some(
+            "A Crossover Study to Compare HCP1303 Capsule and Co-administration of HGP1201 \
+             Tablet, HIP1402 Capsule"
+                .into(),
+        );
+        trial.model = InterventionModel::Crossover;
+        let facts = derive(&trial, &lexicon());
+        let roles: Vec<(&str, Role)> = facts
+            .interventions
+            .iter()
+            .map(|i| (i.value.name.as_str(), i.value.role))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("HCP1303", Role::Tested),
+                ("HGP1201", Role::Comparator),
+                ("HIP1402", Role::Comparator)
+            ]
+        );
+        assert_eq!(compared(&trial), Some(Comparison::OtherTreatment));
     }
 
     #[test]
