@@ -163,6 +163,8 @@ pub enum Severity {
 #[serde(rename_all = "snake_case")]
 pub enum WarningCode {
     MissingSection,
+    /// A "what the trial found" for a record that has no results: nothing can stand behind it.
+    FindingsWithoutResults,
     ForbiddenClaim,
     UntracedNumber,
     ContactDetail,

@@ -39,14 +39,12 @@ pub fn contact_details(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let glued = |at: usize| {
-            at > 0
-                && (bytes[at - 1].is_ascii_alphabetic()
-                    || (b"-#: ".contains(&bytes[at - 1]) && code_prefix(&bytes[..at - 1])))
-        };
         if bytes[i] == b'+' || bytes[i].is_ascii_digit() {
             let start = i;
-            let code = glued(start);
+            let glued = start > 0 && bytes[start - 1].is_ascii_alphabetic();
+            let after_prefix = start > 0
+                && b"-#: ".contains(&bytes[start - 1])
+                && code_prefix(&bytes[..start - 1]);
             let mut digits = 0;
             let mut end = i;
             while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-(). ".contains(&bytes[i])) {
@@ -56,6 +54,10 @@ pub fn contact_details(text: &str) -> Vec<&str> {
                 }
                 i += 1;
             }
+            // Letters written apart make a code only of one unbroken run of digits ("NCT
+            // 07635758"); "TEL 555 0100 123" is a phone number.
+            let code =
+                glued || (after_prefix && text[start..end].bytes().all(|b| b.is_ascii_digit()));
             if digits >= 7 && !code {
                 found.push(text[start..end].trim());
             }
@@ -119,5 +121,7 @@ mod tests {
         assert_eq!(contact_details("call 555 0100 123"), vec!["555 0100 123"]);
         assert_eq!(contact_details("Call 5550100123"), vec!["5550100123"]);
         assert_eq!(contact_details("Tel: 555 0100 123"), vec!["555 0100 123"]);
+        assert_eq!(contact_details("TEL 555 0100 123"), vec!["555 0100 123"]);
+        assert_eq!(contact_details("FAX: 5550100123"), vec!["5550100123"]);
     }
 }

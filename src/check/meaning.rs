@@ -1,13 +1,14 @@
 //! Guards that check what a page means, not only its words, for every writer: it names what is
-//! tested and the condition; its tense agrees with the trial's status (a withdrawn study says no
-//! one took part, a recruiting one does not speak in the past); the active substance is not the
+//! tested (or, for a study that gives nothing, says so) and the condition; its tense agrees with
+//! the trial's status (a withdrawn study says no one took part, a recruiting one does not speak
+//! in the past, a finished one does not speak of people still to join); the active substance is not the
 //! trial's title; no template markup, tags or placeholders; no section repeats another.
 //!
 //! The phrases are data, in `templates/lexicon/meaning.toml`; this module only finds them.
 
 use super::results::unquoted;
 use super::Context;
-use crate::facts::{ConditionKind, Population, Progress};
+use crate::facts::{ConditionKind, Population, Progress, StudyKind};
 use crate::lexicon::PhraseSet;
 use crate::summary::{Severity, Warning, WarningCode};
 use crate::write::Draft;
@@ -23,6 +24,8 @@ const REPEAT_SHARE: f64 = 0.5;
 struct File {
     withdrawn: Withdrawn,
     upcoming: Upcoming,
+    finished: Upcoming,
+    nothing_given: NothingGiven,
     names: Names,
     placeholders: Placeholders,
 }
@@ -34,6 +37,10 @@ struct Withdrawn {
 #[derive(Deserialize)]
 struct Upcoming {
     never: Vec<String>,
+}
+#[derive(Deserialize)]
+struct NothingGiven {
+    says: Vec<String>,
 }
 #[derive(Deserialize)]
 struct Names {
@@ -49,6 +56,8 @@ pub struct MeaningWords {
     withdrawn_says: PhraseSet,
     withdrawn_never: PhraseSet,
     upcoming_never: PhraseSet,
+    finished_never: PhraseSet,
+    nothing_given: PhraseSet,
     empty: HashSet<String>,
     placeholders: PhraseSet,
 }
@@ -67,6 +76,8 @@ impl MeaningWords {
             withdrawn_says: each(file.withdrawn.says),
             withdrawn_never: each(file.withdrawn.never),
             upcoming_never: each(file.upcoming.never),
+            finished_never: each(file.finished.never),
+            nothing_given: each(file.nothing_given.says),
             empty: file.names.empty.into_iter().collect(),
             placeholders: each(file.placeholders.words),
         })
@@ -111,7 +122,7 @@ pub fn guard(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
             ));
         }
     }
-    repeats(&sections[1..], out);
+    repeats(&sections[1..], &names_of(cx), out);
     substance(draft, cx, out);
     subject(draft, cx, out);
     status(&sections, cx, out);
@@ -172,31 +183,118 @@ fn words_of(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A section whose word runs are mostly another's: the reader learns nothing new from it.
-fn repeats(sections: &[(&str, &str)], out: &mut Vec<Warning>) {
-    let runs: Vec<(&str, BTreeSet<Vec<String>>)> = sections
+/// The sentences of a text (ended by a stop and a space, so "Claudin18.2" is one word), as
+/// words with each name masked.
+fn sentences_of(text: &str, names: &[Vec<String>]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        if matches!(c, '.' | '!' | '?' | ';') && next_is_space {
+            out.push(masked(words_of(&text[start..i]), names));
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(masked(words_of(&text[start..]), names));
+    out
+}
+
+/// Words with every name of the trial (what is tested, the conditions) made one word: a page
+/// names its treatment in every section, and a long name is not a repeated sentence.
+fn masked(words: Vec<String>, names: &[Vec<String>]) -> Vec<String> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'words: while i < words.len() {
+        for name in names {
+            if words[i..].starts_with(name) {
+                out.push(format!("«{}»", name.join(" ")));
+                i += name.len();
+                continue 'words;
+            }
+        }
+        out.push(words[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// The trial's names of two words or more, longest first.
+fn names_of(cx: &Context<'_>) -> Vec<Vec<String>> {
+    let facts = cx.facts;
+    let mut names: Vec<Vec<String>> = facts
+        .treatments
+        .iter()
+        .chain(&facts.comparators)
+        .chain(&facts.background)
+        .flat_map(|t| [t.value.name.as_str(), t.value.plain.as_str()])
+        .chain(facts.active_substance.iter().map(|s| s.value.as_str()))
+        .chain(
+            facts
+                .conditions
+                .iter()
+                .flat_map(|c| [c.value.plain.as_str(), c.value.registered.as_str()]),
+        )
+        .map(words_of)
+        .filter(|w| w.len() >= 2)
+        .collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.dedup();
+    names
+}
+
+/// A section whose word runs are mostly another's, or that says a sentence of another word for
+/// word: the reader learns nothing new from it.
+fn repeats(sections: &[(&str, &str)], names: &[Vec<String>], out: &mut Vec<Warning>) {
+    struct Said<'a> {
+        name: &'a str,
+        words: Vec<String>,
+        runs: BTreeSet<Vec<String>>,
+        sentences: Vec<Vec<String>>,
+    }
+    let said: Vec<Said> = sections
         .iter()
         .filter(|(name, _)| *name != "active_substance")
         .map(|(name, text)| {
-            let w = words_of(text);
-            (*name, w.windows(SHINGLE).map(<[String]>::to_vec).collect())
+            let words = masked(words_of(text), names);
+            let mut sentences = sentences_of(text, names);
+            sentences.retain(|s| s.len() >= SHINGLE);
+            Said {
+                name,
+                runs: words.windows(SHINGLE).map(<[String]>::to_vec).collect(),
+                sentences,
+                words,
+            }
         })
         .collect();
-    for (i, (later, mine)) in runs.iter().enumerate() {
-        for (earlier, theirs) in &runs[..i] {
-            let shared = mine.intersection(theirs).count();
-            let fewer = mine.len().min(theirs.len());
-            if fewer > 0 && shared as f64 >= REPEAT_SHARE * fewer as f64 {
-                let excerpt = mine
-                    .intersection(theirs)
-                    .next()
-                    .map(|w| w.join(" "))
+    // A sentence of `a` found word for word in `b`.
+    let sentence_of = |a: &Said, b: &Said| {
+        a.sentences
+            .iter()
+            .find(|s| b.words.windows(s.len()).any(|run| run == &s[..]))
+            .map(|s| s.join(" "))
+    };
+    for (i, later) in said.iter().enumerate() {
+        for earlier in &said[..i] {
+            let shared = later.runs.intersection(&earlier.runs).count();
+            let fewer = later.runs.len().min(earlier.runs.len());
+            let mostly = fewer > 0 && shared as f64 >= REPEAT_SHARE * fewer as f64;
+            let sentence = sentence_of(later, earlier).or_else(|| sentence_of(earlier, later));
+            if mostly || sentence.is_some() {
+                let excerpt = sentence
+                    .or_else(|| {
+                        let mut both = later.runs.intersection(&earlier.runs);
+                        both.next().map(|w| w.join(" "))
+                    })
                     .unwrap_or_default();
                 out.push(error(
-                    later,
+                    later.name,
                     WarningCode::RepeatedSection,
                     &excerpt,
-                    format!("repeats {earlier}; each section says something of its own"),
+                    format!(
+                        "repeats {}; each section says something of its own",
+                        earlier.name
+                    ),
                 ));
             }
         }
@@ -266,6 +364,24 @@ fn subject(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
             format!("names nothing of what is tested ({})", tested.join(", ")),
         ));
     }
+    // An observational study with nothing to name says that it gives nothing.
+    let gives_nothing = facts.kind.value == StudyKind::Observational
+        && facts.treatments.is_empty()
+        && facts.active_substance.is_none();
+    if gives_nothing
+        && cx
+            .meaning
+            .nothing_given
+            .hits(&format!("{} {}", draft.headline, draft.summary).to_lowercase())
+            .is_empty()
+    {
+        out.push(error(
+            "summary",
+            WarningCode::MissingSubject,
+            "",
+            "an observational study that gives no treatment must say so".into(),
+        ));
+    }
     // An illness is named; a study of healthy volunteers, of a procedure or of side effects
     // names those instead, in words of its own.
     let healthy = matches!(
@@ -299,6 +415,7 @@ fn status(sections: &[(&str, &str)], cx: &Context<'_>, out: &mut Vec<Warning>) {
         Progress::NotYetRecruiting | Progress::Recruiting | Progress::ByInvitation => {
             &words.upcoming_never
         }
+        Progress::Completed | Progress::StoppedEarly => &words.finished_never,
         _ => return,
     };
     for (section, text) in sections {

@@ -149,6 +149,15 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             message: "the record has results; the page must say what the trial found".into(),
         });
     }
+    if cx.facts.findings.is_none() && draft.what_the_trial_found.is_some() {
+        warnings.push(Warning {
+            severity: Severity::Error,
+            code: WarningCode::FindingsWithoutResults,
+            section: "what_the_trial_found".into(),
+            excerpt: String::new(),
+            message: "the record has no results; the page must not say what the trial found".into(),
+        });
+    }
     if let Some(found) = &draft.what_the_trial_found {
         guard(
             "what_the_trial_found",

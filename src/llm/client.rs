@@ -15,6 +15,7 @@ use super::reply::{exceeds_context, excerpt, first_chars, read_reply, ModelError
 use super::stats::LlmStats;
 use crate::retry::{is_retryable, retry_after, RetryPolicy};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
@@ -50,7 +51,7 @@ struct ChatRequest<'a> {
     temperature: f32,
     max_tokens: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
-    response_format: Option<serde_json::Value>,
+    response_format: Option<Box<RawValue>>,
 }
 
 pub struct ChatClient {
@@ -108,7 +109,7 @@ impl ChatClient {
     pub async fn complete(
         &self,
         messages: &[Message],
-        schema: &serde_json::Value,
+        schema: &RawValue,
         max_tokens: u32,
         deadline: Instant,
     ) -> Result<Reply, ModelError> {
@@ -198,9 +199,21 @@ impl ChatClient {
                         retry_after(&headers),
                     )
                 }
-                // The page's time is spent: no retry could finish within it.
-                Answer::NoAnswer(e) if e.is_timeout() => return Err(ModelError::Timeout),
-                Answer::NoAnswer(e) => (classify(e), None),
+                Answer::NoAnswer(e) => {
+                    tracing::debug!(
+                        status = if e.is_timeout() { "timeout" } else { "no_answer" },
+                        format = format.name(),
+                        request_bytes,
+                        latency_ms = elapsed.as_millis() as u64,
+                        error = %e,
+                        "model attempt"
+                    );
+                    // The page's time is spent: no retry could finish within it.
+                    if e.is_timeout() {
+                        return Err(ModelError::Timeout);
+                    }
+                    (classify(e), None)
+                }
             };
             let (error, asked) = failure;
             let wait = self.retry.wait(retries, asked);

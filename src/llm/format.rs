@@ -10,6 +10,7 @@
 //! server telling us what it speaks, not a failure to retry.
 
 use super::config::StructuredOutput;
+use serde_json::value::RawValue;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// One way of asking for JSON, from the most to the least exact.
@@ -39,19 +40,20 @@ impl Format {
         }
     }
 
-    /// The `response_format` of a request, or `None` to send none.
-    pub fn response_format(self, schema: &serde_json::Value) -> Option<serde_json::Value> {
-        match self {
-            Format::JsonSchema => Some(serde_json::json!({
-                "type": "json_schema",
-                "json_schema": {"name": "laysum_draft", "strict": true, "schema": schema},
-            })),
-            Format::JsonObjectSchema => {
-                Some(serde_json::json!({"type": "json_object", "schema": schema}))
-            }
-            Format::JsonObject => Some(serde_json::json!({"type": "json_object"})),
-            Format::None => None,
-        }
+    /// The `response_format` of a request, or `None` to send none. The schema goes in as
+    /// written (see [`super::prompt::schema`]): its key order is the order the model writes in.
+    pub fn response_format(self, schema: &RawValue) -> Option<Box<RawValue>> {
+        let schema = schema.get();
+        let text = match self {
+            Format::JsonSchema => format!(
+                r#"{{"type":"json_schema","json_schema":{{"name":"laysum_draft","strict":true,"schema":{schema}}}}}"#
+            ),
+            Format::JsonObjectSchema => format!(r#"{{"type":"json_object","schema":{schema}}}"#),
+            Format::JsonObject => r#"{"type":"json_object"}"#.to_owned(),
+            Format::None => return None,
+        };
+        // `schema` is JSON already (a RawValue), so the whole is too.
+        RawValue::from_string(text).ok()
     }
 
     fn index(self) -> u8 {
@@ -151,8 +153,13 @@ mod tests {
 
     #[test]
     fn each_format_asks_as_its_servers_expect() {
+        let raw = RawValue::from_string(r#"{"type": "object"}"#.to_owned()).unwrap();
         let schema = serde_json::json!({"type": "object"});
-        let f = |format: Format| format.response_format(&schema);
+        let f = |format: Format| {
+            format
+                .response_format(&raw)
+                .map(|r| serde_json::from_str::<serde_json::Value>(r.get()).unwrap())
+        };
         assert_eq!(
             f(Format::JsonSchema).unwrap()["json_schema"]["schema"],
             schema
@@ -166,6 +173,24 @@ mod tests {
             serde_json::json!({"type": "json_object"})
         );
         assert_eq!(f(Format::None), None);
+    }
+
+    #[test]
+    fn the_schema_is_sent_with_its_keys_in_the_order_the_page_reads() {
+        // A grammar built from the schema makes the model write the keys in this order.
+        let schema = crate::llm::prompt::schema();
+        for format in [Format::JsonSchema, Format::JsonObjectSchema] {
+            let sent = format.response_format(&schema).unwrap();
+            let at = |key: &str| sent.get().find(&format!("\"{key}\"")).unwrap();
+            let order = [
+                at("headline"),
+                at("summary"),
+                at("what_this_could_lead_to"),
+                at("what_could_go_wrong"),
+                at("what_the_trial_found"),
+            ];
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", sent.get());
+        }
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub enum Rejection {
     Unreadable(String),
     #[error("the model's reply was cut at the limit of {0} tokens twice")]
     Length(u32),
-    #[error("the model's work on this page took longer than {0} ms")]
+    #[error("the model's work on this page took longer than {0} ms (LAYSUM_LLM_TIMEOUT_MS)")]
     Deadline(u64),
     #[error("a prompt template failed: {0}")]
     Prompt(String),
@@ -76,7 +76,7 @@ impl Rejection {
 pub struct LlmWriter {
     client: ChatClient,
     config: LlmConfig,
-    schema: serde_json::Value,
+    schema: Box<serde_json::value::RawValue>,
     /// Accepted drafts. Concurrent misses for one key wait on a single model conversation.
     cache: moka::future::Cache<String, Arc<Draft>>,
     pub stats: Arc<LlmStats>,
@@ -199,6 +199,13 @@ impl LlmWriter {
         )
         .await
         .unwrap_or(Err(Rejection::Deadline(self.config.timeout_ms)))
+        .map_err(|e| match e {
+            // A call cut at the page's deadline: the page's time is what ran out, say so.
+            Rejection::Model(ModelError::Timeout) if Instant::now() >= deadline => {
+                Rejection::Deadline(self.config.timeout_ms)
+            }
+            e => e,
+        })
     }
 
     /// Asks the model, checks its draft, and asks once more with what was wrong.
@@ -235,8 +242,13 @@ impl LlmWriter {
             } else {
                 match prompt::parse_reply(&reply.content) {
                     Ok(mut draft) => {
-                        // What is tested is the facts' to say, not the model's.
+                        // What is tested, and whether there are results to report, are the
+                        // facts' to say, not the model's: a small model fills every key it
+                        // sees, and a finding the record does not hold must never stand.
                         draft.active_substance = rules.active_substance.clone();
+                        if facts.findings.is_none() {
+                            draft.what_the_trial_found = None;
+                        }
                         let checked = pipeline.check(
                             draft.clone(),
                             facts,

@@ -19,9 +19,16 @@ use thiserror::Error;
 const MAX_FIELD_CHARS: usize = 4_000;
 
 /// The JSON schema of the reply, from `prompts/draft.schema.json`.
-pub fn schema() -> serde_json::Value {
+///
+/// Kept as the file writes it, keys in order: servers that turn the schema into a grammar
+/// (llama.cpp, llama-cpp-python) make the model write the sections in the schema's order, and
+/// a parsed `Value` would send them sorted by name — "what_could_go_wrong" before "what this
+/// could lead to", which a small model then fills with junk.
+pub fn schema() -> Box<serde_json::value::RawValue> {
     let text = crate::templates::file("draft.schema.json").unwrap_or("{}");
-    serde_json::from_str(text).unwrap_or_else(|_| serde_json::json!({}))
+    serde_json::value::RawValue::from_string(text.trim().to_owned()).unwrap_or_else(|_| {
+        serde_json::value::RawValue::from_string("{}".to_owned()).expect("{} is JSON")
+    })
 }
 
 /// What the system prompt is told about our limits, so the prompt and the guards agree.

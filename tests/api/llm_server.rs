@@ -86,9 +86,17 @@ async fn auto_learns_that_llama_cpp_python_takes_a_schema_in_json_object_and_rem
         .post_record("?writer=llm", serde_json::to_vec(&updated).unwrap())
         .await;
     let second: Value = resp.json().await.unwrap();
-    assert_eq!(second["generator"]["writer"], "llm", "{}", second["generator"]);
+    assert_eq!(
+        second["generator"]["writer"], "llm",
+        "{}",
+        second["generator"]
+    );
     let requests = chat_requests(&model).await;
-    assert_eq!(requests.len(), 3, "the refused format, then one call a page");
+    assert_eq!(
+        requests.len(),
+        3,
+        "the refused format, then one call a page"
+    );
     assert_eq!(format_of(&requests[0])["type"], "json_schema");
     // The 500 was the server refusing the format, not failing: no retry of the same request,
     // the next format at once, and that format from then on.
@@ -319,4 +327,45 @@ fn serve_refuses_a_request_timeout_that_cuts_off_the_model() {
     assert!(laysum::server::AppState::new(defaults).is_ok());
     config.llm.max_tokens = Some(0);
     assert!(laysum::server::AppState::new(config).is_err());
+}
+
+#[tokio::test]
+async fn drafts_a_real_model_wrote_are_published_only_when_they_can_stand() {
+    for case in live_drafts() {
+        let record = fixtures().join(&case.record);
+        let model = model_server(Script::new(vec![recorded_reply(
+            "json_object_schema_200.json",
+            &case.reply,
+        )]))
+        .await;
+        let app = app_with(&model, |c| {
+            c.structured_output = laysum::llm::config::StructuredOutput::JsonObjectSchema
+        })
+        .await;
+        let page = llm_page_of(&app, &record).await;
+        assert_eq!(
+            page["generator"]["writer"], case.writer,
+            "{}: {}",
+            case.from, page["generator"]
+        );
+        // Whichever writer, what is published holds no error.
+        let errors: Vec<&Value> = page["quality"]["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["severity"] == "error")
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", case.from);
+        if case.writer == "llm" {
+            // What the model may not say: the substance and whether there are results.
+            let rules = serde_json::to_value(summarize(&record)).unwrap();
+            for section in ["active_substance", "what_the_trial_found"] {
+                assert_eq!(
+                    page["sections"][section], rules["sections"][section],
+                    "{}: {section}",
+                    case.from
+                );
+            }
+        }
+    }
 }

@@ -116,3 +116,72 @@ fn a_page_must_name_what_is_tested_and_the_condition() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_finished_trial_that_speaks_of_people_still_to_join_is_an_error() {
+    let completed = trial_file("NCT00517179");
+    assert_eq!(errors_of(&completed, |_, _| {}), []);
+    let errors = errors_of(&completed, |d, _| {
+        d.summary
+            .push_str(" More people will receive it next year.")
+    });
+    assert!(
+        errors.contains(&WarningCode::StatusContradiction),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn an_observational_study_that_gives_nothing_must_say_so() {
+    // Withdrawn, observational, no intervention: the rules draft says it gives no treatment.
+    let observational = trial_file("NCT01511679");
+    let errors = errors_of(&observational, |d, _| {
+        d.summary = "This study looks at people with alcohol problems. It was withdrawn before \
+                     anyone joined."
+            .into();
+    });
+    assert!(errors.contains(&WarningCode::MissingSubject), "{errors:?}");
+}
+
+#[test]
+fn what_the_trial_found_for_a_record_without_results_is_an_error() {
+    // The seed has no results section; a small model wrote one anyway in the live check.
+    let errors = errors_of(&seed_record(), |d, _| {
+        d.what_the_trial_found =
+            Some("This trial found that the cells might help people after a stroke.".into())
+    });
+    assert!(
+        errors.contains(&WarningCode::FindingsWithoutResults),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn drafts_a_real_model_wrote_are_held_to_what_they_mean() {
+    let p = pipeline();
+    for case in live_drafts() {
+        let bytes = std::fs::read(fixtures().join(&case.record)).unwrap();
+        let trial = p.trial(&bytes).unwrap();
+        let facts = p.facts(&trial);
+        let draft = laysum::llm::prompt::parse_reply(&case.reply).unwrap();
+        let page = p.check(draft, &facts, &trial, Generator::rules(p.version()));
+        let codes: Vec<String> = page
+            .quality
+            .errors()
+            .map(|w| {
+                serde_json::to_value(w.code)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        for expected in &case.errors {
+            assert!(
+                codes.contains(expected),
+                "{}: {expected} not in {codes:?}",
+                case.from
+            );
+        }
+    }
+}
