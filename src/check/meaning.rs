@@ -19,6 +19,10 @@ use std::collections::{BTreeSet, HashSet};
 const SHINGLE: usize = 6;
 /// The share of a section's word runs found in another that makes it a repeat.
 const REPEAT_SHARE: f64 = 0.5;
+const FOUND: &str = "what_the_trial_found";
+/// A run of this many words (a name counted as one) found in two sections is a repeated clause,
+/// even where neither says it as a whole sentence.
+const LONG_RUN: usize = 10;
 
 #[derive(Deserialize)]
 struct File {
@@ -274,12 +278,49 @@ fn repeats(sections: &[(&str, &str)], names: &[Vec<String>], out: &mut Vec<Warni
             .find(|s| b.words.windows(s.len()).any(|run| run == &s[..]))
             .map(|s| s.join(" "))
     };
+    // A long run of `a`'s words found in `b`.
+    let clause_of = |a: &Said, b: &Said| {
+        a.words
+            .windows(LONG_RUN)
+            .find(|run| b.words.windows(LONG_RUN).any(|other| other == *run))
+            .map(|run| run.join(" "))
+    };
     for (i, later) in said.iter().enumerate() {
+        // One section saying a sentence twice; the results section says one per group, and
+        // the groups' names are left out of the words checked here.
+        let inside = |j: usize, s: &Vec<String>| {
+            later
+                .sentences
+                .iter()
+                .enumerate()
+                .any(|(k, other)| k != j && other.windows(s.len()).any(|run| run == &s[..]))
+        };
+        if let Some(twice) = later
+            .sentences
+            .iter()
+            .enumerate()
+            .find(|(j, s)| later.name != FOUND && inside(*j, s))
+        {
+            out.push(error(
+                later.name,
+                WarningCode::RepeatedSection,
+                &twice.1.join(" "),
+                "says the same sentence twice".into(),
+            ));
+        }
         for earlier in &said[..i] {
             let shared = later.runs.intersection(&earlier.runs).count();
             let fewer = later.runs.len().min(earlier.runs.len());
             let mostly = fewer > 0 && shared as f64 >= REPEAT_SHARE * fewer as f64;
-            let sentence = sentence_of(later, earlier).or_else(|| sentence_of(earlier, later));
+            // The results section may restate what was measured and why the trial stopped.
+            let clause = if later.name == FOUND || earlier.name == FOUND {
+                None
+            } else {
+                clause_of(later, earlier)
+            };
+            let sentence = sentence_of(later, earlier)
+                .or_else(|| sentence_of(earlier, later))
+                .or(clause);
             if mostly || sentence.is_some() {
                 let excerpt = sentence
                     .or_else(|| {

@@ -185,3 +185,21 @@ fn drafts_a_real_model_wrote_are_held_to_what_they_mean() {
         }
     }
 }
+
+#[test]
+fn a_sentence_said_twice_or_a_long_clause_said_again_is_a_repeat() {
+    let twice = errors_of(&seed_record(), |d, _| {
+        d.what_this_could_lead_to
+            .push_str(" It would take years to know if it helps.")
+    });
+    assert!(twice.contains(&WarningCode::RepeatedSection), "{twice:?}");
+    let clause = errors_of(&seed_record(), |d, _| {
+        d.what_could_go_wrong.push_str(
+            " Here chance, like a coin toss, will decide who gets stem cells from the placenta \
+             and who gets a worse deal.",
+        )
+    });
+    assert!(clause.contains(&WarningCode::RepeatedSection), "{clause:?}");
+    // Naming the treatment and the condition in every section is no repeat.
+    assert_eq!(errors_of(&seed_record(), |_, _| {}), []);
+}
