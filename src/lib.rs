@@ -71,6 +71,7 @@ pub struct Pipeline {
     lexicon: Arc<Lexicon>,
     templates: Templates,
     disclaimers: Disclaimers,
+    meaning: check::MeaningWords,
     version: String,
 }
 
@@ -81,10 +82,13 @@ impl Pipeline {
         let lexicon = Arc::new(Lexicon::load(files)?);
         let disclaimers =
             Disclaimers::load(templates::file("disclaimers.toml").unwrap_or_default())?;
+        let meaning =
+            check::MeaningWords::load(templates::file("lexicon/meaning.toml").unwrap_or_default())?;
         Ok(Pipeline {
             templates: Templates::load(lexicon.clone())?,
             lexicon,
             disclaimers,
+            meaning,
             version: templates::version(),
         })
     }
@@ -148,6 +152,7 @@ impl Pipeline {
                 trial,
                 lexicon: &self.lexicon,
                 disclaimers: &self.disclaimers,
+                meaning: &self.meaning,
                 generator,
             },
         )

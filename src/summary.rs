@@ -163,6 +163,8 @@ pub enum Severity {
 #[serde(rename_all = "snake_case")]
 pub enum WarningCode {
     MissingSection,
+    /// A "what the trial found" for a record that has no results: nothing can stand behind it.
+    FindingsWithoutResults,
     ForbiddenClaim,
     UntracedNumber,
     ContactDetail,
@@ -176,6 +178,19 @@ pub enum WarningCode {
     Statistic,
     /// "N of M" where M is not the denominator of N's own group and kind.
     WrongDenominator,
+    /// Template markup, a tag or a placeholder left in the text.
+    Markup,
+    /// A section that mostly repeats another.
+    RepeatedSection,
+    /// The trial's title given as the active substance.
+    TitleAsSubstance,
+    /// The headline and summary name nothing of what is tested.
+    MissingSubject,
+    /// The headline and summary name no condition of the trial.
+    MissingCondition,
+    /// Words that contradict the trial's status: a withdrawn study going on, a recruiting one
+    /// speaking of results.
+    StatusContradiction,
 }
 
 /// One finding of the check step, with the place it concerns.

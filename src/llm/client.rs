@@ -1,43 +1,24 @@
 //! A client for the OpenAI chat completions protocol: `POST {url}/chat/completions`.
 //!
-//! The protocol OpenAI, vLLM, llama.cpp's server and Ollama all speak. We ask for JSON-schema
-//! structured output where the server supports it; where it refuses the request for it (a 400
-//! that names `response_format` or the schema), we ask again without and remember for later
-//! calls. 429 and 5xx are retried by the shared [`RetryPolicy`]; a semaphore bounds the calls in
-//! flight across the process; the API key goes only into the `Authorization` header.
+//! The protocol OpenAI, vLLM, llama.cpp's server, llama-cpp-python and Ollama all speak. The
+//! structured output we ask for is learnt from the server's answers ([`super::format`]); 429
+//! and 5xx are retried by the shared [`RetryPolicy`] within the page's time; a semaphore bounds
+//! the calls in flight to the server, so calls wait their turn here and not in the server's own
+//! queue. When laysum gives up on a call (its time is spent) the request is dropped, which
+//! closes the connection: a server that watches for that stops generating. Each attempt is a
+//! debug line (status, format, bytes, tokens, finish reason, latency) and a count in
+//! [`LlmStats`]; the API key goes only into the `Authorization` header.
 
-use super::config::{ApiKey, LlmConfig, StructuredOutput};
+use super::config::{ApiKey, LlmConfig};
+use super::format::{refuses_format, Format, Formats};
+use super::reply::{exceeds_context, excerpt, first_chars, read_reply, ModelError, Reply};
+use super::stats::LlmStats;
 use crate::retry::{is_retryable, retry_after, RetryPolicy};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-use thiserror::Error;
+use serde_json::value::RawValue;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
-
-/// Why the model gave no usable reply.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum ModelError {
-    #[error("the model did not answer in time")]
-    Timeout,
-    #[error("the model server is unavailable: {0}")]
-    Unavailable(String),
-    #[error("the model server refused the request: {0}")]
-    Refused(String),
-    #[error("the model's reply is not a chat completion: {0}")]
-    BadReply(String),
-}
-
-impl ModelError {
-    /// A short label for metrics and logs.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ModelError::Timeout => "timeout",
-            ModelError::Unavailable(_) => "unavailable",
-            ModelError::Refused(_) => "refused",
-            ModelError::BadReply(_) => "bad_reply",
-        }
-    }
-}
 
 /// One message of a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,28 +49,9 @@ struct ChatRequest<'a> {
     model: &'a str,
     messages: &'a [Message],
     temperature: f32,
+    max_tokens: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
-    max_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    response_format: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct ChatResponse {
-    #[serde(default)]
-    choices: Vec<Choice>,
-}
-
-#[derive(Deserialize)]
-struct Choice {
-    message: Option<ReplyMessage>,
-    finish_reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ReplyMessage {
-    content: Option<String>,
-    refusal: Option<String>,
+    response_format: Option<Box<RawValue>>,
 }
 
 pub struct ChatClient {
@@ -98,17 +60,21 @@ pub struct ChatClient {
     model: String,
     api_key: Option<ApiKey>,
     temperature: f32,
-    max_tokens: Option<u32>,
-    structured: StructuredOutput,
-    /// Set once the server has refused structured output (in `auto` mode).
-    schema_refused: AtomicBool,
+    formats: Formats,
     retry: RetryPolicy,
     permits: Semaphore,
+    stats: Arc<LlmStats>,
+}
+
+/// What one HTTP attempt came to.
+enum Answer {
+    Status(reqwest::StatusCode, reqwest::header::HeaderMap, String),
+    NoAnswer(reqwest::Error),
 }
 
 impl ChatClient {
     /// A client for the configured server; `None` when no model is set.
-    pub fn new(config: &LlmConfig) -> Result<Option<Self>, reqwest::Error> {
+    pub fn new(config: &LlmConfig, stats: Arc<LlmStats>) -> Result<Option<Self>, reqwest::Error> {
         let Some(model) = config.model.clone() else {
             return Ok(None);
         };
@@ -123,15 +89,14 @@ impl ChatClient {
             model,
             api_key: config.api_key.clone(),
             temperature: config.temperature,
-            max_tokens: config.max_tokens,
-            structured: config.structured_output,
-            schema_refused: AtomicBool::new(false),
+            formats: Formats::new(config.structured_output),
             retry: RetryPolicy {
                 retries: config.retries,
                 backoff: Duration::from_millis(config.backoff_ms),
                 max_retry_after: Duration::from_secs(10),
             },
             permits: Semaphore::new(config.max_concurrency.max(1)),
+            stats,
         }))
     }
 
@@ -139,181 +104,179 @@ impl ChatClient {
         &self.model
     }
 
-    /// The text of the model's reply to a conversation. `schema` describes the JSON we want.
+    /// The model's reply to a conversation, asked before `deadline`. `schema` describes the JSON
+    /// we want; `max_tokens` bounds the reply.
     pub async fn complete(
         &self,
         messages: &[Message],
-        schema: &serde_json::Value,
-    ) -> Result<String, ModelError> {
-        let mut attempt = 0;
+        schema: &RawValue,
+        max_tokens: u32,
+        deadline: Instant,
+    ) -> Result<Reply, ModelError> {
+        let mut retries = 0;
+        let mut format = self.formats.current();
         loop {
-            let with_schema = match self.structured {
-                StructuredOutput::JsonSchema => true,
-                StructuredOutput::Off => false,
-                StructuredOutput::Auto => !self.schema_refused.load(Ordering::Relaxed),
-            };
-            let body = ChatRequest {
+            let body = serde_json::to_vec(&ChatRequest {
                 model: &self.model,
                 messages,
                 temperature: self.temperature,
-                max_tokens: self.max_tokens,
-                response_format: with_schema.then(|| {
-                    serde_json::json!({
-                        "type": "json_schema",
-                        "json_schema": {"name": "laysum_draft", "strict": true, "schema": schema},
-                    })
-                }),
-            };
-            let resp = {
-                // A permit per attempt: a call waiting out a Retry-After holds none.
-                let _permit = self
-                    .permits
-                    .acquire()
-                    .await
-                    .map_err(|_| ModelError::Unavailable("the client is closing".into()))?;
-                let mut req = self.http.post(&self.endpoint).json(&body);
-                if let Some(key) = &self.api_key {
-                    req = req.bearer_auth(key.expose());
-                }
-                match req.send().await {
-                    Ok(resp) => {
-                        let status = resp.status();
-                        let headers = resp.headers().clone();
-                        let text = resp.text().await.map_err(classify)?;
-                        Ok((status, headers, text))
-                    }
-                    Err(e) => Err(e),
-                }
-            };
-            let wait = match resp {
-                Ok((status, _, text)) if status.is_success() => return reply_text(&text),
-                Ok((status, _, text))
-                    if status == reqwest::StatusCode::BAD_REQUEST
-                        && with_schema
-                        && self.structured == StructuredOutput::Auto
-                        && refuses_schema(&text) =>
-                {
-                    tracing::info!(
-                        model = %self.model,
-                        "the model server refused structured output; asking without it from now on"
+                max_tokens,
+                response_format: format.response_format(schema),
+            })
+            .map_err(|e| ModelError::BadReply(format!("the request could not be written: {e}")))?;
+            let request_bytes = body.len();
+            let (answer, elapsed) = self.attempt(body, deadline).await?;
+            let failure = match answer {
+                Answer::Status(status, _, text) if status.is_success() => {
+                    let reply = read_reply(&text);
+                    let (usage, finish) = match &reply {
+                        Ok(r) => (r.usage, r.finish_reason.as_deref().unwrap_or("none")),
+                        Err(_) => (Default::default(), "unreadable"),
+                    };
+                    self.stats.tokens(usage);
+                    tracing::debug!(
+                        status = status.as_u16(),
+                        format = format.name(),
+                        request_bytes,
+                        reply_bytes = text.len(),
+                        prompt_tokens = usage.prompt_tokens,
+                        completion_tokens = usage.completion_tokens,
+                        finish_reason = finish,
+                        latency_ms = elapsed.as_millis() as u64,
+                        "model attempt"
                     );
-                    self.schema_refused.store(true, Ordering::Relaxed);
-                    continue;
+                    if let Ok(r) = &reply {
+                        tracing::trace!(reply = %first_chars(&r.content, 300), "model reply begins");
+                    }
+                    return reply;
                 }
-                Ok((status, headers, text)) if is_retryable(status) => {
-                    if attempt >= self.retry.retries {
-                        return Err(ModelError::Unavailable(format!(
+                Answer::Status(status, headers, text) => {
+                    tracing::debug!(
+                        status = status.as_u16(),
+                        format = format.name(),
+                        request_bytes,
+                        reply_bytes = text.len(),
+                        latency_ms = elapsed.as_millis() as u64,
+                        error = %first_chars(text.trim(), 200),
+                        "model attempt"
+                    );
+                    if exceeds_context(&text) {
+                        return Err(ModelError::ContextExceeded(format!(
                             "answered {status}{}",
                             excerpt(&text)
                         )));
                     }
-                    retry_after(&headers)
-                }
-                Ok((status, _, text)) => {
-                    return Err(ModelError::Refused(format!(
-                        "answered {status}{}",
-                        excerpt(&text)
-                    )))
-                }
-                // A timeout is not retried: the page's whole budget for the model is spent.
-                Err(e) if e.is_timeout() => return Err(ModelError::Timeout),
-                Err(e) => {
-                    if attempt >= self.retry.retries {
-                        return Err(classify(e));
+                    if format != Format::None && refuses_format(status.as_u16(), &text) {
+                        self.stats.format_refused(format.name());
+                        match self.formats.step_down(format) {
+                            Some(next) => {
+                                tracing::info!(
+                                    model = %self.model,
+                                    refused = format.name(),
+                                    next = next.name(),
+                                    "the model server refused this structured output; asking with the next from now on"
+                                );
+                                format = next;
+                                continue;
+                            }
+                            None => {
+                                return Err(ModelError::Refused(format!(
+                                    "structured output {} is not accepted (answered {status}{}); try LAYSUM_LLM_STRUCTURED_OUTPUT=auto",
+                                    format.name(),
+                                    excerpt(&text)
+                                )))
+                            }
+                        }
                     }
-                    None
+                    if !is_retryable(status) {
+                        return Err(ModelError::Refused(format!(
+                            "answered {status}{}",
+                            excerpt(&text)
+                        )));
+                    }
+                    (
+                        ModelError::Unavailable(format!("answered {status}{}", excerpt(&text))),
+                        retry_after(&headers),
+                    )
+                }
+                Answer::NoAnswer(e) => {
+                    tracing::debug!(
+                        status = if e.is_timeout() { "timeout" } else { "no_answer" },
+                        format = format.name(),
+                        request_bytes,
+                        latency_ms = elapsed.as_millis() as u64,
+                        error = %e,
+                        "model attempt"
+                    );
+                    // The page's time is spent: no retry could finish within it.
+                    if e.is_timeout() {
+                        return Err(ModelError::Timeout);
+                    }
+                    (classify(e), None)
                 }
             };
-            tokio::time::sleep(self.retry.wait(attempt, wait)).await;
-            attempt += 1;
-            tracing::debug!(model = %self.model, attempt, "retrying the model");
+            let (error, asked) = failure;
+            let wait = self.retry.wait(retries, asked);
+            if retries >= self.retry.retries || Instant::now() + wait >= deadline {
+                return Err(error);
+            }
+            tokio::time::sleep(wait).await;
+            retries += 1;
+            // Another call may have learnt the server's format meanwhile.
+            format = self.formats.current();
+            tracing::debug!(model = %self.model, retries, "retrying the model");
         }
     }
-}
 
-/// The assistant's text out of a chat completion.
-fn reply_text(body: &str) -> Result<String, ModelError> {
-    let resp: ChatResponse = serde_json::from_str(body)
-        .map_err(|e| ModelError::BadReply(format!("{e}{}", excerpt(body))))?;
-    let choice = resp
-        .choices
-        .into_iter()
-        .next()
-        .ok_or_else(|| ModelError::BadReply("no choices".into()))?;
-    let message = choice
-        .message
-        .ok_or_else(|| ModelError::BadReply("no message".into()))?;
-    if let Some(refusal) = message.refusal.filter(|r| !r.trim().is_empty()) {
-        return Err(ModelError::Refused(format!(
-            "the model declined: {refusal}"
-        )));
+    /// One HTTP attempt, holding a permit while it is in flight: its answer and how long it took.
+    async fn attempt(
+        &self,
+        body: Vec<u8>,
+        deadline: Instant,
+    ) -> Result<(Answer, Duration), ModelError> {
+        // A permit per attempt: a call waiting out a Retry-After holds none.
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ModelError::Unavailable("the client is closing".into()))?;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(ModelError::Timeout);
+        }
+        let started = Instant::now();
+        let mut req = self
+            .http
+            .post(&self.endpoint)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            // Past the page's deadline reqwest drops the request, and so the connection.
+            .timeout(remaining);
+        if let Some(key) = &self.api_key {
+            req = req.bearer_auth(key.expose());
+        }
+        let answer = match req.send().await {
+            Ok(resp) => {
+                let status = resp.status();
+                let headers = resp.headers().clone();
+                match resp.text().await {
+                    Ok(text) => Answer::Status(status, headers, text),
+                    Err(e) => Answer::NoAnswer(e),
+                }
+            }
+            Err(e) => Answer::NoAnswer(e),
+        };
+        let elapsed = started.elapsed();
+        let label = match &answer {
+            Answer::Status(status, ..) => status.as_str().to_owned(),
+            Answer::NoAnswer(e) if e.is_timeout() => "timeout".into(),
+            Answer::NoAnswer(_) => "no_answer".into(),
+        };
+        self.stats.attempt(&label, elapsed);
+        Ok((answer, elapsed))
     }
-    let content = message.content.unwrap_or_default();
-    if content.trim().is_empty() {
-        return Err(ModelError::BadReply(format!(
-            "empty message (finish reason {})",
-            choice.finish_reason.as_deref().unwrap_or("none")
-        )));
-    }
-    Ok(content)
-}
-
-/// Whether a 400 is about the structured-output request rather than the conversation.
-fn refuses_schema(body: &str) -> bool {
-    let lower = body.to_ascii_lowercase();
-    ["response_format", "json_schema", "structured output"]
-        .iter()
-        .any(|w| lower.contains(w))
-}
-
-/// The start of an error body, for the reason we report; model servers put the cause there.
-fn excerpt(body: &str) -> String {
-    let body = body.trim();
-    if body.is_empty() {
-        return String::new();
-    }
-    let cut: String = body.chars().take(200).collect();
-    format!(": {cut}")
 }
 
 fn classify(e: reqwest::Error) -> ModelError {
     crate::retry::no_answer(e, ModelError::Timeout, ModelError::Unavailable)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reply_text_reads_the_first_choice() {
-        let body = r#"{"choices":[{"index":0,"message":{"role":"assistant","content":"{\"a\":1}"},"finish_reason":"stop"}]}"#;
-        assert_eq!(reply_text(body).unwrap(), r#"{"a":1}"#);
-    }
-
-    #[test]
-    fn empty_refused_or_odd_replies_are_errors() {
-        assert!(matches!(
-            reply_text(r#"{"choices":[]}"#),
-            Err(ModelError::BadReply(_))
-        ));
-        assert!(matches!(
-            reply_text(r#"{"choices":[{"message":{"content":"","refusal":"I can't"}}]}"#),
-            Err(ModelError::Refused(_))
-        ));
-        assert!(matches!(
-            reply_text(r#"{"choices":[{"message":{"content":null},"finish_reason":"length"}]}"#),
-            Err(ModelError::BadReply(m)) if m.contains("length")
-        ));
-        assert!(matches!(reply_text("<html>"), Err(ModelError::BadReply(_))));
-    }
-
-    #[test]
-    fn a_400_about_response_format_means_no_structured_output() {
-        assert!(refuses_schema(
-            r#"{"error":{"message":"Unrecognized request argument: response_format"}}"#
-        ));
-        assert!(!refuses_schema(
-            r#"{"error":{"message":"messages: too long"}}"#
-        ));
-    }
 }

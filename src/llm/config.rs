@@ -5,14 +5,20 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-/// Whether to ask the server for JSON-schema structured output.
+/// Which structured output to ask the server for: `auto` learns it from the server's answers,
+/// the others pin one `response_format` (see [`super::format::Format`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StructuredOutput {
-    /// Ask for it; if the server refuses the request for it, ask again without and remember.
+    /// Try json-schema, then json-object-schema, then json-object, then none, stepping down
+    /// each time the server refuses the format, and remember per server what it accepted.
     Auto,
-    /// Always ask for it.
+    /// `{"type": "json_schema", "json_schema": {…}}`: OpenAI, vLLM, llama-server, Ollama.
     JsonSchema,
-    /// Never ask; read the JSON out of the message.
+    /// `{"type": "json_object", "schema": {…}}`: llama-cpp-python, llama-server.
+    JsonObjectSchema,
+    /// `{"type": "json_object"}`: JSON of any shape.
+    JsonObject,
+    /// No response_format; the JSON is read out of the message.
     Off,
 }
 
@@ -85,14 +91,15 @@ pub struct LlmConfig {
         default_value_t = 0.2
     )]
     pub temperature: f32,
-    /// Time allowed for the model's work on one page, all its calls together, in milliseconds;
-    /// past it the rules draft is used.
+    /// Time allowed for the model's work on one page, all its calls together (waiting for a
+    /// turn among the calls in flight included), in milliseconds; past it the rules draft is
+    /// used and the connection closed. `laysum serve` needs LAYSUM_REQUEST_TIMEOUT_MS above it.
     #[arg(
         id = "llm-timeout-ms",
         long = "llm-timeout-ms",
         value_name = "MS",
         env = "LAYSUM_LLM_TIMEOUT_MS",
-        default_value_t = 20_000
+        default_value_t = 60_000
     )]
     pub timeout_ms: u64,
     /// Time allowed to connect to the model server, in milliseconds.
@@ -122,16 +129,18 @@ pub struct LlmConfig {
         default_value_t = 500
     )]
     pub backoff_ms: u64,
-    /// Model calls in flight at once, across all requests; more wait their turn.
+    /// Model calls in flight at once to the model server, across all requests; more wait
+    /// their turn here, where their page's time is kept, rather than in the server's queue.
+    /// One suits a CPU server; a GPU server takes its parallel slots (vLLM: 8 or more).
     #[arg(
         id = "llm-max-concurrency",
         long = "llm-max-concurrency",
         value_name = "N",
         env = "LAYSUM_LLM_MAX_CONCURRENCY",
-        default_value_t = 4
+        default_value_t = 1
     )]
     pub max_concurrency: usize,
-    /// JSON-schema structured output: auto, json-schema or off.
+    /// Structured output: auto, json-schema, json-object-schema, json-object or off.
     #[arg(
         id = "llm-structured-output",
         long = "llm-structured-output",
@@ -141,7 +150,8 @@ pub struct LlmConfig {
         default_value_t = StructuredOutput::Auto
     )]
     pub structured_output: StructuredOutput,
-    /// Upper bound on the tokens of a reply (sent as max_tokens); unset, the server decides.
+    /// Upper bound on the tokens of a reply (sent as max_tokens); unset, it is sized from the
+    /// sections' word limits, so a model that runs on stops there.
     #[arg(
         id = "llm-max-tokens",
         long = "llm-max-tokens",
@@ -160,9 +170,29 @@ pub struct LlmConfig {
     pub cache_entries: u64,
 }
 
+/// Settings that cannot work together, found at start rather than on the first page.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("LAYSUM_LLM_TIMEOUT_MS must be above 0")]
+    NoTime,
+    #[error("LAYSUM_LLM_MAX_TOKENS must be above 0")]
+    NoTokens,
+}
+
 impl LlmConfig {
     pub fn timeout(&self) -> Duration {
         Duration::from_millis(self.timeout_ms)
+    }
+
+    /// Whether the settings can work: checked when a writer is made from them.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.timeout_ms == 0 {
+            return Err(ConfigError::NoTime);
+        }
+        if self.max_tokens == Some(0) {
+            return Err(ConfigError::NoTokens);
+        }
+        Ok(())
     }
 
     /// Settings for tests: a given server and model, everything else the defaults.

@@ -1,31 +1,46 @@
 //! The `llm` writer: a model writes the sections, the check step decides whether they may stand.
 //!
 //! - [`prompt`] — the conversation, from `prompts/`, and the draft read out of a reply;
-//! - [`client`] — the OpenAI chat completions client (OpenAI, vLLM, llama.cpp, Ollama);
-//! - [`config`] — the `LAYSUM_LLM_*` settings.
+//! - [`client`] — the OpenAI chat completions client (OpenAI, vLLM, llama.cpp,
+//!   llama-cpp-python, Ollama), with [`format`] (the structured output a server accepts) and
+//!   [`reply`] (what its answers mean);
+//! - [`config`] — the `LAYSUM_LLM_*` settings; [`stats`] — the counts for `/metrics`.
 //!
 //! A draft goes through the same [`crate::check`] as a rules draft. One that breaks a hard rule
-//! (an `error` warning) or cannot be read is sent back once, with what was wrong; if the second
-//! is no better, or the model is down or slow, the page is the rules draft and its generator
-//! says so: `{"writer": "rules", "fallback_from": "llm", "reason": "..."}`. Accepted drafts are
-//! cached by trial, record update date, wording version, model and temperature, so a repeated
-//! request makes no model call.
+//! (an `error` warning), cannot be read or was cut at the token limit is sent back once, with
+//! what was wrong and the start of the reply (never all of it: a runaway reply would overflow
+//! the context); if the second is no better, or the model is down or slow, the page is the
+//! rules draft and its generator says so: `{"writer": "rules", "fallback_from": "llm",
+//! "reason": "..."}`. The active substance is never the model's: code sets it from the facts,
+//! as the rules draft has it. Accepted drafts are cached by trial, record update date, wording
+//! version, model and temperature, so a repeated request makes no model call.
 
 pub mod client;
 pub mod config;
+pub mod format;
 pub mod prompt;
+pub mod reply;
+pub mod stats;
 
-pub use client::{ChatClient, ModelError};
-pub use config::LlmConfig;
+pub use client::ChatClient;
+pub use config::{ConfigError, LlmConfig};
+pub use reply::ModelError;
+pub use stats::LlmStats;
 
 use crate::facts::Facts;
 use crate::summary::{Generator, Summary};
 use crate::trial::Trial;
 use crate::write::Draft;
 use crate::{PageError, Pipeline};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 use thiserror::Error;
+use tracing::Instrument as _;
+
+/// How much of a rejected reply goes back to the model with the problems: enough to see what
+/// it wrote, never so much that the retry outgrows the context.
+const ECHO_CHARS: usize = 1_200;
 
 /// Why an llm draft was not used.
 #[derive(Debug, Error, Clone)]
@@ -34,7 +49,11 @@ pub enum Rejection {
     Model(#[from] ModelError),
     #[error("the model's draft failed the checks twice: {0}")]
     Guards(String),
-    #[error("the model's work on this page took longer than {0} ms")]
+    #[error("the model's reply could not be read twice: {0}")]
+    Unreadable(String),
+    #[error("the model's reply was cut at the limit of {0} tokens twice")]
+    Length(u32),
+    #[error("the model's work on this page took longer than {0} ms (LAYSUM_LLM_TIMEOUT_MS)")]
     Deadline(u64),
     #[error("a prompt template failed: {0}")]
     Prompt(String),
@@ -46,35 +65,38 @@ impl Rejection {
         match self {
             Rejection::Model(e) => e.kind(),
             Rejection::Guards(_) => "guards",
+            Rejection::Unreadable(_) => "unreadable",
+            Rejection::Length(_) => "length",
             Rejection::Deadline(_) => "timeout",
             Rejection::Prompt(_) => "prompt",
         }
     }
 }
 
-/// Counts for `/metrics`: what the model was asked and what came of it.
-#[derive(Debug, Default)]
-pub struct LlmStats {
-    pub calls: AtomicU64,
-    pub retries: AtomicU64,
-    pub accepted: AtomicU64,
-    pub cache_hits: AtomicU64,
-    pub fallbacks: std::sync::Mutex<std::collections::BTreeMap<&'static str, u64>>,
-}
-
 pub struct LlmWriter {
     client: ChatClient,
     config: LlmConfig,
-    schema: serde_json::Value,
+    schema: Box<serde_json::value::RawValue>,
     /// Accepted drafts. Concurrent misses for one key wait on a single model conversation.
     cache: moka::future::Cache<String, Arc<Draft>>,
-    pub stats: LlmStats,
+    pub stats: Arc<LlmStats>,
+}
+
+/// Why an llm writer could not be made.
+#[derive(Debug, Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("the model client could not be built: {0}")]
+    Http(#[from] reqwest::Error),
 }
 
 impl LlmWriter {
     /// The writer for the configured model; `None` when no model is set.
-    pub fn new(config: &LlmConfig) -> Result<Option<Self>, reqwest::Error> {
-        let Some(client) = ChatClient::new(config)? else {
+    pub fn new(config: &LlmConfig) -> Result<Option<Self>, SetupError> {
+        config.validate()?;
+        let stats = Arc::new(LlmStats::default());
+        let Some(client) = ChatClient::new(config, stats.clone())? else {
             return Ok(None);
         };
         Ok(Some(LlmWriter {
@@ -84,7 +106,7 @@ impl LlmWriter {
             cache: moka::future::Cache::builder()
                 .max_capacity(config.cache_entries)
                 .build(),
-            stats: LlmStats::default(),
+            stats,
         }))
     }
 
@@ -137,13 +159,7 @@ impl LlmWriter {
             }
             Err(rejection) => {
                 tracing::warn!(nct_id = %trial.nct_id, model = %self.model(), reason = %rejection, "llm draft replaced by the rules draft");
-                *self
-                    .stats
-                    .fallbacks
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .entry(rejection.kind())
-                    .or_default() += 1;
+                self.stats.fallback(rejection.kind());
                 pipeline.check(
                     rules,
                     facts,
@@ -173,12 +189,23 @@ impl LlmWriter {
         facts: &Facts,
         rules: &Draft,
     ) -> Result<Draft, Rejection> {
+        let deadline = Instant::now() + self.config.timeout();
+        let span = tracing::debug_span!("llm", nct_id = %trial.nct_id);
+        // Dropping the draft at the deadline drops its request, and so closes the connection.
         tokio::time::timeout(
             self.config.timeout(),
-            self.draft(pipeline, trial, facts, rules),
+            self.draft(pipeline, trial, facts, rules, deadline)
+                .instrument(span),
         )
         .await
         .unwrap_or(Err(Rejection::Deadline(self.config.timeout_ms)))
+        .map_err(|e| match e {
+            // A call cut at the page's deadline: the page's time is what ran out, say so.
+            Rejection::Model(ModelError::Timeout) if Instant::now() >= deadline => {
+                Rejection::Deadline(self.config.timeout_ms)
+            }
+            e => e,
+        })
     }
 
     /// Asks the model, checks its draft, and asks once more with what was wrong.
@@ -188,6 +215,7 @@ impl LlmWriter {
         trial: &Trial,
         facts: &Facts,
         rules: &Draft,
+        deadline: Instant,
     ) -> Result<Draft, Rejection> {
         let templates = pipeline.templates();
         let mut messages = prompt::conversation(
@@ -198,45 +226,58 @@ impl LlmWriter {
             rules,
         )
         .map_err(|e| Rejection::Prompt(format!("{e:#}")))?;
+        let max_tokens = self
+            .config
+            .max_tokens
+            .unwrap_or_else(|| prompt::reply_tokens(facts.findings.is_some()));
         let mut retried = false;
         loop {
             self.stats.calls.fetch_add(1, Ordering::Relaxed);
-            let reply = self.client.complete(&messages, &self.schema).await?;
-            let problems: Vec<prompt::Problem> = match prompt::parse_reply(&reply) {
-                Ok(draft) => {
-                    let checked = pipeline.check(
-                        draft.clone(),
-                        facts,
-                        trial,
-                        Generator::llm(pipeline.version(), self.model()),
-                    );
-                    let errors: Vec<_> = checked.quality.errors().map(Into::into).collect();
-                    if errors.is_empty() {
-                        return Ok(draft);
+            let reply = self
+                .client
+                .complete(&messages, &self.schema, max_tokens, deadline)
+                .await?;
+            let (problems, rejection) = if reply.cut() {
+                (Vec::new(), Rejection::Length(max_tokens))
+            } else {
+                match prompt::parse_reply(&reply.content) {
+                    Ok(mut draft) => {
+                        // What is tested, and whether there are results to report, are the
+                        // facts' to say, not the model's: a small model fills every key it
+                        // sees, and a finding the record does not hold must never stand.
+                        draft.active_substance = rules.active_substance.clone();
+                        if facts.findings.is_none() {
+                            draft.what_the_trial_found = None;
+                        }
+                        let checked = pipeline.check(
+                            draft.clone(),
+                            facts,
+                            trial,
+                            Generator::llm(pipeline.version(), self.model()),
+                        );
+                        let errors: Vec<prompt::Problem> =
+                            checked.quality.errors().map(Into::into).collect();
+                        if errors.is_empty() {
+                            return Ok(draft);
+                        }
+                        let said = prompt::said(&errors);
+                        (errors, Rejection::Guards(said))
                     }
-                    errors
+                    Err(e) => (vec![(&e).into()], Rejection::Unreadable(e.to_string())),
                 }
-                Err(e) => vec![(&e).into()],
             };
             if retried {
-                let said: Vec<String> = problems
-                    .iter()
-                    .map(|p| {
-                        if p.excerpt.is_empty() {
-                            format!("{}: {}", p.section, p.message)
-                        } else {
-                            format!("{}: {} ({:?})", p.section, p.message, p.excerpt)
-                        }
-                    })
-                    .collect();
-                return Err(Rejection::Guards(said.join("; ")));
+                return Err(rejection);
             }
             retried = true;
             self.stats.retries.fetch_add(1, Ordering::Relaxed);
-            tracing::info!(nct_id = %trial.nct_id, problems = problems.len(), "llm draft broke a rule; asking once more");
-            messages.push(client::Message::new(client::Role::Assistant, reply));
+            tracing::info!(nct_id = %trial.nct_id, problems = problems.len(), cut = reply.cut(), "llm draft broke a rule; asking once more");
+            messages.push(client::Message::new(
+                client::Role::Assistant,
+                reply::first_chars(&reply.content, ECHO_CHARS),
+            ));
             messages.push(
-                prompt::retry_message(templates, &problems)
+                prompt::retry_message(templates, &problems, reply.cut().then_some(max_tokens))
                     .map_err(|e| Rejection::Prompt(format!("{e:#}")))?,
             );
         }

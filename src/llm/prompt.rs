@@ -19,9 +19,16 @@ use thiserror::Error;
 const MAX_FIELD_CHARS: usize = 4_000;
 
 /// The JSON schema of the reply, from `prompts/draft.schema.json`.
-pub fn schema() -> serde_json::Value {
+///
+/// Kept as the file writes it, keys in order: servers that turn the schema into a grammar
+/// (llama.cpp, llama-cpp-python) make the model write the sections in the schema's order, and
+/// a parsed `Value` would send them sorted by name — "what_could_go_wrong" before "what this
+/// could lead to", which a small model then fills with junk.
+pub fn schema() -> Box<serde_json::value::RawValue> {
     let text = crate::templates::file("draft.schema.json").unwrap_or("{}");
-    serde_json::from_str(text).unwrap_or_else(|_| serde_json::json!({}))
+    serde_json::value::RawValue::from_string(text.trim().to_owned()).unwrap_or_else(|_| {
+        serde_json::value::RawValue::from_string("{}".to_owned()).expect("{} is JSON")
+    })
 }
 
 /// What the system prompt is told about our limits, so the prompt and the guards agree.
@@ -125,17 +132,10 @@ pub fn conversation(
 ) -> Result<Vec<Message>, minijinja::Error> {
     let limits = Limits {
         forbidden,
-        max_words: [
-            "headline",
-            "summary",
-            "what_this_could_lead_to",
-            "what_could_go_wrong",
-            "what_the_trial_found",
-            "active_substance",
-        ]
-        .into_iter()
-        .map(|s| (s, crate::check::max_words(s)))
-        .collect(),
+        max_words: WRITTEN
+            .into_iter()
+            .map(|s| (s, crate::check::max_words(s)))
+            .collect(),
         max_sentence_words: crate::check::MAX_SENTENCE_WORDS,
     };
     let system = templates.render("system.j2", minijinja::context! { limits })?;
@@ -154,13 +154,51 @@ pub fn conversation(
     ])
 }
 
-/// The model's reply and our account of what was wrong with it, to ask once more.
+/// The sections the model writes, with their word limits; the active substance is not among
+/// them (code sets it from the facts).
+const WRITTEN: [&str; 5] = [
+    "headline",
+    "summary",
+    "what_this_could_lead_to",
+    "what_could_go_wrong",
+    "what_the_trial_found",
+];
+
+/// Tokens a reply may take: two a word of every section's limit (medical words split into
+/// several tokens, JSON escapes add more) and room for the keys. A draft that needs more breaks
+/// a length limit anyway; a model that runs on is stopped here instead of at its context.
+pub fn reply_tokens(has_results: bool) -> u32 {
+    let words: usize = WRITTEN
+        .iter()
+        .filter(|s| has_results || **s != "what_the_trial_found")
+        .map(|s| crate::check::max_words(s))
+        .sum();
+    (words * 2 + 200) as u32
+}
+
+/// What was wrong with a reply, to ask once more; `cut` is the token limit a reply was cut at.
 pub fn retry_message(
     templates: &Templates,
     problems: &[Problem],
+    cut: Option<u32>,
 ) -> Result<Message, minijinja::Error> {
-    let text = templates.render("retry.j2", minijinja::context! { problems })?;
+    let text = templates.render("retry.j2", minijinja::context! { problems, cut })?;
     Ok(Message::new(Role::User, text.trim()))
+}
+
+/// The problems in one line, for the reason a page gives.
+pub fn said(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| {
+            if p.excerpt.is_empty() {
+                format!("{}: {}", p.section, p.message)
+            } else {
+                format!("{}: {} ({:?})", p.section, p.message, p.excerpt)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Something wrong with a reply, as the model is told it.

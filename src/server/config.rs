@@ -50,8 +50,10 @@ pub struct Config {
     /// Requests handled at once; more wait their turn.
     #[arg(long, env = "LAYSUM_MAX_CONCURRENCY", default_value_t = 512)]
     pub max_concurrency: usize,
-    /// Time allowed for a whole request, in milliseconds; past it the answer is 503.
-    #[arg(long, env = "LAYSUM_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    /// Time allowed for a whole request, in milliseconds; past it the answer is 503. With a
+    /// model set up it must be above LAYSUM_LLM_TIMEOUT_MS, so an llm page that falls back to
+    /// the rules still reaches its reader.
+    #[arg(long, env = "LAYSUM_REQUEST_TIMEOUT_MS", default_value_t = 90_000)]
     pub request_timeout_ms: u64,
     /// Log format: human-readable lines or JSON objects.
     #[arg(long, env = "LAYSUM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
@@ -91,7 +93,30 @@ fn parse_interval(text: &str) -> Result<Interval, String> {
     crate::sync::parse_interval(text).map(Interval)
 }
 
+/// Settings of the server that cannot work together, found at start.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("LAYSUM_REQUEST_TIMEOUT_MS ({request} ms) must be at least 1000 ms above LAYSUM_LLM_TIMEOUT_MS ({model} ms): a request would be cut off before its llm page could fall back to the rules")]
+    RequestTimeoutBelowModel { request: u64, model: u64 },
+}
+
+/// Time a request keeps besides the model's: the record, the rules draft, the answer.
+const REQUEST_MARGIN_MS: u64 = 1_000;
+
 impl Config {
+    /// Whether the settings can work together: checked when the server starts.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.llm.model.is_some()
+            && self.request_timeout_ms < self.llm.timeout_ms + REQUEST_MARGIN_MS
+        {
+            return Err(ConfigError::RequestTimeoutBelowModel {
+                request: self.request_timeout_ms,
+                model: self.llm.timeout_ms,
+            });
+        }
+        Ok(())
+    }
+
     pub fn upstream(&self) -> crate::ctgov::client::ClientConfig {
         crate::ctgov::client::ClientConfig {
             base_url: self.ctgov_url.clone(),

@@ -3,6 +3,7 @@
 //! A handful of counters and one histogram do not need a metrics framework: plain atomics and a
 //! small map behind a mutex, written out by hand.
 
+use crate::llm::stats::LATENCY_BUCKETS;
 use crate::llm::LlmStats;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -174,32 +175,76 @@ impl Metrics {
             self.cache_misses.load(Ordering::Relaxed),
         );
         if let Some(llm) = llm {
-            counter(
-                &mut out,
-                "laysum_llm_calls_total",
-                "Calls to the model.",
-                llm.calls.load(Ordering::Relaxed),
-            );
-            counter(
-                &mut out,
-                "laysum_llm_retries_total",
-                "Drafts sent back to the model once because they broke a hard rule.",
-                llm.retries.load(Ordering::Relaxed),
-            );
-            counter(
-                &mut out,
-                "laysum_llm_cache_hits_total",
-                "llm drafts served from memory, without a model call.",
-                llm.cache_hits.load(Ordering::Relaxed),
-            );
-            labelled(
-                &mut out,
-                "laysum_llm_fallbacks_total",
-                "llm drafts replaced by the rules draft, by reason.",
-                "reason",
-                &lock(&llm.fallbacks),
-            );
+            render_llm(&mut out, llm);
         }
         out
     }
+}
+
+/// The llm writer's counts: drafts asked, HTTP attempts by status, tokens, latency, format
+/// refusals and fallbacks by reason.
+fn render_llm(out: &mut String, llm: &LlmStats) {
+    let counter = |out: &mut String, name: &str, help: &str, v: u64| {
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+        );
+    };
+    counter(
+        out,
+        "laysum_llm_calls_total",
+        "Drafts asked of the model (a retry with the problems is one more).",
+        llm.calls.load(Ordering::Relaxed),
+    );
+    labelled(
+        out,
+        "laysum_llm_http_attempts_total",
+        "HTTP requests to the model server, by status (timeout, no_answer: none came).",
+        "status",
+        &LlmStats::snapshot(&llm.attempts),
+    );
+    let _ = writeln!(
+        out,
+        "# HELP laysum_llm_tokens_total Tokens the model server counted, by kind.\n# TYPE laysum_llm_tokens_total counter\nlaysum_llm_tokens_total{{kind=\"prompt\"}} {}\nlaysum_llm_tokens_total{{kind=\"completion\"}} {}",
+        llm.prompt_tokens.load(Ordering::Relaxed),
+        llm.completion_tokens.load(Ordering::Relaxed)
+    );
+    let (counts, count, sum) = llm.latency();
+    let _ = writeln!(out, "# HELP laysum_llm_attempt_duration_seconds Time of one HTTP request to the model server.\n# TYPE laysum_llm_attempt_duration_seconds histogram");
+    for (bound, n) in LATENCY_BUCKETS.iter().zip(counts) {
+        let _ = writeln!(
+            out,
+            "laysum_llm_attempt_duration_seconds_bucket{{le=\"{bound}\"}} {n}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "laysum_llm_attempt_duration_seconds_bucket{{le=\"+Inf\"}} {count}\nlaysum_llm_attempt_duration_seconds_sum {sum}\nlaysum_llm_attempt_duration_seconds_count {count}"
+    );
+    labelled(
+        out,
+        "laysum_llm_format_refusals_total",
+        "Structured-output formats the model server refused, by format (auto then asks with the next).",
+        "format",
+        &LlmStats::snapshot(&llm.format_refusals),
+    );
+    counter(
+        out,
+        "laysum_llm_retries_total",
+        "Drafts sent back to the model once because they broke a hard rule.",
+        llm.retries.load(Ordering::Relaxed),
+    );
+    counter(
+        out,
+        "laysum_llm_cache_hits_total",
+        "llm drafts served from memory, without a model call.",
+        llm.cache_hits.load(Ordering::Relaxed),
+    );
+    labelled(
+        out,
+        "laysum_llm_fallbacks_total",
+        "llm drafts replaced by the rules draft, by reason.",
+        "reason",
+        &LlmStats::snapshot(&llm.fallbacks),
+    );
 }

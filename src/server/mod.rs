@@ -74,6 +74,7 @@ impl AppState {
     }
 
     pub fn with_store(config: Config, store: Option<Store>) -> anyhow::Result<Arc<Self>> {
+        config.validate()?;
         let cache = moka::future::Cache::builder()
             .max_capacity(config.cache_max_bytes)
             .weigher(|k: &String, v: &Bytes| u32::try_from(k.len() + v.len()).unwrap_or(u32::MAX))
@@ -356,7 +357,7 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> 
 async fn metrics_text(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(state.llm.as_ref().map(|l| &l.stats)),
+        state.metrics.render(state.llm.as_ref().map(|l| &*l.stats)),
     )
 }
 

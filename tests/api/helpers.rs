@@ -352,3 +352,25 @@ pub async fn chat_requests(model: &wiremock::MockServer) -> Vec<serde_json::Valu
         .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect()
 }
+
+/// A draft a real model wrote in the live check (`tests/live/`), kept in
+/// `tests/fixtures/llm/live_drafts.json` with what a reviewer found wrong with it.
+#[derive(serde::Deserialize)]
+pub struct LiveDraft {
+    /// The record, under `tests/fixtures/`.
+    pub record: String,
+    /// Which run and exchange it came from, and why it is kept.
+    pub from: String,
+    /// The model's message, as it came.
+    pub reply: String,
+    /// The error codes the check step must find in it.
+    pub errors: Vec<String>,
+    /// The writer of the page the llm writer makes of it: `llm` when what was wrong is set by
+    /// code (the substance, a results section the record cannot have), else `rules`.
+    pub writer: String,
+}
+
+pub fn live_drafts() -> Vec<LiveDraft> {
+    let text = std::fs::read_to_string(fixtures().join("llm/live_drafts.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}

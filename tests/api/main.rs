@@ -8,6 +8,8 @@ mod fetch;
 mod gold;
 mod helpers;
 mod llm;
+mod llm_server;
+mod meaning;
 mod pages;
 mod rerender;
 mod results;

@@ -3,8 +3,19 @@
 //! The guards every draft passes, whichever writer made it. This step adds the required
 //! disclaimers (from `templates/disclaimers.toml`; nothing can switch them off), publishes sites
 //! without contacts, and reports: forbidden claims, numbers the record does not hold, contact
-//! details, missing or over-long sections (all `error`: the page must not be published as is),
-//! long sentences, jargon and hard reading (`warn`), with the readability of each section.
+//! details, missing or over-long sections, and what the page means ([`meaning`]: what is tested
+//! and the condition named, tense agreeing with the status, no markup, no repeated section) (all
+//! `error`: the page must not be published as is), long sentences, jargon and hard reading
+//! (`warn`), with the readability of each section. [`results`] holds the rules of what the
+//! trial found, [`contact`] tells contact details from codes.
+
+mod contact;
+mod meaning;
+mod results;
+
+pub use contact::contact_details;
+pub use meaning::MeaningWords;
+pub use results::n_of_m;
 
 use crate::derive::numbers_in;
 use crate::facts::Facts;
@@ -74,6 +85,7 @@ pub struct Context<'a> {
     pub trial: &'a Trial,
     pub lexicon: &'a Lexicon,
     pub disclaimers: &'a Disclaimers,
+    pub meaning: &'a MeaningWords,
     pub generator: Generator,
 }
 
@@ -137,6 +149,15 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             message: "the record has results; the page must say what the trial found".into(),
         });
     }
+    if cx.facts.findings.is_none() && draft.what_the_trial_found.is_some() {
+        warnings.push(Warning {
+            severity: Severity::Error,
+            code: WarningCode::FindingsWithoutResults,
+            section: "what_the_trial_found".into(),
+            excerpt: String::new(),
+            message: "the record has no results; the page must not say what the trial found".into(),
+        });
+    }
     if let Some(found) = &draft.what_the_trial_found {
         guard(
             "what_the_trial_found",
@@ -162,7 +183,7 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             words: r.words,
             sentences: r.sentences,
         });
-        results_guard(found, &cx, &mut warnings);
+        results::results_guard(found, &cx, &mut warnings);
     }
     if let Some(substance) = &draft.active_substance {
         guard(
@@ -173,6 +194,8 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
             &mut warnings,
         );
     }
+
+    meaning::guard(&draft, &cx, &mut warnings);
 
     let trial = cx.trial;
     let url = study_url(&trial.nct_id);
@@ -299,12 +322,12 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
     }
     // A registry title the results section quotes ("… 700- 2000 mg …") is the registry's words.
     let own_text: std::borrow::Cow<str> = match (section, &facts.findings) {
-        ("what_the_trial_found", Some(found)) => unquoted(text, &found.titles).into(),
+        ("what_the_trial_found", Some(found)) => results::unquoted(text, &found.titles).into(),
         _ => text.into(),
     };
     for contact in contact_details(&own_text)
         .into_iter()
-        .filter(|c| !names_a_code(c, cx.trial))
+        .filter(|c| !contact::names_a_code(c, cx.trial))
     {
         warn(
             Severity::Error,
@@ -345,218 +368,5 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
                 format!("say “{everyday}”"),
             );
         }
-    }
-}
-
-/// The rules of "what the trial found": report, never judge (no judging words outside a quoted
-/// registry title), no statistics in the text, and every "N of M" a count with the denominator
-/// of its own group and kind.
-fn results_guard(text: &str, cx: &Context<'_>, out: &mut Vec<Warning>) {
-    let Some(found) = &cx.facts.findings else {
-        return;
-    };
-    let mut warn = |code, excerpt: &str, message: String| {
-        out.push(Warning {
-            severity: Severity::Error,
-            code,
-            section: "what_the_trial_found".into(),
-            excerpt: excerpt.to_owned(),
-            message,
-        })
-    };
-    let ours = unquoted(text, &found.titles).to_lowercase();
-    for span in cx.lexicon.judging.spans_in(&ours) {
-        let word = &ours[span];
-        warn(
-            WarningCode::JudgingWord,
-            word,
-            format!("“{word}” judges the result; say what was measured"),
-        );
-    }
-    let statistic = cx
-        .lexicon
-        .statistics
-        .spans_in(&ours)
-        .into_iter()
-        .next()
-        .or_else(|| {
-            // "p=0.03", "p<0.001": an operator glued to its number.
-            ours.match_indices('p').find_map(|(i, _)| {
-                let after = ours[i + 1..].trim_start();
-                (!ours[..i].ends_with(|b: char| b.is_alphanumeric())
-                    && after.starts_with(['=', '<', '>']))
-                .then_some(i..i + 1 + (ours[i + 1..].len() - after.len()) + 1)
-            })
-        });
-    if let Some(span) = statistic {
-        let excerpt = &ours[span];
-        warn(
-            WarningCode::Statistic,
-            excerpt,
-            "statistics stay in the JSON facts, out of the text".into(),
-        );
-    }
-    for (count, of) in n_of_m(text) {
-        if !found.pairs.contains(&(count.clone(), of.clone())) {
-            warn(
-                WarningCode::WrongDenominator,
-                &format!("{count} of {of}"),
-                format!("{count} of {of}: the record gives no such count with that denominator"),
-            );
-        }
-    }
-}
-
-/// The text without the registry titles it quotes (“…”): their words are the registry's.
-fn unquoted(text: &str, titles: &BTreeSet<String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('“') {
-        let after = &rest[open + '“'.len_utf8()..];
-        let Some(close) = after.find('”') else {
-            break;
-        };
-        let quoted = &after[..close];
-        out.push_str(&rest[..open]);
-        if !titles.contains(quoted) {
-            out.push_str(quoted);
-        }
-        rest = &after[close + '”'.len_utf8()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Every "N of M" in a text, as written (separators dropped): "8 of 159", "1,210 of 2,400".
-pub fn n_of_m(text: &str) -> Vec<(String, String)> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let number = |w: &str| {
-        let w = w.trim_matches(|c: char| !c.is_ascii_digit());
-        (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit() || c == ','))
-            .then(|| w.replace(',', ""))
-    };
-    words
-        .windows(3)
-        .filter(|w| w[1] == "of" && !w[0].ends_with('%'))
-        .filter_map(|w| Some((number(w[0])?, number(w[2])?)))
-        .collect()
-}
-
-/// Whether digits shaped like a phone number are a code the record names itself by: one
-/// unbroken run of digits in its NCT id or an intervention's name or other name ("BI 1015550").
-/// Digits with separators ("+1 (555) 010-2030") are a phone number wherever they stand.
-fn names_a_code(found: &str, trial: &Trial) -> bool {
-    // A code has letters beside its digits; a name of digits alone is only a number.
-    let is_code = |name: &&String| name.chars().filter(|c| c.is_alphabetic()).count() >= 2;
-    found.bytes().all(|b| b.is_ascii_digit())
-        && std::iter::once(&trial.nct_id)
-            .chain(
-                trial
-                    .interventions
-                    .iter()
-                    .flat_map(|i| std::iter::once(&i.name).chain(&i.other_names)),
-            )
-            .filter(is_code)
-            .any(|name| name.contains(found))
-}
-
-/// Phone numbers and e-mail addresses in a text. Digits glued to letters ("LY2452473",
-/// "NCT01234567", "NNC0519-0130", "PF-00446687") are a code, not a phone number.
-pub fn contact_details(text: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    // An e-mail address needs an '@'; most texts have none, and are not split into words.
-    let words = text.contains('@').then(|| text.split_whitespace());
-    for word in words.into_iter().flatten() {
-        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if let Some((user, domain)) = w.split_once('@') {
-            if !user.is_empty() && domain.contains('.') {
-                found.push(w);
-            }
-        }
-    }
-    // A phone number: seven or more digits with only separators between them.
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let glued = |at: usize| {
-            at > 0
-                && (bytes[at - 1].is_ascii_alphabetic()
-                    || (bytes[at - 1] == b'-' && at > 1 && bytes[at - 2].is_ascii_alphabetic()))
-        };
-        if bytes[i] == b'+' || bytes[i].is_ascii_digit() {
-            let start = i;
-            let code = glued(start);
-            let mut digits = 0;
-            let mut end = i;
-            while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-(). ".contains(&bytes[i])) {
-                if bytes[i].is_ascii_digit() {
-                    digits += 1;
-                    end = i + 1;
-                }
-                i += 1;
-            }
-            if digits >= 7 && !code {
-                found.push(text[start..end].trim());
-            }
-        }
-        i += 1;
-    }
-    found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_phones_and_emails() {
-        assert_eq!(
-            contact_details("Call +86 10 5550 0100 now"),
-            vec!["+86 10 5550 0100"]
-        );
-        assert_eq!(
-            contact_details("write to stroke-trial@example.org."),
-            vec!["stroke-trial@example.org"]
-        );
-        assert!(contact_details("About 24 people over two years, 1,000 mg").is_empty());
-    }
-
-    #[test]
-    fn counts_are_read_with_their_denominators() {
-        assert_eq!(
-            n_of_m("Serious problems in 8 of 159 people; other problems in 1,210 of 2,400 people."),
-            [("8".into(), "159".into()), ("1210".into(), "2400".into())]
-        );
-        // A percentage of a group is not a count.
-        assert!(n_of_m("47% of 159 people").is_empty());
-    }
-
-    #[test]
-    fn quoted_registry_titles_are_left_out_of_the_judging_check() {
-        let titles: BTreeSet<String> = ["ASDAS Major Improvement".to_owned()].into();
-        assert_eq!(
-            unquoted(
-                "The main measure was “ASDAS Major Improvement”. It worked.",
-                &titles
-            ),
-            "The main measure was . It worked."
-        );
-        // A quote that is not a registry title is checked like any text.
-        assert!(unquoted("“It worked”", &titles).contains("worked"));
-    }
-
-    #[test]
-    fn drug_codes_and_registry_ids_are_not_phone_numbers() {
-        for code in [
-            "Testing LY2452473 and tadalafil",
-            "NNC0519-0130 once weekly",
-            "PF-00446687 tablets",
-            "GSK4428859A",
-            "see NCT01234567",
-        ] {
-            assert!(contact_details(code).is_empty(), "{code}");
-        }
-        // Digits standing on their own are still a phone number.
-        assert_eq!(contact_details("call 555 0100 123"), vec!["555 0100 123"]);
     }
 }

@@ -1,0 +1,489 @@
+//! Guards that check what a page means, not only its words, for every writer: it names what is
+//! tested (or, for a study that gives nothing, says so) and the condition; its tense agrees with
+//! the trial's status (a withdrawn study says no one took part, a recruiting one does not speak
+//! in the past, a finished one does not speak of people still to join); the active substance is not the
+//! trial's title; no template markup, tags or placeholders; no section repeats another.
+//!
+//! The phrases are data, in `templates/lexicon/meaning.toml`; this module only finds them.
+
+use super::results::unquoted;
+use super::Context;
+use crate::facts::{ConditionKind, Population, Progress, StudyKind};
+use crate::lexicon::PhraseSet;
+use crate::summary::{Severity, Warning, WarningCode};
+use crate::write::Draft;
+use serde::Deserialize;
+use std::collections::{BTreeSet, HashSet};
+
+/// A run of this many words found in two sections is one section repeating the other.
+const SHINGLE: usize = 6;
+/// The share of a section's word runs found in another that makes it a repeat.
+const REPEAT_SHARE: f64 = 0.5;
+const FOUND: &str = "what_the_trial_found";
+/// A run of this many words (a name counted as one) found in two sections is a repeated clause,
+/// even where neither says it as a whole sentence.
+const LONG_RUN: usize = 10;
+
+#[derive(Deserialize)]
+struct File {
+    withdrawn: Withdrawn,
+    upcoming: Upcoming,
+    finished: Upcoming,
+    nothing_given: NothingGiven,
+    names: Names,
+    placeholders: Placeholders,
+}
+#[derive(Deserialize)]
+struct Withdrawn {
+    says: Vec<String>,
+    never: Vec<String>,
+}
+#[derive(Deserialize)]
+struct Upcoming {
+    never: Vec<String>,
+}
+#[derive(Deserialize)]
+struct NothingGiven {
+    says: Vec<String>,
+}
+#[derive(Deserialize)]
+struct Names {
+    empty: Vec<String>,
+}
+#[derive(Deserialize)]
+struct Placeholders {
+    words: Vec<String>,
+}
+
+/// `lexicon/meaning.toml`, compiled.
+pub struct MeaningWords {
+    withdrawn_says: PhraseSet,
+    withdrawn_never: PhraseSet,
+    upcoming_never: PhraseSet,
+    finished_never: PhraseSet,
+    nothing_given: PhraseSet,
+    empty: HashSet<String>,
+    placeholders: PhraseSet,
+}
+
+impl MeaningWords {
+    pub fn load(text: &str) -> Result<Self, crate::error::SetupError> {
+        let file: File = toml::from_str(text).map_err(|e| crate::error::SetupError::Lexicon {
+            file: "meaning.toml".into(),
+            reason: e.to_string(),
+        })?;
+        let each = |v: Vec<String>| {
+            let v: Vec<Vec<String>> = v.into_iter().map(|p| vec![p.to_lowercase()]).collect();
+            PhraseSet::new(v.iter().map(|p| &p[..]))
+        };
+        Ok(MeaningWords {
+            withdrawn_says: each(file.withdrawn.says),
+            withdrawn_never: each(file.withdrawn.never),
+            upcoming_never: each(file.upcoming.never),
+            finished_never: each(file.finished.never),
+            nothing_given: each(file.nothing_given.says),
+            empty: file.names.empty.into_iter().collect(),
+            placeholders: each(file.placeholders.words),
+        })
+    }
+}
+
+fn error(section: &str, code: WarningCode, excerpt: &str, message: String) -> Warning {
+    Warning {
+        severity: Severity::Error,
+        code,
+        section: section.to_owned(),
+        excerpt: excerpt.to_owned(),
+        message,
+    }
+}
+
+/// The meaning guards on a whole draft.
+pub fn guard(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
+    let words = cx.meaning;
+    let found = draft.what_the_trial_found.as_deref().unwrap_or("");
+    // The results section quotes registry titles (“…”): their words are the registry's.
+    let titles = cx.facts.findings.as_ref().map(|f| &f.titles);
+    let found_own = titles.map_or_else(|| found.to_owned(), |t| unquoted(found, t));
+    let sections: [(&str, &str); 6] = [
+        ("headline", &draft.headline),
+        ("summary", &draft.summary),
+        (
+            "active_substance",
+            draft.active_substance.as_deref().unwrap_or(""),
+        ),
+        ("what_this_could_lead_to", &draft.what_this_could_lead_to),
+        ("what_could_go_wrong", &draft.what_could_go_wrong),
+        ("what_the_trial_found", &found_own),
+    ];
+    for (section, text) in sections {
+        if let Some(bit) = markup(text, words) {
+            out.push(error(
+                section,
+                WarningCode::Markup,
+                &bit,
+                "template markup, a tag or a placeholder; a page is plain text".into(),
+            ));
+        }
+    }
+    repeats(&sections[1..], &names_of(cx), out);
+    substance(draft, cx, out);
+    subject(draft, cx, out);
+    status(&sections, cx, out);
+}
+
+/// Template markup (`{{ }}`, `{% %}`), a tag (`<facts>`, `</p>`), a bracketed placeholder
+/// (`[DRUG NAME]`) or a placeholder word: the first found.
+fn markup(text: &str, words: &MeaningWords) -> Option<String> {
+    if let Some(at) = text.find(['{', '}']) {
+        return Some(text[at..].chars().take(20).collect());
+    }
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let name = after.strip_prefix('/').unwrap_or(after);
+        let len = name
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(name.len());
+        if len > 0
+            && name[..1].chars().all(|c| c.is_ascii_alphabetic())
+            && name[len..].starts_with('>')
+        {
+            let end = open + 1 + (after.len() - name.len()) + len + 1;
+            return Some(rest[open..end].to_owned());
+        }
+        rest = after;
+    }
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else { break };
+        let inside = &after[..close];
+        let letters = inside.chars().filter(char::is_ascii_alphabetic).count();
+        if letters >= 2
+            && inside
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c == ' ' || c.is_ascii_digit())
+        {
+            return Some(format!("[{inside}]"));
+        }
+        rest = after;
+    }
+    let lower = text.to_lowercase();
+    words.placeholders.hits(&lower).first().map(|hit| {
+        lower[hit.at..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    })
+}
+
+/// Lower-case words of a text, letters and digits only.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The sentences of a text (ended by a stop and a space, so "Claudin18.2" is one word), as
+/// words with each name masked.
+fn sentences_of(text: &str, names: &[Vec<String>]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        if matches!(c, '.' | '!' | '?' | ';') && next_is_space {
+            out.push(masked(words_of(&text[start..i]), names));
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(masked(words_of(&text[start..]), names));
+    out
+}
+
+/// Words with every name of the trial (what is tested, the conditions) made one word: a page
+/// names its treatment in every section, and a long name is not a repeated sentence.
+fn masked(words: Vec<String>, names: &[Vec<String>]) -> Vec<String> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'words: while i < words.len() {
+        for name in names {
+            if words[i..].starts_with(name) {
+                out.push(format!("«{}»", name.join(" ")));
+                i += name.len();
+                continue 'words;
+            }
+        }
+        out.push(words[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// The trial's names of two words or more, longest first.
+fn names_of(cx: &Context<'_>) -> Vec<Vec<String>> {
+    let facts = cx.facts;
+    let mut names: Vec<Vec<String>> = facts
+        .treatments
+        .iter()
+        .chain(&facts.comparators)
+        .chain(&facts.background)
+        .flat_map(|t| [t.value.name.as_str(), t.value.plain.as_str()])
+        .chain(facts.active_substance.iter().map(|s| s.value.as_str()))
+        .chain(
+            facts
+                .conditions
+                .iter()
+                .flat_map(|c| [c.value.plain.as_str(), c.value.registered.as_str()]),
+        )
+        .map(words_of)
+        .filter(|w| w.len() >= 2)
+        .collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.dedup();
+    names
+}
+
+/// A section whose word runs are mostly another's, or that says a sentence of another word for
+/// word: the reader learns nothing new from it.
+fn repeats(sections: &[(&str, &str)], names: &[Vec<String>], out: &mut Vec<Warning>) {
+    struct Said<'a> {
+        name: &'a str,
+        words: Vec<String>,
+        runs: BTreeSet<Vec<String>>,
+        sentences: Vec<Vec<String>>,
+    }
+    let said: Vec<Said> = sections
+        .iter()
+        .filter(|(name, _)| *name != "active_substance")
+        .map(|(name, text)| {
+            let words = masked(words_of(text), names);
+            let mut sentences = sentences_of(text, names);
+            sentences.retain(|s| s.len() >= SHINGLE);
+            Said {
+                name,
+                runs: words.windows(SHINGLE).map(<[String]>::to_vec).collect(),
+                sentences,
+                words,
+            }
+        })
+        .collect();
+    // A sentence of `a` found word for word in `b`.
+    let sentence_of = |a: &Said, b: &Said| {
+        a.sentences
+            .iter()
+            .find(|s| b.words.windows(s.len()).any(|run| run == &s[..]))
+            .map(|s| s.join(" "))
+    };
+    // A long run of `a`'s words found in `b`.
+    let clause_of = |a: &Said, b: &Said| {
+        a.words
+            .windows(LONG_RUN)
+            .find(|run| b.words.windows(LONG_RUN).any(|other| other == *run))
+            .map(|run| run.join(" "))
+    };
+    for (i, later) in said.iter().enumerate() {
+        // One section saying a sentence twice; the results section says one per group, and
+        // the groups' names are left out of the words checked here.
+        let inside = |j: usize, s: &Vec<String>| {
+            later
+                .sentences
+                .iter()
+                .enumerate()
+                .any(|(k, other)| k != j && other.windows(s.len()).any(|run| run == &s[..]))
+        };
+        if let Some(twice) = later
+            .sentences
+            .iter()
+            .enumerate()
+            .find(|(j, s)| later.name != FOUND && inside(*j, s))
+        {
+            out.push(error(
+                later.name,
+                WarningCode::RepeatedSection,
+                &twice.1.join(" "),
+                "says the same sentence twice".into(),
+            ));
+        }
+        for earlier in &said[..i] {
+            let shared = later.runs.intersection(&earlier.runs).count();
+            let fewer = later.runs.len().min(earlier.runs.len());
+            let mostly = fewer > 0 && shared as f64 >= REPEAT_SHARE * fewer as f64;
+            // The results section may restate what was measured and why the trial stopped.
+            let clause = if later.name == FOUND || earlier.name == FOUND {
+                None
+            } else {
+                clause_of(later, earlier)
+            };
+            let sentence = sentence_of(later, earlier)
+                .or_else(|| sentence_of(earlier, later))
+                .or(clause);
+            if mostly || sentence.is_some() {
+                let excerpt = sentence
+                    .or_else(|| {
+                        let mut both = later.runs.intersection(&earlier.runs);
+                        both.next().map(|w| w.join(" "))
+                    })
+                    .unwrap_or_default();
+                out.push(error(
+                    later.name,
+                    WarningCode::RepeatedSection,
+                    &excerpt,
+                    format!(
+                        "repeats {}; each section says something of its own",
+                        earlier.name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The active substance is what is given, never the trial's title.
+fn substance(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
+    let Some(substance) = &draft.active_substance else {
+        return;
+    };
+    let mine = words_of(substance);
+    let trial = cx.trial;
+    let is_title = [Some(&trial.title), trial.official_title.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|title| {
+            // The title, or most of it word for word: "a run of names" is not a title's share.
+            let title = words_of(title);
+            mine.len() * 4 >= title.len() * 3 && title.windows(mine.len()).any(|run| run == mine)
+        });
+    if is_title {
+        out.push(error(
+            "active_substance",
+            WarningCode::TitleAsSubstance,
+            substance,
+            "the trial's title is not what it gives; say the substance".into(),
+        ));
+    }
+}
+
+/// Words of names that tell what a thing is: four letters or more, not an empty word.
+fn telling<'a>(names: impl IntoIterator<Item = &'a str>, empty: &HashSet<String>) -> Vec<String> {
+    names
+        .into_iter()
+        .flat_map(words_of)
+        .filter(|w| w.chars().count() >= 4 && !empty.contains(w))
+        .collect()
+}
+
+/// Whether a text names one of the telling words, or a word of the same stem ("vaccine",
+/// "vaccines"; "asthma", "asthmatic").
+fn names_any(text_words: &[String], telling: &[String]) -> bool {
+    let stem = |w: &str| w.chars().take(5).collect::<String>();
+    let stems: HashSet<String> = telling.iter().map(|w| stem(w)).collect();
+    text_words.iter().any(|w| stems.contains(&stem(w)))
+}
+
+/// The headline and summary name what is tested and the condition.
+fn subject(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
+    let facts = cx.facts;
+    let empty = &cx.meaning.empty;
+    let text = words_of(&format!("{} {}", draft.headline, draft.summary));
+    let tested = telling(
+        facts
+            .treatments
+            .iter()
+            .flat_map(|t| [t.value.name.as_str(), t.value.plain.as_str()])
+            .chain(facts.active_substance.iter().map(|s| s.value.as_str())),
+        empty,
+    );
+    if !tested.is_empty() && !names_any(&text, &tested) {
+        out.push(error(
+            "summary",
+            WarningCode::MissingSubject,
+            "",
+            format!("names nothing of what is tested ({})", tested.join(", ")),
+        ));
+    }
+    // An observational study with nothing to name says that it gives nothing.
+    let gives_nothing = facts.kind.value == StudyKind::Observational
+        && facts.treatments.is_empty()
+        && facts.active_substance.is_none();
+    if gives_nothing
+        && cx
+            .meaning
+            .nothing_given
+            .hits(&format!("{} {}", draft.headline, draft.summary).to_lowercase())
+            .is_empty()
+    {
+        out.push(error(
+            "summary",
+            WarningCode::MissingSubject,
+            "",
+            "an observational study that gives no treatment must say so".into(),
+        ));
+    }
+    // An illness is named; a study of healthy volunteers, of a procedure or of side effects
+    // names those instead, in words of its own.
+    let healthy = matches!(
+        facts.population.as_ref().map(|p| p.value),
+        Some(Population::HealthyVolunteers)
+    );
+    let condition = telling(
+        facts
+            .conditions
+            .iter()
+            .filter(|c| c.value.kind == ConditionKind::Illness && !healthy)
+            .flat_map(|c| [c.value.plain.as_str(), c.value.registered.as_str()]),
+        empty,
+    );
+    if !condition.is_empty() && !names_any(&text, &condition) {
+        out.push(error(
+            "summary",
+            WarningCode::MissingCondition,
+            "",
+            format!("names no condition of the trial ({})", condition.join(", ")),
+        ));
+    }
+}
+
+/// The page speaks as the trial's status allows.
+fn status(sections: &[(&str, &str)], cx: &Context<'_>, out: &mut Vec<Warning>) {
+    let words = cx.meaning;
+    let progress = cx.facts.status.value;
+    let never = match progress {
+        Progress::Withdrawn => &words.withdrawn_never,
+        Progress::NotYetRecruiting | Progress::Recruiting | Progress::ByInvitation => {
+            &words.upcoming_never
+        }
+        Progress::Completed | Progress::StoppedEarly => &words.finished_never,
+        _ => return,
+    };
+    for (section, text) in sections {
+        let lower = text.to_lowercase();
+        if let Some(hit) = never.hits(&lower).first() {
+            let phrase: String = lower[hit.at..].chars().take(30).collect();
+            out.push(error(
+                section,
+                WarningCode::StatusContradiction,
+                phrase.trim(),
+                format!("does not fit a trial whose status is {progress:?}"),
+            ));
+        }
+    }
+    if progress == Progress::Withdrawn {
+        let page = sections
+            .iter()
+            .map(|(_, t)| t.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if words.withdrawn_says.hits(&page).is_empty() {
+            out.push(error(
+                "summary",
+                WarningCode::StatusContradiction,
+                "",
+                "a withdrawn study must say that it never started and no one took part".into(),
+            ));
+        }
+    }
+}
