@@ -13,16 +13,7 @@ use crate::lexicon::PhraseSet;
 use crate::summary::{Severity, Warning, WarningCode};
 use crate::write::Draft;
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashSet};
-
-/// A run of this many words found in two sections is one section repeating the other.
-const SHINGLE: usize = 6;
-/// The share of a section's word runs found in another that makes it a repeat.
-const REPEAT_SHARE: f64 = 0.5;
-const FOUND: &str = "what_the_trial_found";
-/// A run of this many words (a name counted as one) found in two sections is a repeated clause,
-/// even where neither says it as a whole sentence.
-const LONG_RUN: usize = 10;
+use std::collections::HashSet;
 
 #[derive(Deserialize)]
 struct File {
@@ -88,7 +79,7 @@ impl MeaningWords {
     }
 }
 
-fn error(section: &str, code: WarningCode, excerpt: &str, message: String) -> Warning {
+pub(super) fn error(section: &str, code: WarningCode, excerpt: &str, message: String) -> Warning {
     Warning {
         severity: Severity::Error,
         code,
@@ -126,7 +117,7 @@ pub fn guard(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
             ));
         }
     }
-    repeats(&sections[1..], &names_of(cx), out);
+    super::repeats::repeats(&sections[1..], &names_of(cx), out);
     substance(draft, cx, out);
     subject(draft, cx, out);
     status(&sections, cx, out);
@@ -187,42 +178,6 @@ fn words_of(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The sentences of a text (ended by a stop and a space, so "Claudin18.2" is one word), as
-/// words with each name masked.
-fn sentences_of(text: &str, names: &[Vec<String>]) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
-        if matches!(c, '.' | '!' | '?' | ';') && next_is_space {
-            out.push(masked(words_of(&text[start..i]), names));
-            start = i + c.len_utf8();
-        }
-    }
-    out.push(masked(words_of(&text[start..]), names));
-    out
-}
-
-/// Words with every name of the trial (what is tested, the conditions) made one word: a page
-/// names its treatment in every section, and a long name is not a repeated sentence.
-fn masked(words: Vec<String>, names: &[Vec<String>]) -> Vec<String> {
-    let mut out = Vec::with_capacity(words.len());
-    let mut i = 0;
-    'words: while i < words.len() {
-        for name in names {
-            if words[i..].starts_with(name) {
-                out.push(format!("«{}»", name.join(" ")));
-                i += name.len();
-                continue 'words;
-            }
-        }
-        out.push(words[i].clone());
-        i += 1;
-    }
-    out
-}
-
 /// The trial's names of two words or more, longest first.
 fn names_of(cx: &Context<'_>) -> Vec<Vec<String>> {
     let facts = cx.facts;
@@ -245,101 +200,6 @@ fn names_of(cx: &Context<'_>) -> Vec<Vec<String>> {
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     names.dedup();
     names
-}
-
-/// A section whose word runs are mostly another's, or that says a sentence of another word for
-/// word: the reader learns nothing new from it.
-fn repeats(sections: &[(&str, &str)], names: &[Vec<String>], out: &mut Vec<Warning>) {
-    struct Said<'a> {
-        name: &'a str,
-        words: Vec<String>,
-        runs: BTreeSet<Vec<String>>,
-        sentences: Vec<Vec<String>>,
-    }
-    let said: Vec<Said> = sections
-        .iter()
-        .filter(|(name, _)| *name != "active_substance")
-        .map(|(name, text)| {
-            let words = masked(words_of(text), names);
-            let mut sentences = sentences_of(text, names);
-            sentences.retain(|s| s.len() >= SHINGLE);
-            Said {
-                name,
-                runs: words.windows(SHINGLE).map(<[String]>::to_vec).collect(),
-                sentences,
-                words,
-            }
-        })
-        .collect();
-    // A sentence of `a` found word for word in `b`.
-    let sentence_of = |a: &Said, b: &Said| {
-        a.sentences
-            .iter()
-            .find(|s| b.words.windows(s.len()).any(|run| run == &s[..]))
-            .map(|s| s.join(" "))
-    };
-    // A long run of `a`'s words found in `b`.
-    let clause_of = |a: &Said, b: &Said| {
-        a.words
-            .windows(LONG_RUN)
-            .find(|run| b.words.windows(LONG_RUN).any(|other| other == *run))
-            .map(|run| run.join(" "))
-    };
-    for (i, later) in said.iter().enumerate() {
-        // One section saying a sentence twice; the results section says one per group, and
-        // the groups' names are left out of the words checked here.
-        let inside = |j: usize, s: &Vec<String>| {
-            later
-                .sentences
-                .iter()
-                .enumerate()
-                .any(|(k, other)| k != j && other.windows(s.len()).any(|run| run == &s[..]))
-        };
-        if let Some(twice) = later
-            .sentences
-            .iter()
-            .enumerate()
-            .find(|(j, s)| later.name != FOUND && inside(*j, s))
-        {
-            out.push(error(
-                later.name,
-                WarningCode::RepeatedSection,
-                &twice.1.join(" "),
-                "says the same sentence twice".into(),
-            ));
-        }
-        for earlier in &said[..i] {
-            let shared = later.runs.intersection(&earlier.runs).count();
-            let fewer = later.runs.len().min(earlier.runs.len());
-            let mostly = fewer > 0 && shared as f64 >= REPEAT_SHARE * fewer as f64;
-            // The results section may restate what was measured and why the trial stopped.
-            let clause = if later.name == FOUND || earlier.name == FOUND {
-                None
-            } else {
-                clause_of(later, earlier)
-            };
-            let sentence = sentence_of(later, earlier)
-                .or_else(|| sentence_of(earlier, later))
-                .or(clause);
-            if mostly || sentence.is_some() {
-                let excerpt = sentence
-                    .or_else(|| {
-                        let mut both = later.runs.intersection(&earlier.runs);
-                        both.next().map(|w| w.join(" "))
-                    })
-                    .unwrap_or_default();
-                out.push(error(
-                    later.name,
-                    WarningCode::RepeatedSection,
-                    &excerpt,
-                    format!(
-                        "repeats {}; each section says something of its own",
-                        earlier.name
-                    ),
-                ));
-            }
-        }
-    }
 }
 
 /// The active substance is what is given, never the trial's title.

@@ -11,6 +11,7 @@
 
 mod contact;
 mod meaning;
+mod repeats;
 mod results;
 
 pub use contact::contact_details;
