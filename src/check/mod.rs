@@ -186,6 +186,7 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         });
         results::results_guard(found, &cx, &mut warnings);
     }
+    results::judged_elsewhere(&draft, &cx, &mut warnings);
     if let Some(substance) = &draft.active_substance {
         guard(
             "active_substance",

@@ -65,6 +65,44 @@ pub(super) fn results_guard(text: &str, cx: &Context<'_>, out: &mut Vec<Warning>
     }
 }
 
+/// A trial with results is judged nowhere on its page: "what this could lead to" and "what
+/// could go wrong" (and the headline and summary) must not say it "was effective" or "did not
+/// work" any more than the results section may. (A model's draft that passed every other guard
+/// in the live check said "was not effective".)
+pub(super) fn judged_elsewhere(
+    draft: &crate::write::Draft,
+    cx: &Context<'_>,
+    out: &mut Vec<Warning>,
+) {
+    if cx.facts.findings.is_none() {
+        return;
+    }
+    let sections = [
+        ("headline", draft.headline.as_str()),
+        ("summary", draft.summary.as_str()),
+        (
+            "what_this_could_lead_to",
+            draft.what_this_could_lead_to.as_str(),
+        ),
+        ("what_could_go_wrong", draft.what_could_go_wrong.as_str()),
+    ];
+    for (section, text) in sections {
+        let lower = text.to_lowercase();
+        if let Some(span) = cx.lexicon.judging.spans_in(&lower).into_iter().next() {
+            let word = &lower[span];
+            out.push(Warning {
+                severity: Severity::Error,
+                code: WarningCode::JudgingWord,
+                section: section.into(),
+                excerpt: word.to_owned(),
+                message: format!(
+                    "“{word}” judges the trial's result; the page reports, never judges"
+                ),
+            });
+        }
+    }
+}
+
 /// The text without the registry titles it quotes (“…”): their words are the registry's.
 pub(super) fn unquoted(text: &str, titles: &BTreeSet<String>) -> String {
     let mut out = String::with_capacity(text.len());

@@ -306,3 +306,35 @@ fn the_reasons_people_left_are_the_most_common_ones() {
     }
     assert!(checked >= 30, "only {checked} pages name reasons");
 }
+
+/// A trial with results is judged nowhere on its page, not only in its results section: a
+/// model's draft that passed every other guard in the live check said the treatment "was not
+/// effective" in "what this could lead to".
+#[test]
+fn a_trial_with_results_is_judged_in_no_section() {
+    let bytes = std::fs::read(fixtures().join("trials/NCT02552212.json")).unwrap();
+    let p = pipeline();
+    let trial = p.trial(&bytes).unwrap();
+    let facts = p.facts(&trial);
+    let judged = |draft: laysum::write::Draft| -> Vec<String> {
+        let s = p.check(
+            draft,
+            &facts,
+            &trial,
+            laysum::summary::Generator::rules("test"),
+        );
+        s.quality
+            .errors()
+            .filter(|w| w.code == WarningCode::JudgingWord)
+            .map(|w| w.section.clone())
+            .collect()
+    };
+    let draft = p.draft_rules(&facts).unwrap();
+    assert!(judged(draft.clone()).is_empty());
+    let mut said = draft;
+    said.what_this_could_lead_to = format!(
+        "{} The treatment was not effective.",
+        said.what_this_could_lead_to
+    );
+    assert_eq!(judged(said), ["what_this_could_lead_to"]);
+}
