@@ -22,6 +22,7 @@ pub(super) fn route(
             texts.push((d.to_lowercase(), format!("{base}.description")));
         }
     }
+    let before_arms = texts.len();
     for (i, arm) in trial
         .arms
         .iter()
@@ -35,25 +36,32 @@ pub(super) fn route(
             ));
         }
     }
+    let arm_texts = texts.len() - before_arms;
     // A device, a procedure or an exercise is not given "through an IV" because its record
     // mentions one ("Maitland grade IV", "a subcutaneous implant"): the routes of medicines
     // are read only when something taken into the body is tested.
     let substance = experimental
         .iter()
         .any(|&i| super::interventions::is_substance(&trial.interventions[i], lexicon));
-    // The first route in file order, by its first phrase found, in the first text holding it.
-    let best = texts
-        .iter()
-        .enumerate()
-        .flat_map(|(t, (text, _))| {
-            lexicon
-                .route_phrases
-                .hits(text)
-                .into_iter()
-                .filter(|h| substance || !lexicon.routes[h.entry].substance)
-                .map(move |h| (h.entry, h.phrase, t))
-        })
-        .min();
+    // The tested products' own words come before their arms' (an arm that also gives the
+    // usual pill must not make a tested gel "a pill"); within each, the first route in file
+    // order, by its first phrase found, in the first text holding it.
+    let own = texts.len() - arm_texts;
+    let best_in = |range: std::ops::Range<usize>| {
+        texts[range.clone()]
+            .iter()
+            .zip(range)
+            .flat_map(|((text, _), t)| {
+                lexicon
+                    .route_phrases
+                    .hits(text)
+                    .into_iter()
+                    .filter(|h| substance || !lexicon.routes[h.entry].substance)
+                    .map(move |h| (h.entry, h.phrase, t))
+            })
+            .min()
+    };
+    let best = best_in(0..own).or_else(|| best_in(own..texts.len()));
     if let Some((entry, phrase, t)) = best {
         let entry = &lexicon.routes[entry];
         let field = &texts[t].1;

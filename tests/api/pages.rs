@@ -218,3 +218,15 @@ fn a_study_of_past_records_follows_no_one() {
     }
     assert!(seen >= 5, "only {seen} retrospective records");
 }
+
+/// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
+/// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
+#[test]
+fn the_route_is_read_from_what_is_tested_first() {
+    let s = summarize(&fixtures().join("trials/corpus/NCT00512707.json"));
+    assert!(
+        s.sections.summary.contains("given on the skin"),
+        "{}",
+        s.sections.summary
+    );
+}
