@@ -48,6 +48,18 @@ impl ValueEnd {
     pub fn advance(&mut self, chunk: &[u8]) -> Option<usize> {
         let mut i = 0;
         while i < chunk.len() {
+            if self.depth > 0 {
+                // Inside a container, 64 bytes at a time while they last.
+                while let Some(block) = chunk.get(i..i + 64) {
+                    if let Some(end) = self.block(block.try_into().expect("64 bytes")) {
+                        return Some(i + end);
+                    }
+                    i += 64;
+                }
+                if i == chunk.len() {
+                    return None;
+                }
+            }
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
@@ -107,6 +119,59 @@ impl ValueEnd {
         None
     }
 
+    /// Reads a block of 64 bytes inside a container, with no byte-by-byte branches: which bytes
+    /// are quotes, backslashes and brackets comes as bit masks (`Block`), strings as the running
+    /// parity of their unescaped quotes, and the depth changes by the brackets outside them.
+    /// The length of the value's last part in the block, if the value ends there.
+    fn block(&mut self, bytes: &[u8; 64]) -> Option<usize> {
+        let block = Block::of(bytes);
+        let escaped = self.escaped_bits(block.backslash);
+        let quotes = block.quote & !escaped;
+        // Bits inside strings, an opening quote included and a closing one not.
+        let strings = prefix_xor(quotes) ^ if self.in_string { !0 } else { 0 };
+        self.in_string = strings >> 63 == 1;
+        // A backslash escapes only inside a string (outside one the JSON is broken anyway).
+        self.escaped &= self.in_string;
+        let opens = block.open & !strings;
+        let closes = block.close & !strings;
+        if self.depth > closes.count_ones() {
+            // The value cannot end in this block: only the depth moves.
+            self.depth = self.depth + opens.count_ones() - closes.count_ones();
+            return None;
+        }
+        let mut brackets = opens | closes;
+        while brackets != 0 {
+            let at = brackets.trailing_zeros();
+            brackets &= brackets - 1;
+            if opens >> at & 1 == 1 {
+                self.depth += 1;
+            } else {
+                self.depth -= 1;
+                if self.depth == 0 {
+                    self.in_string = false;
+                    self.escaped = false;
+                    return Some(at as usize + 1);
+                }
+            }
+        }
+        None
+    }
+
+    /// The bytes escaped by a backslash (the byte after an odd run of them), runs carried over
+    /// from the block before. simdjson's method: adding the odd-starting runs to the backslashes
+    /// carries each run to its end, which tells odd runs from even ones without a loop.
+    fn escaped_bits(&mut self, backslash: u64) -> u64 {
+        const EVEN: u64 = 0x5555_5555_5555_5555;
+        let carried = u64::from(self.escaped);
+        let backslash = backslash & !carried;
+        let follows_escape = backslash << 1 | carried;
+        let odd_starts = backslash & !EVEN & !follows_escape;
+        let (even_runs_ends, overflow) = odd_starts.overflowing_add(backslash);
+        self.escaped = overflow;
+        let invert = even_runs_ends << 1;
+        (EVEN ^ invert) & follows_escape
+    }
+
     /// Whether the input may end here: a bare number or word at the top is complete at the end.
     fn complete_at_end(&self) -> bool {
         self.started && self.depth == 0 && !self.in_string
@@ -138,6 +203,76 @@ fn next_quote_or_bracket(chunk: &[u8], mut at: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// Where the bytes that matter to [`ValueEnd`] are in a block of 64: bit `i` for byte `i`.
+#[derive(Debug, Default, PartialEq)]
+struct Block {
+    quote: u64,
+    backslash: u64,
+    /// `{` or `[`.
+    open: u64,
+    /// `}` or `]`.
+    close: u64,
+}
+
+impl Block {
+    /// Sixteen bytes a step with SSE2, which every x86-64 processor has. Setting bit 5 folds
+    /// `[` onto `{` and `]` onto `}` (and nothing else onto them).
+    #[cfg(target_arch = "x86_64")]
+    fn of(bytes: &[u8; 64]) -> Block {
+        // SAFETY: SSE2 is part of the x86-64 baseline; every x86-64 processor has it.
+        unsafe { Self::of_sse2(bytes) }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "sse2")]
+    fn of_sse2(bytes: &[u8; 64]) -> Block {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+        };
+        #[target_feature(enable = "sse2")]
+        fn bits(x: __m128i, c: u8) -> u64 {
+            u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8))) as u16)
+        }
+        let mut block = Block::default();
+        for (k, part) in bytes.chunks_exact(16).enumerate() {
+            let lo = i64::from_le_bytes(part[..8].try_into().expect("8 bytes"));
+            let hi = i64::from_le_bytes(part[8..].try_into().expect("8 bytes"));
+            let v = _mm_set_epi64x(hi, lo);
+            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let shift = 16 * k;
+            block.quote |= bits(v, b'"') << shift;
+            block.backslash |= bits(v, b'\\') << shift;
+            block.open |= bits(folded, b'{') << shift;
+            block.close |= bits(folded, b'}') << shift;
+        }
+        block
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(bytes: &[u8; 64]) -> Block {
+        let mut block = Block::default();
+        for (i, &b) in bytes.iter().enumerate() {
+            let bit = 1 << i;
+            match b {
+                b'"' => block.quote |= bit,
+                b'\\' => block.backslash |= bit,
+                b'{' | b'[' => block.open |= bit,
+                b'}' | b']' => block.close |= bit,
+                _ => {}
+            }
+        }
+        block
+    }
+}
+
+/// Bit `i` of the result is the parity of bits `0..=i` of `x`.
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
 }
 
 /// The length of the first value of `bytes` when it ends within them.
@@ -309,6 +444,105 @@ mod tests {
                 .unwrap_or(text.len());
             assert_eq!(next_quote_or_bracket(text, start), expected, "from {start}");
         }
+    }
+
+    /// Where each value of `input` ends, by serde_json: the oracle for the scanner.
+    fn ends_by_serde(input: &[u8]) -> Vec<usize> {
+        let mut ends = Vec::new();
+        let mut stream =
+            serde_json::Deserializer::from_slice(input).into_iter::<serde::de::IgnoredAny>();
+        while let Some(value) = stream.next() {
+            value.unwrap();
+            ends.push(stream.byte_offset());
+        }
+        ends
+    }
+
+    /// Where each value of `input` ends, by the scanner reading through a buffer of `capacity`.
+    fn ends_by_scanner(input: &[u8], capacity: usize) -> Vec<usize> {
+        let mut scan = Scanner::new(io::BufReader::with_capacity(capacity, input));
+        let mut ends = Vec::new();
+        while scan.peek(None).unwrap().is_some() {
+            let mut v = Vec::new();
+            scan.value(&mut v).unwrap();
+            assert!(!v.is_empty());
+            ends.push(scan.consumed() as usize);
+        }
+        ends
+    }
+
+    #[test]
+    fn long_values_end_where_serde_json_ends_them_across_blocks_and_buffers() {
+        // Strings with runs of backslashes, escaped quotes and brackets, slid one byte at a time
+        // across the 64-byte blocks the scanner reads inside a container.
+        let mut input = Vec::new();
+        for pad in 0..130 {
+            for run in 0..6 {
+                let string = format!("{}{}\"{}", "x".repeat(pad), "\\\\".repeat(run), "[{}]");
+                input.extend_from_slice(
+                    format!(
+                        "{{\"a\": [{string:?}, {{\"b\": \"]}}\\\"\"}}, \"{}\\\\\"], \"c\": {{}}}}\n",
+                        "y".repeat(pad % 67)
+                    )
+                    .as_bytes(),
+                );
+            }
+        }
+        let expected = ends_by_serde(&input);
+        assert_eq!(expected.len(), 130 * 6);
+        for capacity in [1, 63, 64, 65, 100, 4096, 1 << 20] {
+            assert_eq!(
+                ends_by_scanner(&input, capacity),
+                expected,
+                "buffer of {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_fixture_record_ends_where_serde_json_ends_it() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/trials");
+        let mut input = Vec::new();
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .chain(std::fs::read_dir(format!("{dir}/corpus")).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        for path in &paths {
+            input.extend_from_slice(&std::fs::read(path).unwrap());
+            input.push(b' ');
+        }
+        let expected = ends_by_serde(&input);
+        assert_eq!(expected.len(), paths.len());
+        for capacity in [64, 1000, 1 << 18] {
+            assert_eq!(
+                ends_by_scanner(&input, capacity),
+                expected,
+                "buffer of {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_block_finds_its_bytes() {
+        let mut bytes = [b' '; 64];
+        bytes[0] = b'"';
+        bytes[5] = b'\\';
+        bytes[17] = b'[';
+        bytes[40] = b'}';
+        bytes[63] = b']';
+        bytes[20] = 0x02; // folds onto a quote only if bit 5 were set for quotes too
+        assert_eq!(
+            Block::of(&bytes),
+            Block {
+                quote: 1,
+                backslash: 1 << 5,
+                open: 1 << 17,
+                close: 1 << 40 | 1 << 63,
+            }
+        );
     }
 
     #[test]
