@@ -555,9 +555,17 @@ pub fn clean(raw: Option<&str>) -> Option<String> {
             continue;
         }
         if plain(b) {
+            // A run of words with single spaces between them is copied as it stands.
             let start = i;
-            while i < bytes.len() && plain(bytes[i]) {
-                i += 1;
+            loop {
+                while i < bytes.len() && plain(bytes[i]) {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b' ') && bytes.get(i + 1).is_some_and(|&n| plain(n)) {
+                    i += 1;
+                    continue;
+                }
+                break;
             }
             push(&mut out, &mut space, &raw[start..i]);
             continue;
@@ -683,5 +691,19 @@ mod tests {
             Some("age < 18 years")
         );
         assert_eq!(clean(Some("  \n ")), None);
+    }
+
+    #[test]
+    fn spaces_fold_to_one_wherever_they_are() {
+        for (raw, want) in [
+            ("a b  c", "a b c"),
+            (" lead and trail ", "lead and trail"),
+            ("x <b>y</b> z", "x y z"),
+            ("a &amp; b", "a & b"),
+            ("one,\ttwo\u{00A0}three", "one, two three"),
+            ("é and  ü", "é and ü"),
+        ] {
+            assert_eq!(clean(Some(raw)).as_deref(), Some(want), "{raw:?}");
+        }
     }
 }

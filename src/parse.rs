@@ -12,7 +12,12 @@ pub const NCT_ID_FIELD: &str = "protocolSection.identificationModule.nctId";
 
 /// Reads one study record.
 pub fn parse(bytes: &[u8]) -> Result<Study, ParseError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // The record is checked to be UTF-8 once, whole, and read as text: several times cheaper
+    // than checking each of its hundreds of strings as they are read.
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(not_utf8(bytes));
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
     let study: Option<Study> = lenient::object(&mut de).map_err(ParseError::from_json)?;
     de.end().map_err(ParseError::from_json)?;
     let study = study.ok_or_else(|| ParseError::NotAnObject {
@@ -35,6 +40,22 @@ pub fn parse(bytes: &[u8]) -> Result<Study, ParseError> {
     Ok(study)
 }
 
+/// What is wrong with a record that is not UTF-8, where serde_json finds it: reading the
+/// record as bytes stops at the first string that is not text (or at the stray byte outside
+/// strings, which is not JSON either).
+fn not_utf8(bytes: &[u8]) -> ParseError {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Err(e) => ParseError::from_json(e),
+        // Cannot happen (a byte that is not text is in a string or is not JSON), but a record
+        // must not bring the service down.
+        Ok(_) => ParseError::NotJson {
+            line: 1,
+            column: 1,
+            reason: "the record is not UTF-8 text".to_owned(),
+        },
+    }
+}
+
 /// Names the kind of JSON value a record holds, for the error message.
 fn json_kind(bytes: &[u8]) -> &'static str {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -55,6 +76,16 @@ mod tests {
         let err = parse(b"{\n  \"a\": 1,\n  oops\n}").unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("not JSON at line 3 column 3"), "{msg}");
+    }
+
+    #[test]
+    fn a_record_that_is_not_utf8_names_where() {
+        let err = parse(b"{\n  \"a\": \"caf\xe9\"\n}").unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("not JSON at line 2 column") && msg.contains("unicode"),
+            "{msg}"
+        );
     }
 
     #[test]

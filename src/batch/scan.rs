@@ -134,11 +134,8 @@ impl ValueEnd {
         self.escaped &= self.in_string;
         let opens = block.open & !strings;
         let closes = block.close & !strings;
-        if self.depth > closes.count_ones() {
-            // The value cannot end in this block: only the depth moves.
-            self.depth = self.depth + opens.count_ones() - closes.count_ones();
-            return None;
-        }
+        // A block holds few brackets: stepping through them costs less than counting them
+        // (x86-64's baseline has no popcount instruction).
         let mut brackets = opens | closes;
         while brackets != 0 {
             let at = brackets.trailing_zeros();
