@@ -338,7 +338,13 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
             "a phone number or e-mail address; pages carry none".into(),
         );
     }
-    let words = words_of(text).count();
+    // Sentences end before white space, so every word is in one of them: the section's words
+    // are the sum of its sentences'.
+    let counted: Vec<(&str, usize)> = sentences(text)
+        .into_iter()
+        .map(|sentence| (sentence, words_of(sentence).count()))
+        .collect();
+    let words: usize = counted.iter().map(|(_, n)| n).sum();
     if words > max_words(section) {
         warn(
             Severity::Error,
@@ -347,8 +353,7 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
             format!("{words} words; at most {} here", max_words(section)),
         );
     }
-    for sentence in sentences(text) {
-        let n = words_of(sentence).count();
+    for (sentence, n) in counted {
         if n > MAX_SENTENCE_WORDS {
             warn(
                 Severity::Warn,

@@ -23,11 +23,12 @@ const FOUND: &str = "what_the_trial_found";
 /// even where neither says it as a whole sentence.
 const LONG_RUN: usize = 10;
 
-/// Words as ids, and back.
+/// Words as ids (and back, for an excerpt).
 #[derive(Default)]
 struct Vocabulary {
     ids: HashMap<String, u32>,
-    words: Vec<String>,
+    /// Where a word with capitals is lower-cased, reused from word to word.
+    scratch: String,
 }
 
 impl Vocabulary {
@@ -35,8 +36,7 @@ impl Vocabulary {
         if let Some(&id) = self.ids.get(word) {
             return id;
         }
-        let id = self.words.len() as u32;
-        self.words.push(word.to_owned());
+        let id = self.ids.len() as u32;
         self.ids.insert(word.to_owned(), id);
         id
     }
@@ -47,15 +47,28 @@ impl Vocabulary {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         {
-            self.id(word)
-        } else {
-            self.id(&word.to_lowercase())
+            return self.id(word);
         }
+        if !word.is_ascii() {
+            return self.id(&word.to_lowercase());
+        }
+        let mut lower = std::mem::take(&mut self.scratch);
+        lower.clear();
+        lower.push_str(word);
+        lower.make_ascii_lowercase();
+        let id = self.id(&lower);
+        self.scratch = lower;
+        id
     }
 
+    /// The words of a run of ids; only an excerpt of a warning needs them.
     fn say(&self, run: &[u32]) -> String {
+        let mut words = vec![""; self.ids.len()];
+        for (word, &id) in &self.ids {
+            words[id as usize] = word;
+        }
         run.iter()
-            .map(|&id| self.words[id as usize].as_str())
+            .map(|&id| words[id as usize])
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -69,15 +82,15 @@ struct Name {
 
 /// Words with every name of the trial (what is tested, the conditions) made one word: a page
 /// names its treatment in every section, and a long name is not a repeated sentence.
-fn masked(words: Vec<u32>, names: &[Name]) -> Vec<u32> {
+fn masked(words: &[u32], names: &[Name]) -> Vec<u32> {
     if names.is_empty() {
-        return words;
+        return words.to_vec();
     }
     let mut out = Vec::with_capacity(words.len());
     let mut i = 0;
     'words: while i < words.len() {
         for name in names {
-            if words[i..].starts_with(&name.words) {
+            if name.words.first() == Some(&words[i]) && words[i..].starts_with(&name.words) {
                 out.push(name.mask);
                 i += name.words.len();
                 continue 'words;
@@ -92,34 +105,39 @@ fn masked(words: Vec<u32>, names: &[Name]) -> Vec<u32> {
 /// A text's words with each name masked, and its sentences (ended by a stop and a space, so
 /// "Claudin18.2" is one word) likewise, each masked on its own; the text is read once.
 fn read(text: &str, names: &[Name], vocabulary: &mut Vocabulary) -> (Vec<u32>, Vec<Vec<u32>>) {
-    let base = text.as_ptr() as usize;
     let mut ids = Vec::new();
-    let mut starts = Vec::new();
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        starts.push(word.as_ptr() as usize - base);
-        ids.push(vocabulary.word(word));
-    }
     let mut sentences = Vec::new();
+    // The first word of the sentence being read, and where the word being read starts.
     let mut first = 0;
+    let mut word_start = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            ids.push(vocabulary.word(&text[start..i]));
+        }
         let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
         if matches!(c, '.' | '!' | '?' | ';') && next_is_space {
-            let end = first + starts[first..].partition_point(|&at| at < i);
-            sentences.push(masked(ids[first..end].to_vec(), names));
-            first = end;
+            sentences.push(masked(&ids[first..], names));
+            first = ids.len();
         }
     }
-    sentences.push(masked(ids[first..].to_vec(), names));
-    (masked(ids, names), sentences)
+    if let Some(start) = word_start {
+        ids.push(vocabulary.word(&text[start..]));
+    }
+    sentences.push(masked(&ids[first..], names));
+    (masked(&ids, names), sentences)
 }
 
 /// Whether `run` occurs in `words`, word for word.
 fn contains(words: &[u32], run: &[u32]) -> bool {
-    !run.is_empty() && words.windows(run.len()).any(|w| w == run)
+    let Some(&head) = run.first() else {
+        return false;
+    };
+    words.windows(run.len()).any(|w| w[0] == head && w == run)
 }
 
 /// One section, read for repeats.
