@@ -57,6 +57,10 @@ pub fn tidy(text: &str) -> String {
         if !out.is_empty() && !joins {
             out.push(' ');
         }
+        if !word.bytes().any(|b| b == b',' || b == b'.') {
+            out.push_str(word);
+            continue;
+        }
         for c in word.chars() {
             if c == '.' && out.ends_with(',') {
                 out.pop();

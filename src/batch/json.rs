@@ -28,7 +28,7 @@ pub(super) fn read_json<R: BufRead>(
     let mut reading = Reading {
         source,
         studies: 0,
-        typical: 0,
+        largest: 0,
         emit,
     };
     let lines = match format {
@@ -102,13 +102,17 @@ fn looks_like_lines(start: &[u8]) -> bool {
         && rest[newline + 1..].trim_ascii_start().starts_with(b"{")
 }
 
+/// The most a study's buffer starts with; a larger study grows its own.
+const BUFFER_HINT_MAX: usize = 1 << 20;
+
 /// The reading of one JSON input: where it stands and where studies go.
 struct Reading<'e, 'f> {
     source: Arc<str>,
     /// Studies met so far, numbered from 1.
     studies: usize,
-    /// The last study's size: the next one's buffer starts near it, not growing from nothing.
-    typical: usize,
+    /// The largest study so far (up to [`BUFFER_HINT_MAX`]): the next one's buffer starts at
+    /// that size, not growing from nothing by copies.
+    largest: usize,
     emit: &'e mut Emit<'f>,
 }
 
@@ -169,7 +173,7 @@ impl Reading<'_, '_> {
     fn lines<R: BufRead>(&mut self, scan: &mut Scanner<R>) -> Result<(), Broken> {
         let mut line = 0;
         loop {
-            let mut bytes = Vec::with_capacity(self.typical + self.typical / 4);
+            let mut bytes = Vec::with_capacity(self.largest);
             match scan.line(&mut bytes) {
                 Ok(true) => {}
                 Ok(false) => return Ok(()),
@@ -183,7 +187,7 @@ impl Reading<'_, '_> {
                 continue;
             }
             self.studies += 1;
-            self.typical = bytes.len();
+            self.largest = self.largest.max(bytes.len().min(BUFFER_HINT_MAX));
             self.study(Place::Line(line), None, bytes)?;
         }
     }
@@ -201,7 +205,7 @@ impl Reading<'_, '_> {
                 Ok(Some(_)) => {
                     self.studies += 1;
                     let place = Place::Study(self.studies);
-                    let mut bytes = Vec::with_capacity(self.typical + self.typical / 4);
+                    let mut bytes = Vec::with_capacity(self.largest);
                     if let Err(e) = scan.value(&mut bytes) {
                         return Err(self.broke(place, &bytes, e));
                     }
@@ -209,7 +213,7 @@ impl Reading<'_, '_> {
                         // A stray `}` where a study should be: step over it so reading goes on.
                         let _ = scan.bump(Some(&mut bytes));
                     }
-                    self.typical = bytes.len();
+                    self.largest = self.largest.max(bytes.len().min(BUFFER_HINT_MAX));
                     self.study(place, None, bytes)?;
                 }
                 Ok(None) => {
