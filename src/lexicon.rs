@@ -77,6 +77,16 @@ impl PhraseSet {
         hits
     }
 
+    /// Whether any phrase occurs in `text` (lower case) as whole words: the search stops at
+    /// the first, with nothing collected.
+    pub fn any(&self, text: &str) -> bool {
+        self.automaton.as_ref().is_some_and(|automaton| {
+            automaton
+                .find_overlapping_iter(text)
+                .any(|m| whole_words(text, m.start(), m.end()))
+        })
+    }
+
     /// The first entry (in file order) any of whose phrases occurs in `text`.
     pub fn first(&self, text: &str) -> Option<Hit> {
         self.hits(text).into_iter().next()
@@ -84,14 +94,16 @@ impl PhraseSet {
 
     /// Every whole-word occurrence of any phrase in `text`, as byte ranges.
     pub fn spans(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        let Some(automaton) = &self.automaton else {
-            return Vec::new();
-        };
-        automaton
-            .find_overlapping_iter(text)
-            .filter(|m| whole_words(text, m.start(), m.end()))
+        self.span_iter(text).collect()
+    }
+
+    /// The same, found one at a time.
+    fn span_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+        self.automaton
+            .iter()
+            .flat_map(move |automaton| automaton.find_overlapping_iter(text))
+            .filter(move |m| whole_words(text, m.start(), m.end()))
             .map(|m| m.start()..m.end())
-            .collect()
     }
 }
 
@@ -345,7 +357,7 @@ impl PhraseList {
 
     /// Whether `text` (lower case) holds one of the phrases and none of the exceptions.
     pub fn marks(&self, text: &str) -> bool {
-        self.exceptions.first(text).is_none() && self.phrases.first(text).is_some()
+        !self.exceptions.any(text) && self.phrases.any(text)
     }
 
     /// Whether `text` (lower case) holds one of the phrases not negated just before it: "no
@@ -354,8 +366,7 @@ impl PhraseList {
         !self.excepts(text)
             && self
                 .phrases
-                .spans(text)
-                .into_iter()
+                .span_iter(text)
                 .any(|span| !negated(text, span.start))
     }
 
@@ -369,15 +380,15 @@ impl PhraseList {
 
     /// Whether `text` (lower case) holds one of the exceptions.
     pub fn excepts(&self, text: &str) -> bool {
-        self.exceptions.first(text).is_some()
+        self.exceptions.any(text)
     }
 
     /// Byte offset and length of the first phrase found in `text` (lower case), exceptions aside.
     pub fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        if self.exceptions.first(text).is_some() {
+        if self.exceptions.any(text) {
             return None;
         }
-        self.phrases.spans(text).into_iter().min_by_key(|r| r.start)
+        self.phrases.span_iter(text).min_by_key(|r| r.start)
     }
 }
 

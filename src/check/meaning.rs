@@ -107,8 +107,10 @@ pub fn guard(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
         ("what_could_go_wrong", &draft.what_could_go_wrong),
         ("what_the_trial_found", &found_own),
     ];
-    for (section, text) in sections {
-        if let Some(bit) = markup(text, words) {
+    // Lower-cased once, for the phrase searches of both the markup and the status guards.
+    let lower = sections.map(|(_, text)| text.to_lowercase());
+    for ((section, text), lower) in sections.iter().zip(&lower) {
+        if let Some(bit) = markup(text, lower, words) {
             out.push(error(
                 section,
                 WarningCode::Markup,
@@ -120,12 +122,12 @@ pub fn guard(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
     super::repeats::repeats(&sections[1..], &names_of(cx), out);
     substance(draft, cx, out);
     subject(draft, cx, out);
-    status(&sections, cx, out);
+    status(&sections, &lower, cx, out);
 }
 
 /// Template markup (`{{ }}`, `{% %}`), a tag (`<facts>`, `</p>`), a bracketed placeholder
 /// (`[DRUG NAME]`) or a placeholder word: the first found.
-fn markup(text: &str, words: &MeaningWords) -> Option<String> {
+fn markup(text: &str, lower: &str, words: &MeaningWords) -> Option<String> {
     if let Some(at) = text.find(['{', '}']) {
         return Some(text[at..].chars().take(20).collect());
     }
@@ -160,8 +162,7 @@ fn markup(text: &str, words: &MeaningWords) -> Option<String> {
         }
         rest = after;
     }
-    let lower = text.to_lowercase();
-    words.placeholders.hits(&lower).first().map(|hit| {
+    words.placeholders.hits(lower).first().map(|hit| {
         lower[hit.at..]
             .split_whitespace()
             .next()
@@ -270,11 +271,10 @@ fn subject(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
         && facts.treatments.is_empty()
         && facts.active_substance.is_none();
     if gives_nothing
-        && cx
+        && !cx
             .meaning
             .nothing_given
-            .hits(&format!("{} {}", draft.headline, draft.summary).to_lowercase())
-            .is_empty()
+            .any(&format!("{} {}", draft.headline, draft.summary).to_lowercase())
     {
         out.push(error(
             "summary",
@@ -308,7 +308,7 @@ fn subject(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
 }
 
 /// The page speaks as the trial's status allows.
-fn status(sections: &[(&str, &str)], cx: &Context<'_>, out: &mut Vec<Warning>) {
+fn status(sections: &[(&str, &str)], lower: &[String], cx: &Context<'_>, out: &mut Vec<Warning>) {
     let words = cx.meaning;
     let progress = cx.facts.status.value;
     let never = match progress {
@@ -319,9 +319,8 @@ fn status(sections: &[(&str, &str)], cx: &Context<'_>, out: &mut Vec<Warning>) {
         Progress::Completed | Progress::StoppedEarly => &words.finished_never,
         _ => return,
     };
-    for (section, text) in sections {
-        let lower = text.to_lowercase();
-        if let Some(hit) = never.hits(&lower).first() {
+    for ((section, _), lower) in sections.iter().zip(lower) {
+        if let Some(hit) = never.hits(lower).first() {
             let phrase: String = lower[hit.at..].chars().take(30).collect();
             out.push(error(
                 section,
@@ -332,12 +331,8 @@ fn status(sections: &[(&str, &str)], cx: &Context<'_>, out: &mut Vec<Warning>) {
         }
     }
     if progress == Progress::Withdrawn {
-        let page = sections
-            .iter()
-            .map(|(_, t)| t.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if words.withdrawn_says.hits(&page).is_empty() {
+        let page = lower.join(" ");
+        if !words.withdrawn_says.any(&page) {
             out.push(error(
                 "summary",
                 WarningCode::StatusContradiction,
