@@ -685,9 +685,17 @@ pub fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
         return None;
     }
     let is_word = |c: char| c.is_alphanumeric();
+    let (hay, needle) = (text.as_bytes(), phrase.as_bytes());
     let mut from = 0;
-    while let Some(pos) = text[from..].find(phrase) {
+    // The texts are names and short descriptions, searched for many phrases each: a jump to
+    // the phrase's first byte costs less than setting up a substring searcher every time.
+    // A phrase's first byte starts a character, so a match starts on a character boundary.
+    while let Some(pos) = memchr::memchr(needle[0], &hay[from..]) {
         let start = from + pos;
+        if !hay[start..].starts_with(needle) {
+            from = start + 1;
+            continue;
+        }
         let end = start + phrase.len();
         let before_ok = text[..start]
             .chars()

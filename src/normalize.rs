@@ -528,6 +528,19 @@ pub fn time_unit(word: &str) -> Option<TimeUnit> {
     })
 }
 
+/// The bytes `clean` copies as they are: printable ASCII but for the starts of tags and
+/// entities. A table, as it is asked of every byte of every text of a record.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_graphic() && byte != b'<' && byte != b'&';
+        b += 1;
+    }
+    table
+};
+
 /// Registry free text made safe to reuse: tags dropped, the common entities decoded, control
 /// characters removed, white space collapsed. `None` when nothing is left.
 pub fn clean(raw: Option<&str>) -> Option<String> {
@@ -545,7 +558,7 @@ pub fn clean(raw: Option<&str>) -> Option<String> {
         *space = false;
         out.push_str(text);
     };
-    let plain = |b: u8| b.is_ascii_graphic() && b != b'<' && b != b'&';
+    let plain = |b: u8| PLAIN[usize::from(b)];
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
