@@ -147,7 +147,7 @@ pub fn syllables_in(word: &str) -> usize {
     if w.ends_with('e') && !w.ends_with("le") && w.len() > 3 {
         w = &w[..w.len() - 1];
     }
-    let is_vowel = |c: char| "aeiouy".contains(c);
+    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let mut count = 0;
     let mut prev_vowel = false;
     for c in w.chars() {

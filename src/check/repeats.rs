@@ -175,15 +175,13 @@ pub fn repeats(sections: &[(&str, &str)], names: &[Vec<String>], out: &mut Vec<W
         .iter()
         .map(|s| s.words.windows(SHINGLE).collect())
         .collect();
-    let long_runs: Vec<HashSet<&[u32]>> = said
-        .iter()
-        .map(|s| s.words.windows(LONG_RUN).collect())
-        .collect();
-    // A sentence of `a` found word for word in `b`.
-    let sentence_of = |a: &Said, b: &Said| {
+    // A sentence of `a` found word for word in `b` (whose runs are `b_runs`): a sentence (of
+    // `SHINGLE` words or more) that `b` says begins with one of `b`'s runs, which is asked
+    // first.
+    let sentence_of = |a: &Said, b: &Said, b_runs: &HashSet<&[u32]>| {
         a.sentences
             .iter()
-            .find(|s| contains(&b.words, s))
+            .find(|s| b_runs.contains(&s[..SHINGLE]) && contains(&b.words, s))
             .map(|s| vocabulary.say(s))
     };
     for (i, later) in said.iter().enumerate() {
@@ -222,11 +220,11 @@ pub fn repeats(sections: &[(&str, &str)], names: &[Vec<String>], out: &mut Vec<W
                 later
                     .words
                     .windows(LONG_RUN)
-                    .find(|run| long_runs[e].contains(run))
+                    .find(|run| runs[e].contains(&run[..SHINGLE]) && contains(&earlier.words, run))
                     .map(|run| vocabulary.say(run))
             };
-            let sentence = sentence_of(later, earlier)
-                .or_else(|| sentence_of(earlier, later))
+            let sentence = sentence_of(later, earlier, &runs[e])
+                .or_else(|| sentence_of(earlier, later, &runs[i]))
                 .or(clause);
             if mostly || sentence.is_some() {
                 // The first run the two share, in the later section's order.
