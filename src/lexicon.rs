@@ -44,12 +44,17 @@ impl PhraseSet {
         }
         PhraseSet {
             // The patterns are plain text, so building cannot fail short of running out of
-            // memory; an empty set simply matches nothing.
+            // memory. An empty set matches nothing and has no automaton: there is no text
+            // to read through for it.
             // A DFA: the fastest search, and lexicons are small enough for its memory.
-            automaton: AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&patterns)
-                .ok(),
+            automaton: (!patterns.is_empty())
+                .then(|| {
+                    AhoCorasick::builder()
+                        .kind(Some(AhoCorasickKind::DFA))
+                        .build(&patterns)
+                        .ok()
+                })
+                .flatten(),
             ids,
         }
     }
