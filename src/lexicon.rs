@@ -102,6 +102,18 @@ impl PhraseSet {
         self.span_iter(text).collect()
     }
 
+    /// Every whole-word occurrence with the entry of its phrase, found one at a time.
+    fn entry_spans<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> + 't {
+        self.automaton
+            .iter()
+            .flat_map(move |automaton| automaton.find_overlapping_iter(text))
+            .filter(move |m| whole_words(text, m.start(), m.end()))
+            .map(|m| (self.ids[m.pattern().as_usize()].0, m.start()..m.end()))
+    }
+
     /// The same, found one at a time.
     fn span_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
         self.automaton
@@ -341,59 +353,82 @@ pub struct NameWords {
 }
 
 /// Phrases that mark a text, with phrases that cancel the mark ("hypertonic saline" is no
-/// placebo although it says "saline").
+/// placebo although it says "saline"). Both are in one automaton, the phrases as entry 0 and
+/// the exceptions as entry [`EXCEPTION`], so a text is read once whatever is asked of it.
 #[derive(Debug)]
 pub struct PhraseList {
-    phrases: PhraseSet,
-    exceptions: PhraseSet,
+    set: PhraseSet,
 }
+
+const EXCEPTION: usize = 1;
 
 impl PhraseList {
     fn new(phrases: Vec<String>, exceptions: Vec<String>) -> Self {
-        let one = |v: Vec<String>| {
-            let v: Vec<String> = v.into_iter().map(|p| p.to_lowercase()).collect();
-            PhraseSet::new([&v[..]])
-        };
+        let lower =
+            |v: Vec<String>| -> Vec<String> { v.into_iter().map(|p| p.to_lowercase()).collect() };
+        let (phrases, exceptions) = (lower(phrases), lower(exceptions));
         PhraseList {
-            phrases: one(phrases),
-            exceptions: one(exceptions),
+            set: PhraseSet::new([&phrases[..], &exceptions[..]]),
         }
+    }
+
+    /// The phrases found in `text` (lower case), as byte ranges; `None` when an exception is
+    /// found too. `stop` ends the reading early once it returns true for a phrase.
+    fn phrases_unless_excepted(
+        &self,
+        text: &str,
+        mut stop: impl FnMut(&std::ops::Range<usize>) -> bool,
+    ) -> Option<Vec<std::ops::Range<usize>>> {
+        let mut found = Vec::new();
+        let mut stopped = false;
+        for (entry, span) in self.set.entry_spans(text) {
+            if entry == EXCEPTION {
+                return None;
+            }
+            if !stopped {
+                stopped = stop(&span);
+                found.push(span);
+            }
+        }
+        Some(found)
     }
 
     /// Whether `text` (lower case) holds one of the phrases and none of the exceptions.
     pub fn marks(&self, text: &str) -> bool {
-        !self.exceptions.any(text) && self.phrases.any(text)
+        self.phrases_unless_excepted(text, |_| true)
+            .is_some_and(|found| !found.is_empty())
     }
 
     /// Whether `text` (lower case) holds one of the phrases not negated just before it: "no
     /// suitable placebo exists" and "not based on any safety concerns" do not count.
     pub fn affirms(&self, text: &str) -> bool {
-        !self.excepts(text)
-            && self
-                .phrases
-                .span_iter(text)
-                .any(|span| !negated(text, span.start))
+        let mut affirmed = false;
+        self.phrases_unless_excepted(text, |span| {
+            affirmed = !negated(text, span.start);
+            affirmed
+        })
+        .is_some()
+            && affirmed
     }
 
     /// Every occurrence of a phrase in `text` (lower case), exceptions aside.
     pub fn spans_in(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        if self.excepts(text) {
-            return Vec::new();
-        }
-        self.phrases.spans(text)
+        self.phrases_unless_excepted(text, |_| false)
+            .unwrap_or_default()
     }
 
     /// Whether `text` (lower case) holds one of the exceptions.
     pub fn excepts(&self, text: &str) -> bool {
-        self.exceptions.any(text)
+        self.set
+            .entry_spans(text)
+            .any(|(entry, _)| entry == EXCEPTION)
     }
 
     /// Byte offset and length of the first phrase found in `text` (lower case), exceptions aside.
     pub fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        if self.exceptions.any(text) {
-            return None;
-        }
-        self.phrases.span_iter(text).min_by_key(|r| r.start)
+        self.phrases_unless_excepted(text, |_| false)?
+            .into_iter()
+            .min_by_key(|r| r.start)
     }
 }
 
