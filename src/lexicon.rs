@@ -85,11 +85,7 @@ impl PhraseSet {
     /// Whether any phrase occurs in `text` (lower case) as whole words: the search stops at
     /// the first, with nothing collected.
     pub fn any(&self, text: &str) -> bool {
-        self.automaton.as_ref().is_some_and(|automaton| {
-            automaton
-                .find_overlapping_iter(text)
-                .any(|m| whole_words(text, m.start(), m.end()))
-        })
+        self.entry_spans(text).next().is_some()
     }
 
     /// The first entry (in file order) any of whose phrases occurs in `text`.
@@ -99,7 +95,7 @@ impl PhraseSet {
 
     /// Every whole-word occurrence of any phrase in `text`, as byte ranges.
     pub fn spans(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        self.span_iter(text).collect()
+        self.entry_spans(text).map(|(_, span)| span).collect()
     }
 
     /// Every whole-word occurrence with the entry of its phrase, found one at a time.
@@ -112,15 +108,6 @@ impl PhraseSet {
             .flat_map(move |automaton| automaton.find_overlapping_iter(text))
             .filter(move |m| whole_words(text, m.start(), m.end()))
             .map(|m| (self.ids[m.pattern().as_usize()].0, m.start()..m.end()))
-    }
-
-    /// The same, found one at a time.
-    fn span_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
-        self.automaton
-            .iter()
-            .flat_map(move |automaton| automaton.find_overlapping_iter(text))
-            .filter(move |m| whole_words(text, m.start(), m.end()))
-            .map(|m| m.start()..m.end())
     }
 }
 

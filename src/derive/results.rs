@@ -237,27 +237,49 @@ fn quote_names(names: &[GroupLabel], found: &mut Findings) {
     }
 }
 
+/// A group of a results module, as its groups are named: by title and description.
+trait Titled {
+    fn title(&self) -> &str;
+    fn description(&self) -> Option<&str>;
+}
+
+impl Titled for Group {
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
+impl Titled for EventGroup {
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
 /// A module's groups with their indexes in the record, less any that sums up the others.
-fn real_groups<'g, G>(
+fn real_groups<'g, G: Titled>(
     groups: &'g [Option<G>],
-    title: impl Fn(&G) -> &str + 'g,
     namer: &'g Namer<'_>,
 ) -> impl Iterator<Item = (usize, &'g G)> + 'g {
     groups
         .iter()
         .enumerate()
         .filter_map(|(g, x)| x.as_ref().map(|x| (g, x)))
-        .filter(move |(_, g)| !namer.is_total(title(g)))
+        .filter(move |(_, g)| !namer.is_total(g.title()))
 }
 
-/// The names of groups given as (title, description), their quoted titles and numbers
-/// recorded for the number guard.
-fn name_groups<'t>(
+/// The names of groups, their quoted titles and numbers recorded for the number guard.
+fn name_groups<'t, G: Titled + 't>(
     namer: &Namer<'_>,
-    groups: impl Iterator<Item = (&'t str, Option<&'t str>)>,
+    groups: impl Iterator<Item = &'t G>,
     found: &mut Findings,
 ) -> Vec<GroupLabel> {
-    let titles: Vec<(&str, Option<&str>)> = groups.collect();
+    let titles: Vec<(&str, Option<&str>)> = groups.map(|g| (g.title(), g.description())).collect();
     let names = namer.names(&titles);
     quote_names(&names, found);
     names
@@ -345,22 +367,15 @@ fn took_part(
             })
     };
     // The groups that started this period: one that did not is no part of who took part.
-    let mut groups: Vec<(usize, &Group, Fact<u64>)> =
-        real_groups(&results.flow_groups, |g| &g.title, namer)
-            .filter_map(|(g, group)| {
-                let start = count_of(group, m_started, started).filter(|s| s.value > 0)?;
-                Some((g, group, start))
-            })
-            .collect();
+    let mut groups: Vec<(usize, &Group, Fact<u64>)> = real_groups(&results.flow_groups, namer)
+        .filter_map(|(g, group)| {
+            let start = count_of(group, m_started, started).filter(|s| s.value > 0)?;
+            Some((g, group, start))
+        })
+        .collect();
     found.more_flow_groups = groups.len() > MOST_GROUPS;
     groups.truncate(MOST_GROUPS);
-    let names = name_groups(
-        namer,
-        groups
-            .iter()
-            .map(|(_, g, _)| (g.title.as_str(), g.description.as_deref())),
-        found,
-    );
+    let names = name_groups(namer, groups.iter().map(|(_, g, _)| *g), found);
     for ((g, group, start), name) in groups.into_iter().zip(names) {
         // "0 finished" of a trial still following its people says nothing: it is left out.
         let finished = completed
@@ -481,15 +496,8 @@ fn main_results(
             continue;
         }
         let (c, k, category) = cells[0];
-        let groups: Vec<(usize, &Group)> =
-            real_groups(&outcome.groups, |g| &g.title, namer).collect();
-        let names = name_groups(
-            namer,
-            groups
-                .iter()
-                .map(|(_, g)| (g.title.as_str(), g.description.as_deref())),
-            found,
-        );
+        let groups: Vec<(usize, &Group)> = real_groups(&outcome.groups, namer).collect();
+        let names = name_groups(namer, groups.iter().map(|(_, g)| *g), found);
         line.more_groups = groups.len() > MOST_GROUPS;
         for ((g, group), name) in groups.iter().zip(names).take(MOST_GROUPS) {
             source(&group.title, &format!("{base}.groups[{g}].title"));
@@ -641,15 +649,8 @@ fn problems(
     let Some(events) = &results.adverse else {
         return;
     };
-    let groups: Vec<(usize, &EventGroup)> =
-        real_groups(&events.groups, |g| &g.title, namer).collect();
-    let names = name_groups(
-        namer,
-        groups
-            .iter()
-            .map(|(_, g)| (g.title.as_str(), g.description.as_deref())),
-        found,
-    );
+    let groups: Vec<(usize, &EventGroup)> = real_groups(&events.groups, namer).collect();
+    let names = name_groups(namer, groups.iter().map(|(_, g)| *g), found);
     found.more_problem_groups = groups.len() > MOST_GROUPS;
     // The groups a reader most needs come first: the tested, compared and placebo groups
     // named plainly, then those the registry names.
