@@ -129,9 +129,12 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         let mut out: Vec<Fact<Treatment>> = Vec::new();
         for i in reading.with_role(role) {
             let iv = &trial.interventions[i];
-            let field = format!("{}.name", field_of(i));
-            source(&iv.name, &field);
-            for name in interventions::components(&iv.name, lexicon) {
+            let (registered, field) = match interventions::spelled_out(iv) {
+                Some((k, words)) => (words, format!("{}.otherNames[{k}]", field_of(i))),
+                None => (iv.name.as_str(), format!("{}.name", field_of(i))),
+            };
+            source(registered, &field);
+            for name in interventions::components(registered, lexicon) {
                 let one = Intervention { name, ..iv.clone() };
                 let plain = interventions::plain(&one, lexicon);
                 // Two registered names with one plain name ("tVNS Program", "tVNS and Phone

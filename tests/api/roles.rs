@@ -60,6 +60,48 @@ fn no_page_says_no_substance_while_a_drug_biological_or_supplement_is_tested() {
     }
 }
 
+/// The headline names what a trial tests. When it names a product the record registers as a
+/// medicine (by its name or one of its other names), the page must not say no medicine is
+/// tested: read from the record, not from the page's own list of roles, which a misread
+/// intervention never reaches ("CPM", other name "Chlorpheniramine").
+#[test]
+fn a_medicine_the_headline_names_is_the_active_substance() {
+    for (name, s, raw) in corpus() {
+        let ivs = raw["protocolSection"]["armsInterventionsModule"]["interventions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let medicine = |iv: &serde_json::Value| {
+            matches!(
+                iv["type"].as_str(),
+                Some("DRUG" | "BIOLOGICAL" | "DIETARY_SUPPLEMENT" | "GENETIC")
+            )
+        };
+        let names = ivs.iter().filter(|iv| medicine(iv)).flat_map(|iv| {
+            std::iter::once(iv["name"].clone())
+                .chain(iv["otherNames"].as_array().cloned().unwrap_or_default())
+        });
+        let named: Vec<String> = names
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .filter(|n| {
+                let lower = n.to_lowercase();
+                n.chars().filter(|c| c.is_alphabetic()).count() >= 4
+                    && !["placebo", "saline", "vehicle", "sham"]
+                        .iter()
+                        .any(|w| lower.contains(w))
+                    && mentions(&s.headline, n)
+            })
+            .collect();
+        if !named.is_empty() {
+            assert!(
+                s.sections.active_substance.is_some(),
+                "{name}: “{}” names {named:?} but the page says no medicine is tested",
+                s.headline
+            );
+        }
+    }
+}
+
 /// Whether the record itself speaks of an inactive look-alike: a product named so, an arm typed
 /// placebo or sham comparator, or arm words for it.
 fn record_has_a_placebo(raw: &serde_json::Value) -> bool {

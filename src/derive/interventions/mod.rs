@@ -32,7 +32,9 @@ mod nature;
 mod rules;
 
 pub use names::plain_name;
-pub(super) use names::{components, is_substance, plain, title_share, treatment_kind, type_code};
+pub(super) use names::{
+    components, is_substance, plain, spelled_out, title_share, treatment_kind, type_code,
+};
 pub(super) use rules::named_by_arm;
 
 use super::{ARMS, OFFICIAL_TITLE};
@@ -245,6 +247,30 @@ mod tests {
         assert_eq!(names, ["Repaglinide"]);
         assert_eq!(facts.active_substance.unwrap().value, "Repaglinide");
         assert_eq!(facts.comparison.unwrap().value, Comparison::Placebo);
+    }
+
+    #[test]
+    fn a_drug_registered_by_its_initials_is_tested_under_its_name() {
+        use InterventionKind::*;
+        let mut trial = designed(
+            &[
+                (ArmKind::Experimental, "Chlorpheniramine", ""),
+                (ArmKind::PlaceboComparator, "Control", ""),
+            ],
+            &[
+                (Drug, "CPM", &["Chlorpheniramine"]),
+                (Drug, "Placebo", &["Control"]),
+            ],
+        );
+        trial.interventions[0].other_names = vec!["Chlorpheniramine".to_owned()];
+        let facts = derive(&trial, &lexicon());
+        assert_eq!(facts.treatments[0].value.plain, "chlorpheniramine");
+        let substance = facts.active_substance.unwrap();
+        assert_eq!(substance.value, "Chlorpheniramine");
+        assert_eq!(
+            substance.field,
+            "protocolSection.armsInterventionsModule.interventions[0].otherNames[0]"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! How products are named on a page: the products a registered name speaks of, plain names,
 //! the registry's type codes, and whether a product is taken into the body.
 
-use super::nature::without_label;
+use super::nature::{is_uninformative, without_label};
 use crate::facts::*;
 use crate::lexicon::Lexicon;
 use crate::trial::*;
@@ -138,7 +138,9 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
                 "at", "a", "an", "of", "in", "with", "the", "and", "or", "as", "to", "for", "by",
             ]
             .contains(&last.to_lowercase().as_str())
-                || (last.chars().all(|c| c.is_ascii_digit() || c == '.') && trimmed.contains(' '));
+                || (last.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    && trimmed.contains(' ')
+                    && !is_code_number(&trimmed[..trimmed.len() - last.len()], last));
             if dangling && trimmed.contains(' ') {
                 part = trimmed[..trimmed.len() - last.len()].to_owned();
             } else {
@@ -155,6 +157,16 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
     } else {
         out
     }
+}
+
+/// "T 614" is a code: a letter or two and a whole number, which is part of the name, where
+/// "galcanezumab 300" and "K-877 0.2" end in a dose.
+fn is_code_number(before: &str, number: &str) -> bool {
+    let before = before.trim();
+    !number.contains('.')
+        && !before.is_empty()
+        && before.len() <= 2
+        && before.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// How much of a name the title holds, in percent of its words: "Yttrium Y 90 Anti-CD45
@@ -180,16 +192,34 @@ pub(crate) fn title_share(name: &str, title: &str) -> u32 {
 /// An intervention's name in plain words: the lexicon's, else the registered name in lower
 /// case. Device names are brands: they keep the maker's spelling.
 pub(crate) fn plain(iv: &Intervention, lexicon: &Lexicon) -> String {
-    lexicon.treatment(&iv.name).map_or_else(
+    let name = spelled_out(iv).map_or(iv.name.as_str(), |(_, words)| words);
+    lexicon.treatment(name).map_or_else(
         || {
             if iv.kind == InterventionKind::Device {
-                iv.name.clone()
+                name.to_owned()
             } else {
-                plain_name(&brand_last(&iv.name))
+                plain_name(&brand_last(name))
             }
         },
         |t| t.plain.clone(),
     )
+}
+
+/// A name that is only a short code ("CPM") whose other names spell it out
+/// ("Chlorpheniramine"): the page names the product by the words, not the letters.
+/// Gives the index of that other name and the name.
+pub(crate) fn spelled_out(iv: &Intervention) -> Option<(usize, &str)> {
+    let code = iv.name.trim();
+    let only_capitals =
+        !code.is_empty() && code.len() <= 5 && code.chars().all(|c| c.is_ascii_uppercase());
+    if !only_capitals {
+        return None;
+    }
+    iv.other_names
+        .iter()
+        .map(|n| n.trim())
+        .enumerate()
+        .find(|(_, n)| n.chars().any(char::is_lowercase) && !is_uninformative(n))
 }
 
 /// "ALTIM, cortivazol injections" reads as "cortivazol injections (ALTIM)": a brand in
@@ -291,6 +321,9 @@ mod tests {
         assert_eq!(parts("Poziotinib Once Daily Dosing"), ["Poziotinib"]);
         assert_eq!(parts("5 mg Tadalafil"), ["Tadalafil"]);
         assert_eq!(parts("Galcanezumab 300"), ["Galcanezumab"]);
+        assert_eq!(parts("K-877 0.2"), ["K-877"]);
+        // A letter and a number is a code, not a name and a dose.
+        assert_eq!(parts("T 614"), ["T 614"]);
         assert_eq!(parts("Omalizumab at a dose of 300 mg"), ["Omalizumab"]);
         assert_eq!(parts("EndeavorOTC®"), ["EndeavorOTC"]);
         assert_eq!(parts("tadalafil once a day [T(OaD)]"), ["tadalafil"]);
@@ -332,6 +365,22 @@ mod tests {
         let iv = &trial_with(&[(InterventionKind::Drug, "ALTIM, cortivazol injections", "")])
             .interventions[0];
         assert_eq!(plain(iv, &lexicon()), "cortivazol injections (ALTIM)");
+    }
+
+    #[test]
+    fn a_code_spelled_out_by_its_other_name_reads_as_the_words() {
+        let mut trial = trial_with(&[(InterventionKind::Drug, "CPM", "1.25 mg per nostril")]);
+        trial.interventions[0].other_names = vec!["Chlorpheniramine".to_owned()];
+        let iv = &trial.interventions[0];
+        assert_eq!(spelled_out(iv), Some((0, "Chlorpheniramine")));
+        assert_eq!(plain(iv, &lexicon()), "chlorpheniramine");
+        // Other names that are codes too, or names that are words already, are left alone.
+        let mut trial = trial_with(&[(InterventionKind::Drug, "PPI", "")]);
+        trial.interventions[0].other_names = vec!["PLB".to_owned()];
+        assert_eq!(spelled_out(&trial.interventions[0]), None);
+        let mut trial = trial_with(&[(InterventionKind::Drug, "Placebo", "")]);
+        trial.interventions[0].other_names = vec!["Sugar pill".to_owned()];
+        assert_eq!(spelled_out(&trial.interventions[0]), None);
     }
 
     #[test]
