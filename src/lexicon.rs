@@ -325,6 +325,8 @@ pub struct Roles {
     pub wait_list: PhraseList,
     /// A title that says the design is placebo-controlled.
     pub placebo_titled: PhraseList,
+    /// Words that show a trial labelled diagnostic tests a way to find or check an illness.
+    pub diagnostic: PhraseList,
     pub names: NameWords,
 }
 
@@ -525,7 +527,12 @@ struct RolesFile {
     background: ListEntry,
     substance: ListEntry,
     comparison: ComparisonWords,
+    purpose: PurposeWords,
     names: NameWords,
+}
+#[derive(Deserialize)]
+struct PurposeWords {
+    diagnostic: Vec<String>,
 }
 
 impl Roles {
@@ -549,6 +556,7 @@ impl Roles {
             sham_described: plain(file.comparison.sham),
             wait_list: plain(file.comparison.wait_list),
             placebo_titled: plain(file.comparison.placebo_titled),
+            diagnostic: plain(file.purpose.diagnostic),
             names: file.names,
         }
     }

@@ -204,7 +204,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     let (focus, safety_first) = focus(trial, lexicon, &mut source);
     let conditions = conditions(trial, lexicon, &mut source);
     let findings = results::findings(trial, &reading, lexicon, &mut source);
-    let purpose = population::purpose(trial);
+    let purpose = population::purpose(trial, &experimental, lexicon);
     let population = population::population(trial, &conditions, lexicon);
 
     let age_fact = |age: Option<Age>, field: &str| {

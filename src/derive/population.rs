@@ -10,14 +10,45 @@ use crate::trial::*;
 const PURPOSE: &str = "protocolSection.designModule.designInfo.primaryPurpose";
 const TITLE: &str = "protocolSection.identificationModule.briefTitle";
 
-/// The trial's purpose, when it is one the pages word differently from treatment.
-pub(super) fn purpose(trial: &Trial) -> Option<Fact<Purpose>> {
+/// The trial's purpose, when it is one the pages word differently from treatment. A diagnostic
+/// or screening label on a trial of medicines (`tested`: indexes into `trial.interventions`)
+/// is believed only when the record's words say something finds or checks an illness; else
+/// the trial studies what the medicine does.
+pub(super) fn purpose(trial: &Trial, tested: &[usize], lexicon: &Lexicon) -> Option<Fact<Purpose>> {
     match trial.purpose {
+        Purpose::Diagnostic | Purpose::Screening
+            if mislabelled_diagnostic(trial, tested, lexicon) =>
+        {
+            Some(Fact::new(Purpose::BasicScience, PURPOSE))
+        }
         Purpose::Prevention | Purpose::Diagnostic | Purpose::Screening | Purpose::BasicScience => {
             Some(Fact::new(trial.purpose, PURPOSE))
         }
         _ => None,
     }
+}
+
+/// Every tested product is a medicine, and no tested product's words nor the titles speak of
+/// finding or checking anything (`roles.toml`, `[purpose]`).
+fn mislabelled_diagnostic(trial: &Trial, tested: &[usize], lexicon: &Lexicon) -> bool {
+    let medicines = !tested.is_empty()
+        && tested.iter().all(|&i| {
+            matches!(
+                trial.interventions[i].kind,
+                InterventionKind::Drug | InterventionKind::Biological | InterventionKind::Genetic
+            )
+        });
+    if !medicines {
+        return false;
+    }
+    let words = &lexicon.roles.diagnostic;
+    let says = |text: &str| words.marks(&text.to_lowercase());
+    let products_say = tested.iter().any(|&i| {
+        let iv = &trial.interventions[i];
+        says(&iv.name) || iv.description.as_deref().is_some_and(says)
+    });
+    let titles_say = says(&trial.title) || trial.official_title.as_deref().is_some_and(says);
+    !products_say && !titles_say
 }
 
 /// Who takes part: healthy volunteers when the title or the conditions say so, or an early
@@ -94,6 +125,37 @@ mod tests {
             ..Trial::default()
         };
         assert_eq!(population_of(&trial), Some(Population::HealthyVolunteers));
+    }
+
+    #[test]
+    fn a_diagnostic_label_is_believed_only_when_something_finds_or_checks() {
+        use InterventionKind::*;
+        let purpose_of = |kind, name: &str, title: &str| {
+            let trial = Trial {
+                title: title.into(),
+                purpose: Purpose::Diagnostic,
+                ..trial_with(&[(kind, name, "")])
+            };
+            derive(&trial, &lexicon()).purpose.map(|p| p.value)
+        };
+        // Sildenafil's effect on sight, registered as diagnostic: a study of the medicine.
+        assert_eq!(
+            purpose_of(Drug, "sildenafil", "Visual Time Constants After Sildenafil"),
+            Some(Purpose::BasicScience)
+        );
+        // A contrast agent, a skin test, a device: they find or check.
+        assert_eq!(
+            purpose_of(Drug, "Gadoquatrane", "Gadoquatrane for MRI of the Body"),
+            Some(Purpose::Diagnostic)
+        );
+        assert_eq!(
+            purpose_of(Biological, "Skin Test Reagent", "Hookworm Infection"),
+            Some(Purpose::Diagnostic)
+        );
+        assert_eq!(
+            purpose_of(Device, "Handheld reader", "A New Reader"),
+            Some(Purpose::Diagnostic)
+        );
     }
 
     #[test]

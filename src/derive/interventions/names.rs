@@ -119,8 +119,14 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
         // ("COM902 (RDFE)", "COM701 (both at the RDFE)"), goes; "(Vitamin D3)" stays.
         if let Some(open) = part.find('(') {
             let inside = part[open + 1..].trim_end_matches(')');
-            let code =
-                !inside.contains(' ') && inside.chars().all(|c| !c.is_lowercase()) && open > 0;
+            // In a name all in capitals, a bracketed word is a brand, not a code.
+            let shouted = shouts(&part[..open])
+                && inside.chars().all(char::is_alphabetic)
+                && inside.len() >= 4;
+            let code = !inside.contains(' ')
+                && inside.chars().all(|c| !c.is_lowercase())
+                && open > 0
+                && !shouted;
             if !part[open..].contains(')') || code || inside.to_lowercase().starts_with("both") {
                 part.truncate(open);
             }
@@ -274,6 +280,12 @@ pub(crate) fn treatment_kind(kind: &InterventionKind) -> TreatmentKind {
 /// A registered name as it reads in a sentence: lower case, except words that are acronyms or
 /// codes ("APG-2575", "CT", "tVNS") and names with capitals inside, which keep their spelling.
 pub fn plain_name(name: &str) -> String {
+    // A name all in capitals ("ANTI-IGE THERAPY (XOLAIR)") shouts: its capitals say nothing
+    // about which words are acronyms, so its long words read in lower case and a brand in
+    // brackets gets one capital ("ANTI-IGE therapy (Xolair)").
+    if shouts(name) {
+        return name.split(' ').map(unshout).collect::<Vec<_>>().join(" ");
+    }
     name.split(' ')
         .map(|w| {
             let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
@@ -288,6 +300,52 @@ pub fn plain_name(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A name in capitals with two long words of letters only ("THERAPY", "XOLAIR"): "ELDOA",
+/// "COVID 19", "3D-CRT/IMRT" and "COM902 (RDFE)" are acronyms and codes.
+fn shouts(name: &str) -> bool {
+    !name.chars().any(char::is_lowercase)
+        && name
+            .split([' ', '(', ')'])
+            .filter(|w| {
+                w.chars().filter(|c| c.is_alphabetic()).count() >= 5
+                    && w.chars().all(|c| c.is_alphabetic() || c == '-')
+            })
+            .count()
+            >= 2
+}
+
+/// One word of a name in capitals: parts of five letters or more and small joining words in
+/// lower case, other short ones kept as acronyms; a bracketed word with one capital.
+fn unshout(word: &str) -> String {
+    let bracketed = word.starts_with('(');
+    let mut out = String::with_capacity(word.len());
+    for (i, part) in word.split('-').enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        let letters = part.chars().filter(|c| c.is_alphabetic()).count();
+        let small = ["AND", "OR", "OF", "WITH", "THE", "FOR", "IN", "PLUS"].contains(&part);
+        if small {
+            out.push_str(&part.to_lowercase());
+        } else if letters < 5 || !part.chars().all(|c| c.is_alphabetic() || "()".contains(c)) {
+            out.push_str(part);
+        } else if bracketed && i == 0 {
+            let mut first = true;
+            for c in part.chars() {
+                if first && c.is_alphabetic() {
+                    out.push(c);
+                    first = false;
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+            }
+        } else {
+            out.push_str(&part.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -313,6 +371,10 @@ mod tests {
         assert_eq!(
             parts("Cohort expansion: COM902 (RDFE) monotherapy."),
             ["COM902"]
+        );
+        assert_eq!(
+            parts("ANTI-IGE THERAPY (XOLAIR)"),
+            ["ANTI-IGE THERAPY (XOLAIR)"]
         );
     }
 
@@ -393,5 +455,14 @@ mod tests {
         assert_eq!(plain_name("tVNS Program"), "tVNS program");
         assert_eq!(plain_name("Dupilumab"), "dupilumab");
         assert_eq!(plain_name("COVID-19"), "COVID-19");
+        assert_eq!(
+            plain_name("ANTI-IGE THERAPY (XOLAIR)"),
+            "ANTI-IGE therapy (Xolair)"
+        );
+        assert_eq!(plain_name("HPV INFLUENZA VACCINE"), "HPV influenza vaccine");
+        assert_eq!(plain_name("ELDOA"), "ELDOA");
+        assert_eq!(plain_name("COVID 19"), "COVID 19");
+        assert_eq!(plain_name("VITAMIN D AND CALCIUM"), "vitamin D and calcium");
+        assert_eq!(plain_name("3D-CRT/IMRT"), "3D-CRT/IMRT");
     }
 }
