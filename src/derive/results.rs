@@ -459,13 +459,18 @@ fn main_results(
             shown(&d.amount.to_string(), found);
             Some(Fact::new(d, format!("{base}.timeFrame")))
         });
-        let change = ["change", "changes", "difference"].iter().any(|w| {
-            contains_phrase(&outcome.title.to_lowercase(), w)
-                || outcome
-                    .unit
-                    .as_deref()
-                    .is_some_and(|u| contains_phrase(&u.to_lowercase(), w))
-        });
+        let says_change = |text: &str| {
+            ["change", "changes", "difference"]
+                .iter()
+                .any(|w| contains_phrase(text, w))
+        };
+        // A unit that says it ("% change", "Fold change in …") says it once: the page does not
+        // add "a change of" before it.
+        let unit_says = outcome
+            .unit
+            .as_deref()
+            .is_some_and(|u| says_change(&u.to_lowercase()));
+        let change = says_change(&outcome.title.to_lowercase()) && !unit_says;
         let mut line = MainResult {
             measure: Fact::new(measure, format!("{base}.title")),
             change,

@@ -170,6 +170,27 @@ fn a_results_page_says_what_the_record_reports() {
     assert!(!s.sections.what_this_could_lead_to.contains("If it works"));
 }
 
+/// "a change of -9% change": a unit that says change ("% change", "Fold change in …") is not
+/// led by "a change of" too.
+#[test]
+fn no_result_says_change_twice() {
+    for (path, _) in results_records() {
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        for (at, _) in text.match_indices("a change of ") {
+            let value: String = text[at + "a change of ".len()..]
+                .chars()
+                .take_while(|&c| c != '(' && c != ',' && c != ';')
+                .collect();
+            let lower = value.to_lowercase();
+            assert!(
+                !lower.contains("change") && !lower.contains("difference"),
+                "{}: “a change of {value}”",
+                path.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn a_single_group_or_stopped_trial_says_what_that_means() {
     // NCT01222273: one open-label group.
