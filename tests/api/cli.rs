@@ -328,3 +328,40 @@ async fn succeeds(mut command: std::process::Command) -> std::process::Output {
     );
     out
 }
+
+/// `laysum batch … --out - | head -n 1`: the reader closes the pipe after one page, and the run
+/// stops quietly instead of reporting an error or panicking.
+#[test]
+fn batch_to_a_pipe_closed_early_stops_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = laysum()
+        .args(["batch", "--jobs", "1", "--out", "-"])
+        .arg(fixtures().join("trials/corpus"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // Dropping the reader closes the pipe while pages remain to be written.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(first.starts_with('{'), "{first}");
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert!(!err.contains("error") && !err.contains("panicked"), "{err}");
+}
+
+/// An error names its cause once: "cannot read X: No such file", not the cause twice.
+#[test]
+fn an_error_says_its_cause_once() {
+    let out = laysum()
+        .args(["batch", "/no/such/input.json", "--out", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.matches("No such file").count(), 1, "{err}");
+}
