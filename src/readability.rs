@@ -11,18 +11,7 @@ pub struct Readability {
 
 impl Readability {
     pub fn of(text: &str) -> Self {
-        let sentences = sentences(text).len().max(1);
-        let mut words = 0;
-        let mut syllables = 0;
-        for w in words_of(text) {
-            words += 1;
-            syllables += syllables_in(w);
-        }
-        Readability {
-            words,
-            sentences,
-            syllables,
-        }
+        read(text).0
     }
 
     /// Flesch–Kincaid grade level: years of school needed to read the text.
@@ -48,6 +37,31 @@ impl Readability {
     fn syllables_per_word(&self) -> f64 {
         self.syllables as f64 / self.words as f64
     }
+}
+
+/// A text's counts and its sentences, each with its number of words, in one reading: the
+/// check step needs both, and a sentence ends before white space, so every word of the text
+/// is in one of its sentences.
+pub fn read(text: &str) -> (Readability, Vec<(&str, usize)>) {
+    let mut counts = Readability {
+        words: 0,
+        sentences: 0,
+        syllables: 0,
+    };
+    let counted: Vec<(&str, usize)> = sentences(text)
+        .into_iter()
+        .map(|sentence| {
+            let mut words = 0;
+            for w in words_of(sentence) {
+                words += 1;
+                counts.syllables += syllables_in(w);
+            }
+            counts.words += words;
+            (sentence, words)
+        })
+        .collect();
+    counts.sentences = counted.len().max(1);
+    (counts, counted)
 }
 
 fn round1(x: f64) -> f64 {

@@ -89,8 +89,17 @@ pub(super) fn error(section: &str, code: WarningCode, excerpt: &str, message: St
     }
 }
 
+/// A draft's sections in lower case, as the check step has them already.
+pub struct Lowered<'a> {
+    pub headline: &'a str,
+    pub summary: &'a str,
+    pub active_substance: &'a str,
+    pub what_this_could_lead_to: &'a str,
+    pub what_could_go_wrong: &'a str,
+}
+
 /// The meaning guards on a whole draft.
-pub fn guard(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
+pub fn guard(draft: &Draft, lowered: &Lowered<'_>, cx: &Context<'_>, out: &mut Vec<Warning>) {
     let words = cx.meaning;
     let found = draft.what_the_trial_found.as_deref().unwrap_or("");
     // The results section quotes registry titles (“…”): their words are the registry's.
@@ -107,9 +116,16 @@ pub fn guard(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
         ("what_could_go_wrong", &draft.what_could_go_wrong),
         ("what_the_trial_found", &found_own),
     ];
-    // Lower-cased once, for the phrase searches of both the markup and the status guards.
-    let lower = sections.map(|(_, text)| text.to_lowercase());
-    for ((section, text), lower) in sections.iter().zip(&lower) {
+    // Lower case, for the phrase searches of both the markup and the status guards.
+    let lower: [&str; 6] = [
+        lowered.headline,
+        lowered.summary,
+        lowered.active_substance,
+        lowered.what_this_could_lead_to,
+        lowered.what_could_go_wrong,
+        &found_own.to_lowercase(),
+    ];
+    for ((section, text), lower) in sections.iter().zip(lower) {
         if let Some(bit) = markup(text, lower, words) {
             out.push(error(
                 section,
@@ -308,7 +324,7 @@ fn subject(draft: &Draft, cx: &Context<'_>, out: &mut Vec<Warning>) {
 }
 
 /// The page speaks as the trial's status allows.
-fn status(sections: &[(&str, &str)], lower: &[String], cx: &Context<'_>, out: &mut Vec<Warning>) {
+fn status(sections: &[(&str, &str)], lower: &[&str], cx: &Context<'_>, out: &mut Vec<Warning>) {
     let words = cx.meaning;
     let progress = cx.facts.status.value;
     let never = match progress {

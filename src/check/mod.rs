@@ -21,7 +21,7 @@ pub use results::n_of_m;
 use crate::derive::numbers_in;
 use crate::facts::Facts;
 use crate::lexicon::Lexicon;
-use crate::readability::{sentences, words_of, Readability};
+use crate::readability::Readability;
 use crate::summary::*;
 use crate::trial::Trial;
 use crate::write::Draft;
@@ -105,21 +105,19 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         ("what_could_go_wrong", &draft.what_could_go_wrong),
     ];
     let mut section_quality = Vec::new();
-    let page_lower = texts
-        .iter()
-        .map(|(_, t)| t.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
+    // Each section lower-cased once, for every phrase search of this step.
+    let lower = texts.map(|(_, t)| t.to_lowercase());
+    let substance_lower = draft.active_substance.as_deref().map(str::to_lowercase);
+    let page_lower = lower.join(" ");
     // The page's readability is the sum of its three main sections' counts.
     let mut page = Readability {
         words: 0,
         sentences: 0,
         syllables: 0,
     };
-    for (section, text) in texts {
-        guard(section, text, &page_lower, &cx, &mut warnings);
+    for ((section, text), lower) in texts.into_iter().zip(&lower) {
+        let r = guard(section, text, lower, &page_lower, &cx, &mut warnings);
         if section != "headline" {
-            let r = Readability::of(text);
             page.words += r.words;
             page.sentences += r.sentences;
             page.syllables += r.syllables;
@@ -160,14 +158,14 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         });
     }
     if let Some(found) = &draft.what_the_trial_found {
-        guard(
+        let r = guard(
             "what_the_trial_found",
             found,
+            &found.to_lowercase(),
             &page_lower,
             &cx,
             &mut warnings,
         );
-        let r = Readability::of(found);
         if r.grade() > MAX_SECTION_GRADE {
             warnings.push(Warning {
                 severity: Severity::Warn,
@@ -187,17 +185,26 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         results::results_guard(found, &cx, &mut warnings);
     }
     results::judged_elsewhere(&draft, &cx, &mut warnings);
-    if let Some(substance) = &draft.active_substance {
+    if let (Some(substance), Some(substance_lower)) = (&draft.active_substance, &substance_lower) {
         guard(
             "active_substance",
             substance,
+            substance_lower,
             &page_lower,
             &cx,
             &mut warnings,
         );
     }
 
-    meaning::guard(&draft, &cx, &mut warnings);
+    let [headline, summary, lead_to, go_wrong] = &lower;
+    let lower = meaning::Lowered {
+        headline,
+        summary,
+        active_substance: substance_lower.as_deref().unwrap_or(""),
+        what_this_could_lead_to: lead_to,
+        what_could_go_wrong: go_wrong,
+    };
+    meaning::guard(&draft, &lower, &cx, &mut warnings);
 
     let trial = cx.trial;
     let url = study_url(&trial.nct_id);
@@ -273,9 +280,17 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
     }
 }
 
-/// The rules every section obeys. `page` is the whole page in lower case: a term explained once
-/// on the page needs no second explanation.
-fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<Warning>) {
+/// The rules every section obeys; gives the section's readability. `lower` is the section in
+/// lower case, `page` the whole page: a term explained once on the page needs no second
+/// explanation.
+fn guard(
+    section: &str,
+    text: &str,
+    lower: &str,
+    page: &str,
+    cx: &Context<'_>,
+    out: &mut Vec<Warning>,
+) -> Readability {
     let (facts, lexicon) = (cx.facts, cx.lexicon);
     let mut warn = |severity, code, excerpt: &str, message: String| {
         out.push(Warning {
@@ -293,10 +308,9 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
             "",
             "the section is empty".into(),
         );
-        return;
+        return Readability::of(text);
     }
-    let lower = text.to_lowercase();
-    for hit in lexicon.forbidden_phrases.hits(&lower) {
+    for hit in lexicon.forbidden_phrases.hits(lower) {
         let claim = &lexicon.forbidden[hit.entry];
         // Lower-casing may move byte offsets in odd scripts; fall back to the claim itself.
         let excerpt = text.get(hit.at..hit.at + claim.len()).unwrap_or(claim);
@@ -338,13 +352,8 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
             "a phone number or e-mail address; pages carry none".into(),
         );
     }
-    // Sentences end before white space, so every word is in one of them: the section's words
-    // are the sum of its sentences'.
-    let counted: Vec<(&str, usize)> = sentences(text)
-        .into_iter()
-        .map(|sentence| (sentence, words_of(sentence).count()))
-        .collect();
-    let words: usize = counted.iter().map(|(_, n)| n).sum();
+    let (readability, counted) = crate::readability::read(text);
+    let words = readability.words;
     if words > max_words(section) {
         warn(
             Severity::Error,
@@ -363,7 +372,7 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
             );
         }
     }
-    for hit in lexicon.jargon_phrases.hits(&lower) {
+    for hit in lexicon.jargon_phrases.hits(lower) {
         let (term, everyday) = &lexicon.jargon[hit.entry];
         // A term explained on the page ("a placebo, a look-alike…") is fine.
         if !page.contains(&everyday.to_lowercase()) {
@@ -376,4 +385,5 @@ fn guard(section: &str, text: &str, page: &str, cx: &Context<'_>, out: &mut Vec<
             );
         }
     }
+    readability
 }
