@@ -21,7 +21,7 @@ pub use numbers::{numbers_in, with_separators};
 pub use timing::{longest_duration, natural_unit};
 
 use crate::facts::*;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{contains_phrase, Lexicon};
 use crate::trial::*;
 use conditions::conditions;
 use design::design;
@@ -180,8 +180,35 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
             ));
         }
     }
-    let background = treatments_in(Role::Background, &mut source);
-    let comparators = treatments_in(Role::Comparator, &mut source);
+    let mut background = treatments_in(Role::Background, &mut source);
+    let mut comparators = treatments_in(Role::Comparator, &mut source);
+    // What a tested name already says is not added to it again: "MRD-guided tislelizumab and
+    // chemotherapy" is not "…, added to chemotherapy".
+    background.retain(|b| {
+        !treatments.iter().any(|t| {
+            t.value.plain != b.value.plain
+                && contains_phrase(&t.value.plain.to_lowercase(), &b.value.plain.to_lowercase())
+        })
+    });
+    let mut comparison = reading.comparison.clone();
+    // A strategy trial compares the approach with its negated twin: what the comparison arm
+    // gets is that arm's label ("non MRD-guided adjuvant tislelizumab and chemotherapy"), not
+    // the products the record happens to list for it.
+    if let Some((_, twin)) = reading.strategy_arm {
+        let label = &trial.arms[twin].label;
+        let field = format!("{ARMS}[{twin}].label");
+        source(label, &field);
+        comparators = vec![Fact::new(
+            Treatment {
+                name: label.clone(),
+                plain: plain_name(label),
+                kind: TreatmentKind::Other,
+                substance: false,
+            },
+            field.clone(),
+        )];
+        comparison = Some(Fact::new(Comparison::OtherTreatment, field));
+    }
 
     // Every tested product taken into the body, as registered.
     let substances: Vec<&Fact<Treatment>> =
@@ -192,7 +219,6 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     });
 
     let design = design(trial, &reading);
-    let comparison = reading.comparison.clone();
     let experimental: Vec<usize> = reading.with_role(Role::Tested).collect();
     // With no named treatment there is nothing to say "it is given" of.
     let route = if experimental.is_empty() {

@@ -75,9 +75,9 @@ pub(super) struct Reading {
     pub same_everywhere: bool,
     /// The arms that test (indexes into `trial.arms`).
     pub test_arms: Vec<usize>,
-    /// A test arm whose label names the approach tested, when a comparison arm is its
+    /// A test arm whose label names the approach tested, and the comparison arm that is its
     /// negated twin ("MRD-guided treatment" beside "Non MRD-guided treatment").
-    pub strategy_arm: Option<usize>,
+    pub strategy_arm: Option<(usize, usize)>,
 }
 
 impl Reading {

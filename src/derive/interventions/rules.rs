@@ -214,7 +214,12 @@ pub(crate) fn experimental_gets_the_test(
 /// how they are used: the comparison arm's label is the test arm's with "non", "no" or
 /// "without" before it. The test arm's label names what is tested, and what both get is
 /// background.
-pub(crate) fn negated_twin(trial: &Trial, test: &[usize], control: &[usize]) -> Option<usize> {
+/// Gives the test arm and its twin.
+pub(crate) fn negated_twin(
+    trial: &Trial,
+    test: &[usize],
+    control: &[usize],
+) -> Option<(usize, usize)> {
     let norm = |s: &str| {
         s.to_lowercase()
             .split(|c: char| !c.is_alphanumeric() && c != '+')
@@ -222,13 +227,14 @@ pub(crate) fn negated_twin(trial: &Trial, test: &[usize], control: &[usize]) -> 
             .collect::<Vec<_>>()
             .join(" ")
     };
-    test.iter().copied().find(|&t| {
+    test.iter().find_map(|&t| {
         let label = norm(&trial.arms[t].label);
-        control.iter().any(|&c| {
+        control.iter().copied().find_map(|c| {
             let other = norm(&trial.arms[c].label);
             ["non ", "no ", "without ", "not "]
                 .iter()
                 .any(|neg| other.strip_prefix(neg) == Some(label.as_str()))
+                .then_some((t, c))
         })
     })
 }
@@ -238,7 +244,7 @@ pub(crate) fn negated_twin(trial: &Trial, test: &[usize], control: &[usize]) -> 
 /// be treated with i-FACTOR", tests i-FACTOR. The label's words for an arm go; the rest must
 /// appear in the arm's description.
 pub(crate) fn named_by_arm(trial: &Trial, reading: &Reading) -> Option<(usize, String)> {
-    if let Some(a) = reading.strategy_arm {
+    if let Some((a, _)) = reading.strategy_arm {
         return Some((a, trial.arms[a].label.clone()));
     }
     reading.test_arms.iter().find_map(|&a| {
@@ -457,6 +463,45 @@ mod tests {
             "MRD-guided adjuvant treatment"
         );
         assert_eq!(facts.interventions[0].value.role, Role::Background);
+        // The comparison is the twin arm, not a product the record lists for it.
+        assert_eq!(facts.comparison.unwrap().value, Comparison::OtherTreatment);
+        assert_eq!(
+            facts.comparators[0].value.name,
+            "Non MRD-guided adjuvant treatment"
+        );
+        assert_eq!(
+            facts.comparators[0].field,
+            "protocolSection.armsInterventionsModule.armGroups[1].label"
+        );
+    }
+
+    #[test]
+    fn what_the_tested_name_says_is_not_added_to_it() {
+        let trial = designed(
+            &[
+                (
+                    ArmKind::Experimental,
+                    "MRD-guided tislelizumab and chemotherapy",
+                    "",
+                ),
+                (
+                    ArmKind::ActiveComparator,
+                    "Non MRD-guided tislelizumab and chemotherapy",
+                    "",
+                ),
+            ],
+            &[(
+                Drug,
+                "Chemotherapy",
+                &[
+                    "MRD-guided tislelizumab and chemotherapy",
+                    "Non MRD-guided tislelizumab and chemotherapy",
+                ],
+            )],
+        );
+        let facts = crate::derive::derive(&trial, &lexicon());
+        assert_eq!(facts.interventions[0].value.role, Role::Background);
+        assert!(facts.background.is_empty(), "{:?}", facts.background);
     }
 
     #[test]
