@@ -139,6 +139,12 @@ mod tests {
                 Some("on_skin"),
             ),
             (Drug, "Budesonide", "inhaled twice a day", Some("inhaled")),
+            (
+                Drug,
+                "Chlorpheniramine",
+                "one spray dose (1.25 mg) per nostril twice a day",
+                Some("nasal"),
+            ),
             (Device, "Genius", "A radiofrequency system", Some("device")),
             (
                 Radiation,
