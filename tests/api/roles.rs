@@ -263,3 +263,36 @@ fn large_counts_read_with_separators() {
         s.sections.summary
     );
 }
+
+/// A trial only men (or only women) may join says so where it says who takes part: "men with
+/// erectile dysfunction", "healthy women", never "people with …" or "healthy volunteers".
+#[test]
+fn a_one_sex_trial_says_men_or_women() {
+    let mut checked = 0;
+    for (name, s, raw) in corpus() {
+        let sex = raw["protocolSection"]["eligibilityModule"]["sex"].as_str();
+        let (one, other) = match sex {
+            Some("MALE") => ("men", "women"),
+            Some("FEMALE") => ("women", "men"),
+            _ => continue,
+        };
+        let text = format!("{} {}", s.headline, s.sections.summary);
+        for wrong in ["people with", "people having", "healthy volunteers"] {
+            assert!(
+                !text.contains(wrong),
+                "{name}: {sex:?} but “{wrong}”: {text}"
+            );
+        }
+        assert!(
+            !mentions(&text, &format!("{other} with")),
+            "{name}: {sex:?}: {text}"
+        );
+        if mentions(&text, &format!("{one} with")) || text.contains(&format!("healthy {one}")) {
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 50,
+        "only {checked} one-sex pages name who takes part"
+    );
+}
