@@ -33,6 +33,11 @@ pub(super) fn follow_up(
         }
     }
     let (d, text, field) = best?;
+    // Under a day is how long a measure takes ("5 to 10 minutes" of a test, "1 hour" after an
+    // injection), not how long people are followed: the page says nothing rather than that.
+    if hours(d) < TimeUnit::Day.hours() {
+        return None;
+    }
     source(&text, &field);
     Some(Fact::new(natural_unit(d), field))
 }
@@ -186,6 +191,27 @@ mod tests {
 
     fn d(amount: u32, unit: TimeUnit) -> Option<Duration> {
         Some(Duration { amount, unit })
+    }
+
+    #[test]
+    fn a_follow_up_under_a_day_is_not_said() {
+        let with = |frames: &[&str]| Trial {
+            primary_outcomes: frames
+                .iter()
+                .map(|f| Outcome {
+                    measure: "Score".into(),
+                    description: None,
+                    time_frame: Some((*f).into()),
+                })
+                .collect(),
+            ..Trial::default()
+        };
+        let follow = |frames: &[&str]| follow_up(&with(frames), &mut |_, _| {}).map(|f| f.value);
+        // How long one test takes is not how long people are followed.
+        assert_eq!(follow(&["5 to 10 minutes"]), None);
+        assert_eq!(follow(&["1 hour"]), None);
+        assert_eq!(follow(&["24 hours"]), d(1, TimeUnit::Day));
+        assert_eq!(follow(&["10 minutes", "6 months"]), d(6, TimeUnit::Month));
     }
 
     #[test]
