@@ -129,11 +129,17 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         let mut out: Vec<Fact<Treatment>> = Vec::new();
         for i in reading.with_role(role) {
             let iv = &trial.interventions[i];
-            let (registered, field) = match interventions::spelled_out(iv) {
-                Some((k, words)) => (words, format!("{}.otherNames[{k}]", field_of(i))),
-                None => (iv.name.as_str(), format!("{}.name", field_of(i))),
+            let active = interventions::active_parts(iv, lexicon).map(|p| p.join(" and "));
+            let name_field = format!("{}.name", field_of(i));
+            let (registered, said, field) = match (&active, interventions::spelled_out(iv)) {
+                // "Sildenafil and questionnaire" names sildenafil.
+                (Some(parts), _) => (parts.as_str(), iv.name.as_str(), name_field),
+                (None, Some((k, words))) => {
+                    (words, words, format!("{}.otherNames[{k}]", field_of(i)))
+                }
+                (None, None) => (iv.name.as_str(), iv.name.as_str(), name_field),
             };
-            source(registered, &field);
+            source(said, &field);
             for name in interventions::components(registered, lexicon) {
                 let one = Intervention { name, ..iv.clone() };
                 let plain = interventions::plain(&one, lexicon);

@@ -1,7 +1,7 @@
 //! How products are named on a page: the products a registered name speaks of, plain names,
 //! the registry's type codes, and whether a product is taken into the body.
 
-use super::nature::{is_uninformative, without_label};
+use super::nature::{active_parts, is_uninformative, without_label};
 use crate::facts::*;
 use crate::lexicon::Lexicon;
 use crate::trial::*;
@@ -127,7 +127,22 @@ pub(crate) fn components(name: &str, lexicon: &Lexicon) -> Vec<String> {
                 && inside.chars().all(|c| !c.is_lowercase())
                 && open > 0
                 && !shouted;
-            if !part[open..].contains(')') || code || inside.to_lowercase().starts_with("both") {
+            // "(Papavarine 30mg/mL Phentholamine 1mg/mL …)": the doses of what the name holds.
+            let doses = {
+                let lower = inside.to_lowercase();
+                ["mg", "mcg", "µg", "ml", "units", "iu"].iter().any(|unit| {
+                    lower.match_indices(unit).any(|(at, _)| {
+                        lower[..at]
+                            .trim_end()
+                            .ends_with(|c: char| c.is_ascii_digit())
+                    })
+                })
+            };
+            if !part[open..].contains(')')
+                || code
+                || doses
+                || inside.to_lowercase().starts_with("both")
+            {
                 part.truncate(open);
             }
         }
@@ -198,7 +213,12 @@ pub(crate) fn title_share(name: &str, title: &str) -> u32 {
 /// An intervention's name in plain words: the lexicon's, else the registered name in lower
 /// case. Device names are brands: they keep the maker's spelling.
 pub(crate) fn plain(iv: &Intervention, lexicon: &Lexicon) -> String {
-    let name = spelled_out(iv).map_or(iv.name.as_str(), |(_, words)| words);
+    let active = active_parts(iv, lexicon).map(|parts| parts.join(" and "));
+    let name = match (&active, spelled_out(iv)) {
+        (Some(parts), _) => parts.as_str(),
+        (None, Some((_, words))) => words,
+        (None, None) => iv.name.as_str(),
+    };
     lexicon.treatment(name).map_or_else(
         || {
             if iv.kind == InterventionKind::Device {
@@ -392,6 +412,10 @@ mod tests {
         assert_eq!(
             parts("Medtronic Infinity System using the O-arm Imaging System"),
             ["Medtronic Infinity System"]
+        );
+        assert_eq!(
+            parts("Trimix combination (Papavarine 30mg/mL Phentholamine 1mg/mL)"),
+            ["Trimix combination"]
         );
         // A plain name in brackets stays: it is what most readers know.
         assert_eq!(

@@ -22,6 +22,11 @@ pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
     {
         return Nature::Nothing;
     }
+    // "Sildenafil and questionnaire", "Placebo QHS and sildenafil": a medicine's name that
+    // joins the product with a measure or a look-alike gives the product.
+    if active_parts(iv, lexicon).is_some() {
+        return Nature::Active;
+    }
     // "Omalizumab or placebo" names both: the product is active and a placebo is in the design.
     if names_a_placebo(iv, lexicon) && !mixes_placebo(&name) {
         return Nature::Placebo;
@@ -41,6 +46,53 @@ pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
         return Nature::MaybeAssessment;
     }
     Nature::Active
+}
+
+/// The active parts of a medicine's name that joins them with measures or look-alikes:
+/// "Placebo QHS and sildenafil and questionnaires" gives sildenafil. `None` for a name of one
+/// thing, for other types, and where no part (or every part) is active.
+pub(crate) fn active_parts<'a>(iv: &'a Intervention, lexicon: &Lexicon) -> Option<Vec<&'a str>> {
+    let medicine = matches!(
+        iv.kind,
+        InterventionKind::Drug
+            | InterventionKind::Biological
+            | InterventionKind::Genetic
+            | InterventionKind::DietarySupplement
+            | InterventionKind::CombinationProduct
+    );
+    let parts = joined_parts(&iv.name);
+    if !medicine || parts.len() < 2 {
+        return None;
+    }
+    let active: Vec<&str> = parts
+        .iter()
+        .copied()
+        .filter(|part| {
+            let one = Intervention {
+                name: (*part).to_owned(),
+                description: None,
+                other_names: Vec::new(),
+                ..iv.clone()
+            };
+            nature(&one, lexicon) == Nature::Active
+        })
+        .collect();
+    (!active.is_empty() && active.len() < parts.len()).then_some(active)
+}
+
+/// The parts of a name that joins several things: "Placebo QHS and sildenafil and
+/// questionnaires" is three. A name of one thing comes back whole.
+fn joined_parts(name: &str) -> Vec<&str> {
+    let mut parts = vec![name];
+    for join in [" and ", " And ", " AND ", " + ", " plus ", " with "] {
+        parts = parts
+            .into_iter()
+            .flat_map(|p| p.split(join))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+    }
+    parts
 }
 
 /// A name without a "Label: " prefix whose label names a part of the study ("Cohort
@@ -110,6 +162,27 @@ mod tests {
             &trial_with(&[(kind, name, description)]).interventions[0],
             &lexicon(),
         )
+    }
+
+    #[test]
+    fn a_medicine_named_with_a_measure_or_a_placebo_is_the_medicine() {
+        use InterventionKind::*;
+        let lex = lexicon();
+        let parts = |kind, name: &str| {
+            let trial = trial_with(&[(kind, name, "")]);
+            active_parts(&trial.interventions[0], &lex).map(|p| p.join("|"))
+        };
+        assert_eq!(
+            parts(Drug, "Placebo QHS and sildenafil and questionnaires").as_deref(),
+            Some("sildenafil")
+        );
+        assert_eq!(
+            nature_of(Drug, "Sildenafil and questionnaire", ""),
+            Nature::Active
+        );
+        // One product, or a study step that is no medicine, is left as it is.
+        assert_eq!(parts(Drug, "Tislelizumab and chemotherapy"), None);
+        assert_eq!(parts(Other, "Case identification and recruitment"), None);
     }
 
     #[test]
