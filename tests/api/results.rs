@@ -191,6 +191,63 @@ fn no_result_says_change_twice() {
     }
 }
 
+/// Whether the record tells of a death anywhere: a serious event called death, or people who
+/// left the trial because they died.
+fn record_tells_of_deaths(raw: &Value) -> bool {
+    let results = &raw["resultsSection"];
+    let died = |term: &str| {
+        let t = term.to_lowercase();
+        ["death", "dead", "died"].iter().any(|w| t.contains(w))
+    };
+    let serious = results["adverseEventsModule"]["seriousEvents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|e| {
+            e["term"].as_str().is_some_and(died)
+                && e["stats"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|st| st["numAffected"].as_u64().unwrap_or(0) > 0)
+        });
+    let left = results["participantFlowModule"]["periods"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["dropWithdraws"].as_array().into_iter().flatten())
+        .any(|d| {
+            d["type"].as_str().is_some_and(died)
+                && d["reasons"].as_array().into_iter().flatten().any(|r| {
+                    r["numSubjects"]
+                        .as_str()
+                        .and_then(|n| n.parse::<u64>().ok())
+                        .or(r["numSubjects"].as_u64())
+                        .unwrap_or(0)
+                        > 0
+                })
+        });
+    serious || left
+}
+
+/// A record that tells of deaths, even where it gives no count of them, never gets a page
+/// that reads as though no one died.
+#[test]
+fn deaths_the_record_tells_of_are_never_denied() {
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        if !record_tells_of_deaths(&raw) {
+            continue;
+        }
+        seen += 1;
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        for denial in ["No one died", "Deaths were not reported", "no one died"] {
+            assert!(!text.contains(denial), "{}: “{denial}”", path.display());
+        }
+    }
+    assert!(seen >= 3, "only {seen} records tell of deaths");
+}
+
 #[test]
 fn a_single_group_or_stopped_trial_says_what_that_means() {
     // NCT01222273: one open-label group.
