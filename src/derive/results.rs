@@ -693,15 +693,17 @@ fn problems(
             deaths,
         });
     }
-    // The other problems most people had in any one group (the ranking is not shown).
+    // The other problems most people had, counted over all groups (the ranking is not shown):
+    // the largest count in any one group would rank a problem of the biggest group above one
+    // that more people had across the trial.
     let mut common: Vec<(u64, usize, &AdverseEvent)> = events
         .other
         .iter()
         .enumerate()
         .filter_map(|(e, x)| {
             let x = x.as_ref()?;
-            let most = x.stats.iter().flatten().filter_map(|s| s.affected).max()?;
-            (most > 0).then_some((most, e, x))
+            let total: u64 = x.stats.iter().flatten().filter_map(|s| s.affected).sum();
+            (total > 0).then_some((total, e, x))
         })
         .collect();
     common.sort_by_key(|(most, e, _)| (std::cmp::Reverse(*most), *e));
