@@ -331,13 +331,41 @@ fn took_part(
     found: &mut Findings,
     source: &mut dyn FnMut(&str, &str),
 ) {
-    let Some((p, period)) = results
+    let periods: Vec<(usize, &Period)> = results
         .periods
         .iter()
         .enumerate()
-        .find_map(|(p, period)| period.as_ref().map(|x| (p, x)))
-    else {
+        .filter_map(|(p, period)| period.as_ref().map(|x| (p, x)))
+        .collect();
+    // How many groups have people starting a period.
+    let starting = |period: &Period| {
+        period
+            .milestones
+            .iter()
+            .flatten()
+            .find(|m| m.kind.eq_ignore_ascii_case("STARTED"))
+            .map_or(0, |m| {
+                m.counts
+                    .iter()
+                    .flatten()
+                    .filter(|(_, n)| n.is_some_and(|n| n > 0))
+                    .count()
+            })
+    };
+    // Everyone starts a screening or lead-in period in one group, then the trial's groups
+    // start a later one: who took part, and why they left, are read from that later period
+    // ("894 people started" of 410 randomised, the rest never entering the trial proper).
+    let Some(&first) = periods.first() else {
         return;
+    };
+    let (p, period) = if starting(first.1) == 1 {
+        periods
+            .iter()
+            .copied()
+            .find(|(_, x)| starting(x) > 1)
+            .unwrap_or(first)
+    } else {
+        first
     };
     let milestone = |kind: &str| {
         period.milestones.iter().enumerate().find_map(|(m, x)| {

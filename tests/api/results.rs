@@ -248,6 +248,46 @@ fn deaths_the_record_tells_of_are_never_denied() {
     assert!(seen >= 3, "only {seen} records tell of deaths");
 }
 
+/// A screening or lead-in period that everyone starts in one group, before the trial's groups:
+/// the page counts who started the trial proper, not everyone screened.
+#[test]
+fn who_took_part_is_counted_after_screening() {
+    let started = |period: &Value| -> Vec<u64> {
+        period["milestones"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["type"] == "STARTED")
+            .flat_map(|m| m["achievements"].as_array().cloned().unwrap_or_default())
+            .filter_map(|a| a["numSubjects"].as_str()?.parse::<u64>().ok())
+            .filter(|&n| n > 0)
+            .collect()
+    };
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let Some(first) = periods.first() else {
+            continue;
+        };
+        let screened = started(first);
+        if screened.len() != 1 || !periods[1..].iter().any(|p| started(p).len() > 1) {
+            continue;
+        }
+        seen += 1;
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        let all = laysum::derive::with_separators(screened[0]);
+        assert!(
+            !text.contains(&format!("{all} people started")),
+            "{}: counts the {all} screened as taking part",
+            path.display()
+        );
+    }
+    assert!(seen >= 1, "no record with a screening period");
+}
+
 #[test]
 fn a_single_group_or_stopped_trial_says_what_that_means() {
     // NCT01222273: one open-label group.
