@@ -339,6 +339,10 @@ pub struct NameWords {
     pub cut: Vec<String>,
     #[serde(default)]
     pub about: Vec<String>,
+    /// Names that say only that something is given ("Treatment", "Active drug"): the
+    /// description says what.
+    #[serde(default)]
+    pub generic: Vec<String>,
 }
 
 /// Phrases that mark a text, with phrases that cancel the mark ("hypertonic saline" is no

@@ -219,16 +219,39 @@ pub(crate) fn plain(iv: &Intervention, lexicon: &Lexicon) -> String {
         (None, Some((_, words))) => words,
         (None, None) => iv.name.as_str(),
     };
-    lexicon.treatment(name).map_or_else(
-        || {
-            if iv.kind == InterventionKind::Device {
-                name.to_owned()
-            } else {
-                plain_name(&brand_last(name))
-            }
-        },
-        |t| t.plain.clone(),
-    )
+    described_treatment(iv, lexicon)
+        .or_else(|| lexicon.treatment(name))
+        .map_or_else(
+            || {
+                if iv.kind == InterventionKind::Device {
+                    name.to_owned()
+                } else {
+                    plain_name(&brand_last(name))
+                }
+            },
+            |t| t.plain.clone(),
+        )
+}
+
+/// The treatment a generic name's description names: "Treatment", described "Low intensity
+/// shockwave treatment …", is shockwave therapy (`roles.toml` `[names] generic`, and the
+/// treatments lexicon).
+pub(crate) fn described_treatment<'l>(
+    iv: &Intervention,
+    lexicon: &'l Lexicon,
+) -> Option<&'l crate::lexicon::TreatmentEntry> {
+    let generic = lexicon
+        .roles
+        .names
+        .generic
+        .iter()
+        .any(|g| g.eq_ignore_ascii_case(iv.name.trim()));
+    if !generic {
+        return None;
+    }
+    lexicon
+        .treatment(iv.description.as_deref()?)
+        .filter(|t| !t.test)
 }
 
 /// A name that is only a short code ("CPM") whose other names spell it out
@@ -467,6 +490,20 @@ mod tests {
         let mut trial = trial_with(&[(InterventionKind::Drug, "Placebo", "")]);
         trial.interventions[0].other_names = vec!["Sugar pill".to_owned()];
         assert_eq!(spelled_out(&trial.interventions[0]), None);
+    }
+
+    #[test]
+    fn a_generic_name_reads_as_what_its_description_names() {
+        let lex = lexicon();
+        let trial = trial_with(&[(
+            InterventionKind::Device,
+            "Treatment",
+            "Low intensity shockwave treatment using an electromagnetic emitter",
+        )]);
+        assert_eq!(plain(&trial.interventions[0], &lex), "shockwave therapy");
+        // A description the lexicon does not know leaves the generic name to what it was.
+        let trial = trial_with(&[(InterventionKind::Device, "Treatment", "a new device")]);
+        assert!(described_treatment(&trial.interventions[0], &lex).is_none());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Rule 1: what a product is, from its own words: a placebo, an assessment, nothing, or
 //! something active; and whether it is taken into the body.
 
-use super::names::spelled_out;
+use super::names::{described_treatment, spelled_out};
 use super::Nature;
 use crate::lexicon::{contains_phrase, Lexicon};
 use crate::trial::*;
@@ -11,6 +11,9 @@ pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
     let roles = &lexicon.roles;
     let name = without_label(&iv.name, lexicon).to_lowercase();
     let description = iv.description.as_deref().unwrap_or("").to_lowercase();
+    if described_treatment(iv, lexicon).is_some() {
+        return Nature::Active;
+    }
     if is_uninformative(&iv.name)
         && spelled_out(iv).is_none()
         && lexicon.treatment(&iv.name).is_none()
