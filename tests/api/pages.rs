@@ -131,6 +131,28 @@ fn withdrawn_trial_says_no_one_joined_and_why() {
     assert!(text.contains("money") || text.contains("fund"), "{text}");
 }
 
+/// A site's status reads in words on a page ("recruiting"), not as the registry's code
+/// ("NOT_YET_RECRUITING"); an unknown code is escaped like any registry text.
+#[test]
+fn site_statuses_read_in_words() {
+    let record = br#"{"protocolSection": {"identificationModule": {"nctId": "NCT09999998",
+        "briefTitle": "A trial"},
+        "contactsLocationsModule": {"locations": [
+            {"facility": "North Clinic", "status": "NOT_YET_RECRUITING", "city": "Oslo"},
+            {"facility": "South Clinic", "status": "RECRUITING", "city": "Bergen"},
+            {"facility": "East Clinic", "status": "<b>ODD_CODE</b>", "city": "Molde"}]}}}"#;
+    let (_, md) = pipeline().page(record, Format::Markdown).unwrap();
+    assert!(
+        md.contains("North Clinic — not yet recruiting — Oslo"),
+        "{md}"
+    );
+    assert!(md.contains("South Clinic — recruiting — Bergen"), "{md}");
+    assert!(!md.contains("NOT_YET_RECRUITING"), "{md}");
+    let (_, html) = pipeline().page(record, Format::Html).unwrap();
+    assert!(html.contains(">not yet recruiting</span>"), "{html}");
+    assert!(!html.contains("<b>"), "{html}");
+}
+
 #[test]
 fn html_escapes_registry_text() {
     let record = br#"{"protocolSection": {"identificationModule": {"nctId": "NCT09999999",
