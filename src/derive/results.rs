@@ -420,26 +420,34 @@ fn took_part(
             finished,
         });
     }
-    // Reasons people left, ranked by how many left for each (the ranking is not shown).
-    let mut reasons: Vec<(u64, usize, &str)> = period
-        .drop_withdraws
-        .iter()
-        .enumerate()
-        .filter_map(|(d, x)| {
-            let x = x.as_ref()?;
+    // Reasons people left, ranked by how many left for each over this period and the ones
+    // after it (the ranking is not shown): a trial in two parts lists its reasons in each.
+    let mut reasons: Vec<(u64, usize, usize, &str)> = Vec::new();
+    for &(q, later) in periods.iter().filter(|(q, _)| *q >= p) {
+        for (d, x) in later.drop_withdraws.iter().enumerate() {
+            let Some(x) = x else { continue };
             let total: u64 = x.counts.iter().flatten().filter_map(|(_, n)| *n).sum();
-            (total > 0).then_some((total, d, x.kind.as_str()))
-        })
-        .collect();
-    reasons.sort_by_key(|(total, d, _)| (std::cmp::Reverse(*total), *d));
-    for (_, d, kind) in reasons {
+            if total == 0 {
+                continue;
+            }
+            match reasons
+                .iter_mut()
+                .find(|r| r.3.eq_ignore_ascii_case(&x.kind))
+            {
+                Some(r) => r.0 += total,
+                None => reasons.push((total, q, d, x.kind.as_str())),
+            }
+        }
+    }
+    reasons.sort_by_key(|&(total, q, d, _)| (std::cmp::Reverse(total), q, d));
+    for (_, q, d, kind) in reasons {
         // A reason the lexicon cannot say ends the list: those after it are not the most
         // common ones.
         let Some(plain) = namer.lexicon.results.reasons.get(&kind.to_lowercase()) else {
             break;
         };
         if !found.reasons_left.iter().any(|r| r.value == *plain) {
-            let field = format!("{FLOW}.periods[{p}].dropWithdraws[{d}].type");
+            let field = format!("{FLOW}.periods[{q}].dropWithdraws[{d}].type");
             source(kind, &field);
             shown(plain, found);
             found.reasons_left.push(Fact::new(plain.clone(), field));
@@ -738,8 +746,8 @@ fn problems(
     for (_, e, event) in common {
         let words = &namer.lexicon.problems;
         // The lexicon's plain words; else the reported term itself, in lower case, when it is
-        // short enough to read. A long unknown term is not named: its organ system ("general
-        // disorders and administration site conditions") would say something else.
+        // short enough to read. A long unknown term is not named by its organ system either
+        // ("general disorders and administration site conditions" would say something else).
         let lower = event.term.to_lowercase();
         // MedDRA's "not elsewhere classified" and "not otherwise specified" mean nothing to a
         // reader: "Headaches NEC" is headaches.
@@ -749,20 +757,25 @@ fn problems(
             .trim()
             .to_owned();
         // A term with a comma ("pruritus, rash") is several, read wrongly in a list of three.
+        // A label or catch-all ("Non Serious AE") is no problem at all and is passed over; a
+        // problem that cannot be named ends the list, since those after it are not the most
+        // common ones ("palmar-plantar erythrodysaesthesia syndrome" had more people than the
+        // rash named after it).
+        if !words.terms.contains_key(&term) && words.names_nothing(&term) {
+            continue;
+        }
         let plain = words.terms.get(&term).cloned().or_else(|| {
-            (term.split_whitespace().count() <= 3
-                && term.len() <= 30
-                && !term.contains(',')
-                && !words.names_nothing(&term))
-            .then(|| term.clone())
+            (term.split_whitespace().count() <= 3 && term.len() <= 30 && !term.contains(','))
+                .then(|| term.clone())
         });
-        if let Some(plain) = &plain {
-            if !found.common_problems.iter().any(|p| p.value == *plain) {
-                let field = format!("{EVENTS}.otherEvents[{e}].term");
-                source(&event.term, &field);
-                shown(plain, found);
-                found.common_problems.push(Fact::new(plain.clone(), field));
-            }
+        let Some(plain) = plain else {
+            break;
+        };
+        if !found.common_problems.iter().any(|p| p.value == plain) {
+            let field = format!("{EVENTS}.otherEvents[{e}].term");
+            source(&event.term, &field);
+            shown(&plain, found);
+            found.common_problems.push(Fact::new(plain, field));
         }
         if found.common_problems.len() == MOST_PROBLEMS {
             break;

@@ -399,24 +399,47 @@ fn the_reasons_people_left_are_the_most_common_ones() {
             .filter(|f| f.contains(".dropWithdraws[") && f.ends_with("].type"))
             .collect();
         assert!(!named.is_empty(), "{}: {text}", path.display());
-        let period = named[0][..named[0].find(".dropWithdraws[").unwrap()].to_owned();
-        let all = resolve(&raw, &format!("{period}.dropWithdraws"))
-            .and_then(Value::as_array)
-            .unwrap();
-        let least_named = named
+        // Reasons are counted by type over the period the page reads and the ones after it.
+        let first_period: usize = named
             .iter()
-            .map(|f| total(resolve(&raw, f.trim_end_matches(".type")).unwrap()))
+            .map(|f| {
+                let at = f.find(".periods[").unwrap() + ".periods[".len();
+                f[at..at + f[at..].find(']').unwrap()]
+                    .parse::<usize>()
+                    .unwrap()
+            })
             .min()
             .unwrap();
-        for (d, reason) in all.iter().enumerate() {
-            let field = format!("{period}.dropWithdraws[{d}].type");
-            if !named.contains(&field.as_str()) {
+        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
+            .as_array()
+            .unwrap();
+        let mut totals: Vec<(String, u64)> = Vec::new();
+        for period in &periods[first_period..] {
+            for reason in period["dropWithdraws"].as_array().into_iter().flatten() {
+                let kind = reason["type"].as_str().unwrap_or("").to_lowercase();
+                match totals.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += total(reason),
+                    None => totals.push((kind, total(reason))),
+                }
+            }
+        }
+        let named_kinds: Vec<String> = named
+            .iter()
+            .map(|f| {
+                resolve(&raw, f)
+                    .and_then(Value::as_str)
+                    .unwrap()
+                    .to_lowercase()
+            })
+            .collect();
+        let count_of = |kind: &str| totals.iter().find(|(k, _)| k == kind).unwrap().1;
+        let least_named = named_kinds.iter().map(|k| count_of(k)).min().unwrap();
+        for (kind, n) in &totals {
+            if !named_kinds.contains(kind) {
                 assert!(
-                    total(reason) <= least_named,
-                    "{}: {} left for “{}”, more than for a reason named: {text}",
+                    *n <= least_named,
+                    "{}: {n} left for “{kind}”, more than for a reason named: {text}",
                     path.display(),
-                    total(reason),
-                    reason["type"]
                 );
             }
         }
