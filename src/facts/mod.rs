@@ -62,6 +62,9 @@ pub struct Facts {
     pub background: Vec<Fact<Treatment>>,
     /// Active treatments given only in a comparison arm.
     pub comparators: Vec<Fact<Treatment>>,
+    /// The comparators are given together, in the same comparison arms ("metoclopramide and
+    /// diphenhydramine"), not each in an arm of its own ("… or …").
+    pub comparators_together: bool,
     pub comparison: Option<Fact<Comparison>>,
     pub active_substance: Option<Fact<String>>,
     pub route: Option<Fact<Route>>,

@@ -161,6 +161,27 @@ mod tests {
     }
 
     #[test]
+    fn comparators_an_arm_joins_are_given_together() {
+        let together = |label: &str| {
+            let trial = designed(
+                &[
+                    (ArmKind::Experimental, "Droperidol", ""),
+                    (ArmKind::ActiveComparator, label, ""),
+                ],
+                &[
+                    (Drug, "Droperidol", &["Droperidol"]),
+                    (Drug, "Metoclopramide", &[label]),
+                    (Drug, "Diphenhydramine", &[label]),
+                ],
+            );
+            derive(&trial, &lexicon()).comparators_together
+        };
+        assert!(together("Metoclopramide + Diphenhydramine"));
+        // A physician's choice of one of them is no combination.
+        assert!(!together("Treatment of physician's choice"));
+    }
+
+    #[test]
     fn a_reference_product_in_every_sequence_is_the_comparison() {
         // NCT02715401: T → R and R → T, both typed experimental; R is the reference.
         let mut trial = designed(
