@@ -63,8 +63,12 @@ pub(crate) fn active_parts<'a>(iv: &'a Intervention, lexicon: &Lexicon) -> Optio
             | InterventionKind::DietarySupplement
             | InterventionKind::CombinationProduct
     );
+    // Most names join nothing: they are told apart without splitting.
+    if !medicine || !has_join(&iv.name) {
+        return None;
+    }
     let parts = joined_parts(&iv.name);
-    if !medicine || parts.len() < 2 {
+    if parts.len() < 2 {
         return None;
     }
     let active: Vec<&str> = parts
@@ -81,6 +85,22 @@ pub(crate) fn active_parts<'a>(iv: &'a Intervention, lexicon: &Lexicon) -> Optio
         })
         .collect();
     (!active.is_empty() && active.len() < parts.len()).then_some(active)
+}
+
+/// Whether a name holds one of the words [`joined_parts`] splits at, read byte by byte.
+fn has_join(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b' ' && {
+            let rest = &bytes[i + 1..];
+            let word = |w: &[u8]| {
+                rest.len() > w.len()
+                    && rest[..w.len()].eq_ignore_ascii_case(w)
+                    && rest[w.len()] == b' '
+            };
+            word(b"and") || word(b"+") || word(b"plus") || word(b"with")
+        }
+    })
 }
 
 /// The parts of a name that joins several things: "Placebo QHS and sildenafil and
