@@ -129,11 +129,11 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         let mut out: Vec<Fact<Treatment>> = Vec::new();
         for i in reading.with_role(role) {
             let iv = &trial.interventions[i];
-            let active = interventions::active_parts(iv, lexicon).map(|p| p.join(" and "));
             let name_field = format!("{}.name", field_of(i));
-            let (registered, said, field) = match (&active, interventions::spelled_out(iv)) {
+            let active = interventions::active_parts(iv, lexicon);
+            let (registered, said, field) = match (active, interventions::spelled_out(iv)) {
                 // "Sildenafil and questionnaire" names sildenafil.
-                (Some(parts), _) => (parts.as_str(), iv.name.as_str(), name_field),
+                (Some(part), _) => (part, iv.name.as_str(), name_field),
                 (None, Some((k, words))) => {
                     (words, words, format!("{}.otherNames[{k}]", field_of(i)))
                 }

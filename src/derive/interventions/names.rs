@@ -213,9 +213,8 @@ pub(crate) fn title_share(name: &str, title: &str) -> u32 {
 /// An intervention's name in plain words: the lexicon's, else the registered name in lower
 /// case. Device names are brands: they keep the maker's spelling.
 pub(crate) fn plain(iv: &Intervention, lexicon: &Lexicon) -> String {
-    let active = active_parts(iv, lexicon).map(|parts| parts.join(" and "));
-    let name = match (&active, spelled_out(iv)) {
-        (Some(parts), _) => parts.as_str(),
+    let name = match (active_parts(iv, lexicon), spelled_out(iv)) {
+        (Some(part), _) => part,
         (None, Some((_, words))) => words,
         (None, None) => iv.name.as_str(),
     };

@@ -51,10 +51,11 @@ pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
     Nature::Active
 }
 
-/// The active parts of a medicine's name that joins them with measures or look-alikes:
-/// "Placebo QHS and sildenafil and questionnaires" gives sildenafil. `None` for a name of one
-/// thing, for other types, and where no part (or every part) is active.
-pub(crate) fn active_parts<'a>(iv: &'a Intervention, lexicon: &Lexicon) -> Option<Vec<&'a str>> {
+/// The active part of a medicine's name that joins it with measures or look-alikes, as the
+/// registry words it: "Placebo QHS and sildenafil and questionnaires" gives "sildenafil" (from
+/// the first active part to the last). `None` for a name of one thing, for other types, and
+/// where no part (or every part) is active.
+pub(crate) fn active_parts<'a>(iv: &'a Intervention, lexicon: &Lexicon) -> Option<&'a str> {
     let medicine = matches!(
         iv.kind,
         InterventionKind::Drug
@@ -84,7 +85,14 @@ pub(crate) fn active_parts<'a>(iv: &'a Intervention, lexicon: &Lexicon) -> Optio
             nature(&one, lexicon) == Nature::Active
         })
         .collect();
-    (!active.is_empty() && active.len() < parts.len()).then_some(active)
+    let (first, last) = (active.first()?, active.last()?);
+    if active.len() == parts.len() {
+        return None;
+    }
+    // The parts are slices of the name: the span between them is the registry's own words.
+    let start = first.as_ptr() as usize - iv.name.as_ptr() as usize;
+    let end = last.as_ptr() as usize - iv.name.as_ptr() as usize + last.len();
+    iv.name.get(start..end)
 }
 
 /// Whether a name holds one of the words [`joined_parts`] splits at, read byte by byte.
@@ -193,7 +201,7 @@ mod tests {
         let lex = lexicon();
         let parts = |kind, name: &str| {
             let trial = trial_with(&[(kind, name, "")]);
-            active_parts(&trial.interventions[0], &lex).map(|p| p.join("|"))
+            active_parts(&trial.interventions[0], &lex).map(str::to_owned)
         };
         assert_eq!(
             parts(Drug, "Placebo QHS and sildenafil and questionnaires").as_deref(),
