@@ -1,0 +1,313 @@
+//! The main result: the primary outcomes, named in plain words or quoted, with each group's
+//! value as the record gives it (a percentage rounded to a whole number) and its own
+//! denominator.
+
+use super::*;
+
+/// The primary outcomes with each group's value.
+pub(super) fn main_results(
+    trial: &Trial,
+    results: &Results,
+    namer: &Namer<'_>,
+    found: &mut Findings,
+    source: &mut dyn FnMut(&str, &str),
+) {
+    let primary: Vec<(usize, &OutcomeResult)> = results
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(o, x)| x.as_ref().map(|x| (o, x)))
+        .filter(|(_, x)| x.kind == OutcomeKind::Primary)
+        .collect();
+    found.more_main_results = primary.len() > MOST_RESULTS;
+    for (o, outcome) in primary.into_iter().take(MOST_RESULTS) {
+        let base = format!("{OUTCOMES}[{o}]");
+        source(&outcome.title, &format!("{base}.title"));
+        let plain = namer
+            .lexicon
+            .measure(&outcome.title)
+            .map(|m| m.means.clone());
+        let quoted = plain.is_none();
+        let mut people_with = false;
+        let measure = plain.unwrap_or_else(|| {
+            let (core, counts_people) = measure_core(&outcome.title, namer.lexicon);
+            people_with = counts_people;
+            quote(core, found);
+            core.to_owned()
+        });
+        let after = outcome.time_frame.as_deref().and_then(|tf| {
+            let d = natural_unit(longest_duration(tf)?);
+            source(tf, &format!("{base}.timeFrame"));
+            shown(&d.amount.to_string(), found);
+            Some(Fact::new(d, format!("{base}.timeFrame")))
+        });
+        let says_change = |text: &str| {
+            ["change", "changes", "difference"]
+                .iter()
+                .any(|w| contains_phrase(text, w))
+        };
+        // A unit that says it ("% change", "Fold change in …") says it once: the page does not
+        // add "a change of" before it.
+        let unit_says = outcome
+            .unit
+            .as_deref()
+            .is_some_and(|u| says_change(&u.to_lowercase()));
+        let change = says_change(&outcome.title.to_lowercase()) && !unit_says;
+        let mut line = MainResult {
+            measure: Fact::new(measure, format!("{base}.title")),
+            change,
+            quoted,
+            people_with,
+            after,
+            values: Vec::new(),
+            in_parts: false,
+            more_groups: false,
+        };
+        let cells: Vec<(usize, usize, &Category)> = outcome
+            .classes
+            .iter()
+            .enumerate()
+            .filter_map(|(c, x)| x.as_ref().map(|x| (c, x)))
+            .flat_map(|(c, class)| {
+                class
+                    .categories
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(k, x)| x.as_ref().map(|x| (c, k, x)))
+            })
+            .collect();
+        if cells.len() != 1 {
+            // Several classes or categories: the measure is named, the values are in the record.
+            line.in_parts = !cells.is_empty();
+            found.main_results.push(line);
+            continue;
+        }
+        let (c, k, category) = cells[0];
+        let groups: Vec<(usize, &Group)> = real_groups(&outcome.groups, namer).collect();
+        let names = name_groups(namer, groups.iter().map(|(_, g)| *g), found);
+        line.more_groups = groups.len() > MOST_GROUPS;
+        for ((g, group), name) in groups.iter().zip(names).take(MOST_GROUPS) {
+            source(&group.title, &format!("{base}.groups[{g}].title"));
+            let Some((m, value)) = category.measurements.iter().enumerate().find_map(|(m, x)| {
+                x.as_ref()
+                    .filter(|x| x.group_id == group.id)
+                    .map(|x| (m, x.value.clone()))
+            }) else {
+                continue;
+            };
+            let field = format!("{base}.classes[{c}].categories[{k}].measurements[{m}].value");
+            let of = denominator(outcome, &group.id, &base);
+            let value = value.unwrap_or_default();
+            source(&value, &field);
+            if let Some(d) = &of {
+                source(&d.value.to_string(), &d.field);
+            }
+            // A group where no one was measured has no result, whatever the cell says.
+            let (kind, shown, unit) = match &of {
+                Some(d) if d.value == 0 => (ValueKind::NoData, String::new(), None),
+                _ => reading_of(outcome, &value, namer.lexicon),
+            };
+            if kind != ValueKind::NoData {
+                crate::derive::numbers_in(&shown, &mut found.numbers);
+                if let Some(d) = &of {
+                    crate::derive::numbers_in(&d.value.to_string(), &mut found.numbers);
+                    if kind == ValueKind::Count {
+                        found
+                            .pairs
+                            .insert((shown.replace(',', ""), d.value.to_string()));
+                    }
+                }
+            }
+            line.values.push(GroupValue {
+                group: name,
+                kind,
+                shown,
+                value: Fact::new(value, field),
+                of,
+                unit,
+            });
+        }
+        found.main_results.push(line);
+    }
+    let _ = trial;
+}
+
+/// This group's denominator for an outcome: the first denominator row that counts people.
+fn denominator(outcome: &OutcomeResult, group: &str, base: &str) -> Option<Fact<u64>> {
+    outcome.denoms.iter().enumerate().find_map(|(d, denom)| {
+        let denom = denom.as_ref()?;
+        let people = denom.units.as_deref().is_none_or(|u| {
+            let u = u.to_lowercase();
+            u.contains("participant") || u.contains("subject") || u.contains("patient")
+        });
+        if !people {
+            return None;
+        }
+        denom.counts.iter().enumerate().find_map(|(k, c)| {
+            let (id, n) = c.as_ref()?;
+            (id == group).then_some(Fact::new(
+                (*n)?,
+                format!("{base}.denoms[{d}].counts[{k}].value"),
+            ))
+        })
+    })
+}
+
+/// How a value reads: its kind, the number as the page writes it (a percentage rounded to a
+/// whole number, anything else as registered) and its unit in plain words.
+fn reading_of(
+    outcome: &OutcomeResult,
+    value: &str,
+    lexicon: &Lexicon,
+) -> (ValueKind, String, Option<String>) {
+    let number = value.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+    let Some(number) = number else {
+        return (ValueKind::NoData, String::new(), None);
+    };
+    let unit = outcome.unit.as_deref().unwrap_or("").trim().to_lowercase();
+    let param = outcome.param_type.as_deref().unwrap_or("");
+    let people_unit = [
+        "participants",
+        "participant",
+        "subjects",
+        "patients",
+        "people",
+    ]
+    .contains(&unit.as_str());
+    let percent_unit =
+        unit.starts_with("percentage") || unit.starts_with("percent") || unit.starts_with('%');
+    if percent_unit {
+        let rest = unit
+            .trim_start_matches("percentage")
+            .trim_start_matches("percent")
+            .trim_start_matches('%')
+            .trim();
+        // "%" alone, "% of sexual attempts", "% change": the sign goes with the number.
+        let rest = match rest.trim_start_matches("of ").trim() {
+            "participants" | "subjects" | "patients" | "people" | "" => "%".to_owned(),
+            _ => format!("% {rest}"),
+        };
+        let kind = match param {
+            "MEAN" | "LEAST_SQUARES_MEAN" | "GEOMETRIC_MEAN" => ValueKind::Mean,
+            "MEDIAN" => ValueKind::Median,
+            _ => ValueKind::Percent,
+        };
+        return (kind, format!("{}", number.round() as i64), Some(rest));
+    }
+    let plain_unit = (!unit.is_empty()).then(|| {
+        lexicon
+            .results
+            .units
+            .get(&unit)
+            .cloned()
+            .unwrap_or_else(|| {
+                // "number of chewing cycles" after a number is "chewing cycles".
+                let registered = outcome.unit.as_deref().unwrap_or_default().trim();
+                match registered.get(..10) {
+                    Some(head) if head.eq_ignore_ascii_case("number of ") => {
+                        registered[10..].trim().to_owned()
+                    }
+                    _ => registered.to_owned(),
+                }
+            })
+    });
+    let kind = match param {
+        "COUNT_OF_PARTICIPANTS" => ValueKind::Count,
+        "NUMBER" if people_unit => ValueKind::Count,
+        "MEAN" | "LEAST_SQUARES_MEAN" | "GEOMETRIC_MEAN" => ValueKind::Mean,
+        "MEDIAN" => ValueKind::Median,
+        _ => ValueKind::Number,
+    };
+    // A whole number of 1,000 or more is written as people write it.
+    let written = value
+        .trim()
+        .parse::<u64>()
+        .map_or_else(|_| value.trim().to_owned(), crate::derive::with_separators);
+    (kind, written, plain_unit)
+}
+
+/// The part of an outcome's title that says what was measured, still in its own words, and
+/// whether the words cut before it counted the people who had it:
+/// "Number of Participants With Peanut Allergy at 60 Months of Age" → ("Peanut Allergy", true).
+pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, bool) {
+    let words = &lexicon.results.measures;
+    let lower = title.to_lowercase();
+    let prefix = words
+        .prefixes
+        .iter()
+        // A whole word: "number of participants with" is no prefix of "… without …".
+        .filter(|p| {
+            lower.starts_with(p.as_str())
+                && !lower[p.len()..].starts_with(|c: char| c.is_alphanumeric())
+        })
+        .max_by_key(|p| p.len());
+    let start = prefix.map_or(0, |p| p.len());
+    let rest = &lower[start..];
+    let end = words
+        .ends
+        .iter()
+        .filter_map(|e| rest.find(e.as_str()))
+        .filter(|&at| at >= 3)
+        .min()
+        .map_or(lower.len(), |at| start + at);
+    let core = title[start..end].trim();
+    // "Objective (a) the Effect on …": one word is no measure; the whole title says it.
+    if core.split_whitespace().count() < 2 {
+        (title, false)
+    } else {
+        (core, prefix.is_some_and(|p| words.people_with.contains(p)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::measure_core;
+    use crate::derive::test_support::lexicon;
+
+    #[test]
+    fn a_title_that_counts_people_says_so() {
+        let lexicon = lexicon();
+        assert_eq!(
+            measure_core(
+                "Number of Participants With Peanut Allergy at 60 Months of Age",
+                &lexicon
+            ),
+            ("Peanut Allergy", true)
+        );
+        assert_eq!(
+            measure_core("Change From Baseline in Total Symptom Score", &lexicon),
+            ("Total Symptom Score", false)
+        );
+        assert_eq!(
+            measure_core(
+                "Number of Participants Without Exacerbations of the Underlying Disease",
+                &lexicon
+            ),
+            (
+                "Number of Participants Without Exacerbations of the Underlying Disease",
+                false
+            )
+        );
+        // One word left is no measure: the whole title, which counts nothing of its own.
+        assert_eq!(
+            measure_core("Number of Participants With Relapse", &lexicon),
+            ("Number of Participants With Relapse", false)
+        );
+    }
+
+    #[test]
+    fn a_label_or_catch_all_is_no_problem_to_name() {
+        let words = lexicon().problems;
+        for term in [
+            "non serious ae",
+            "other",
+            "pain - other",
+            "gastrointestinal disorders - other",
+        ] {
+            assert!(words.names_nothing(term), "{term}");
+        }
+        for term in ["headache", "other than headache", "catheter site haematoma"] {
+            assert!(!words.names_nothing(term), "{term}");
+        }
+    }
+}

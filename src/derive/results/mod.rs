@@ -1,0 +1,95 @@
+//! What the trial found: [`Results`] → [`Findings`].
+//!
+//! Rules that read a results section the way the EU's lay-summary guidance asks: who started
+//! and finished in each group, the primary outcomes with each group's value and its own
+//! denominator, and the medical problems per group with the denominators of that group and that
+//! kind. Values are matched to groups by the module's own group ids. Every number keeps its
+//! exact field path; the only change a number may undergo is rounding a percentage to a whole
+//! number, recorded as `shown` beside the registered value.
+//!
+//! In parts: [`flow`] (who started and finished, why people left), [`main_result`] (the
+//! primary outcomes and each group's value), [`problems`] (medical problems per group and the
+//! most common ones), and [`groups`] (how groups are named).
+
+mod flow;
+mod groups;
+mod main_result;
+mod problems;
+
+use super::{longest_duration, natural_unit};
+use crate::derive::interventions::Reading;
+use crate::facts::*;
+use crate::lexicon::{contains_phrase, Lexicon};
+use crate::trial::*;
+use flow::took_part;
+use groups::{name_groups, real_groups, Namer};
+use main_result::main_results;
+use problems::problems;
+
+const FLOW: &str = "resultsSection.participantFlowModule";
+const OUTCOMES: &str = "resultsSection.outcomeMeasuresModule.outcomeMeasures";
+const EVENTS: &str = "resultsSection.adverseEventsModule";
+
+/// Groups a page lists before it says the record has more: three read as one list.
+const MOST_GROUPS: usize = 3;
+/// Primary outcomes a page reports before it says the record has more.
+const MOST_RESULTS: usize = 1;
+/// Common problems a page names.
+const MOST_PROBLEMS: usize = 3;
+
+/// What the trial found, when the record has results.
+pub(super) fn findings(
+    trial: &Trial,
+    reading: &Reading,
+    lexicon: &Lexicon,
+    source: &mut dyn FnMut(&str, &str),
+) -> Option<Findings> {
+    let results = trial.results.as_ref()?;
+    let namer = Namer::new(trial, reading, lexicon);
+    let mut found = Findings::default();
+    took_part(results, &namer, &mut found, source);
+    main_results(trial, results, &namer, &mut found, source);
+    problems(results, &namer, &mut found, source);
+    let flow_groups = results
+        .flow_groups
+        .iter()
+        .flatten()
+        .filter(|g| !namer.is_total(&g.title))
+        .count();
+    found.single_group =
+        flow_groups == 1 || (flow_groups == 0 && trial.model == InterventionModel::SingleGroup);
+    found.non_inferiority = results.outcomes.iter().flatten().any(|o| o.non_inferiority);
+    // A stopped trial's reason is said in this section too ("the COVID-19 pandemic").
+    if let Some(why) = trial
+        .why_stopped
+        .as_ref()
+        .filter(|_| trial.status == Status::Terminated)
+    {
+        source(why, "protocolSection.statusModule.whyStopped");
+        crate::derive::numbers_in(why, &mut found.numbers);
+    }
+    Some(found)
+}
+
+/// A registry title the section quotes: its words are the registry's, and so are its numbers.
+pub(super) fn quote(title: &str, found: &mut Findings) {
+    crate::derive::numbers_in(title, &mut found.numbers);
+    found.titles.insert(title.to_owned());
+}
+
+/// Group names: a quoted title is the registry's words; a plain name's numbers ("SOM230")
+/// are the intervention name's.
+pub(super) fn quote_names(names: &[GroupLabel], found: &mut Findings) {
+    for name in names {
+        if name.quoted {
+            quote(&name.name, found);
+        } else {
+            crate::derive::numbers_in(&name.name, &mut found.numbers);
+        }
+    }
+}
+
+/// A number the section writes, in the form the number guard reads ("-4.08" is 4.08).
+pub(super) fn shown(text: &str, found: &mut Findings) {
+    crate::derive::numbers_in(text, &mut found.numbers);
+}

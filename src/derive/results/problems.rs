@@ -1,0 +1,122 @@
+//! Medical problems, counted whether or not the treatment caused them: per group serious and
+//! other problems and deaths with that group's denominators, the most common other problems over
+//! all groups, and the reporting threshold.
+
+use super::*;
+
+/// Medical problems per group, the most common other problems, and the reporting threshold.
+pub(super) fn problems(
+    results: &Results,
+    namer: &Namer<'_>,
+    found: &mut Findings,
+    source: &mut dyn FnMut(&str, &str),
+) {
+    let Some(events) = &results.adverse else {
+        return;
+    };
+    let groups: Vec<(usize, &EventGroup)> = real_groups(&events.groups, namer).collect();
+    let names = name_groups(namer, groups.iter().map(|(_, g)| *g), found);
+    found.more_problem_groups = groups.len() > MOST_GROUPS;
+    // The groups a reader most needs come first: the tested, compared and placebo groups
+    // named plainly, then those the registry names.
+    let mut listed: Vec<((usize, &EventGroup), GroupLabel)> =
+        groups.iter().copied().zip(names).collect();
+    listed.sort_by_key(|(_, name)| name.quoted);
+    for ((g, group), name) in listed.into_iter().take(MOST_GROUPS) {
+        let base = format!("{EVENTS}.eventGroups[{g}]");
+        source(&group.title, &format!("{base}.title"));
+        let mut count = |(affected, at_risk): (Option<u64>, Option<u64>), kind: &str| {
+            // None of none at risk: nobody was watched for it, so it was not reported.
+            if at_risk == Some(0) {
+                return None;
+            }
+            let affected = Fact::new(affected?, format!("{base}.{kind}NumAffected"));
+            let at_risk = at_risk.map(|n| Fact::new(n, format!("{base}.{kind}NumAtRisk")));
+            source(&affected.value.to_string(), &affected.field);
+            shown(&affected.value.to_string(), found);
+            if let Some(r) = &at_risk {
+                source(&r.value.to_string(), &r.field);
+                shown(&r.value.to_string(), found);
+                found
+                    .pairs
+                    .insert((affected.value.to_string(), r.value.to_string()));
+            }
+            Some(Count { affected, at_risk })
+        };
+        let serious = count(group.serious, "serious");
+        let other = count(group.other, "other");
+        let deaths = count(group.deaths, "deaths");
+        found.problems.push(ProblemLine {
+            group: name,
+            serious,
+            other,
+            deaths,
+        });
+    }
+    // The other problems most people had, counted over all groups (the ranking is not shown):
+    // the largest count in any one group would rank a problem of the biggest group above one
+    // that more people had across the trial.
+    let mut common: Vec<(u64, usize, &AdverseEvent)> = events
+        .other
+        .iter()
+        .enumerate()
+        .filter_map(|(e, x)| {
+            let x = x.as_ref()?;
+            let total: u64 = x.stats.iter().flatten().filter_map(|s| s.affected).sum();
+            (total > 0).then_some((total, e, x))
+        })
+        .collect();
+    common.sort_by_key(|(most, e, _)| (std::cmp::Reverse(*most), *e));
+    for (_, e, event) in common {
+        let words = &namer.lexicon.problems;
+        // The lexicon's plain words; else the reported term itself, in lower case, when it is
+        // short enough to read. A long unknown term is not named by its organ system either
+        // ("general disorders and administration site conditions" would say something else).
+        let lower = event.term.to_lowercase();
+        // MedDRA's "not elsewhere classified" and "not otherwise specified" mean nothing to a
+        // reader: "Headaches NEC" is headaches.
+        let term = lower
+            .trim_end_matches(" nec")
+            .trim_end_matches(" nos")
+            .trim()
+            .to_owned();
+        // A term with a comma ("pruritus, rash") is several, read wrongly in a list of three.
+        // A label or catch-all ("Non Serious AE") is no problem at all and is passed over; a
+        // problem that cannot be named ends the list, since those after it are not the most
+        // common ones ("palmar-plantar erythrodysaesthesia syndrome" had more people than the
+        // rash named after it).
+        if !words.terms.contains_key(&term) && words.names_nothing(&term) {
+            continue;
+        }
+        let plain = words.terms.get(&term).cloned().or_else(|| {
+            (term.split_whitespace().count() <= 3 && term.len() <= 30 && !term.contains(','))
+                .then(|| term.clone())
+        });
+        let Some(plain) = plain else {
+            break;
+        };
+        if !found.common_problems.iter().any(|p| p.value == plain) {
+            let field = format!("{EVENTS}.otherEvents[{e}].term");
+            source(&event.term, &field);
+            shown(&plain, found);
+            found.common_problems.push(Fact::new(plain, field));
+        }
+        if found.common_problems.len() == MOST_PROBLEMS {
+            break;
+        }
+    }
+    if let Some(t) = &events.threshold {
+        // "5.0" is written 5: a whole number is its own rounding.
+        let shown = t
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.fract() == 0.0 && *n > 0.0)
+            .map(|n| format!("{}", n as i64));
+        if let Some(shown) = shown {
+            let field = format!("{EVENTS}.frequencyThreshold");
+            source(t, &field);
+            crate::derive::numbers_in(&shown, &mut found.numbers);
+            found.threshold = Some(Fact::new(shown, field));
+        }
+    }
+}
