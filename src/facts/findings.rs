@@ -95,6 +95,9 @@ pub struct MainResult {
     pub more_groups: bool,
     /// The values are changes from the start, not levels ("a change of -5.2 points").
     pub change: bool,
+    /// The record gives no number at all for this measure (no data were posted).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_numbers: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

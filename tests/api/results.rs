@@ -288,6 +288,46 @@ fn who_took_part_is_counted_after_screening() {
     assert!(seen >= 1, "no record with a screening period");
 }
 
+/// A main measure the record posts no number for is said to have none, and one with numbers
+/// never is: read from the first primary outcome's measurements in the record.
+#[test]
+fn a_main_measure_without_numbers_says_so() {
+    let mut without = 0;
+    for (path, raw) in results_records() {
+        let outcomes = raw["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let Some(first) = outcomes.iter().find(|o| o["type"] == "PRIMARY") else {
+            continue;
+        };
+        let has_numbers = first["classes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|c| c["categories"].as_array().cloned().unwrap_or_default())
+            .flat_map(|c| c["measurements"].as_array().cloned().unwrap_or_default())
+            .any(|m| {
+                m["value"]
+                    .as_str()
+                    .is_some_and(|v| v.bytes().any(|b| b.is_ascii_digit()))
+            });
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        let none_at_all = text.contains("The record gives no numbers for it.");
+        if has_numbers {
+            assert!(!none_at_all, "{}: {text}", path.display());
+        } else if text.contains("The main thing measured was") {
+            assert!(
+                none_at_all || text.contains("no number given"),
+                "{}: says nothing of the missing numbers: {text}",
+                path.display()
+            );
+        }
+        without += usize::from(!has_numbers);
+    }
+    assert!(without >= 3, "only {without} records without numbers");
+}
+
 #[test]
 fn a_single_group_or_stopped_trial_says_what_that_means() {
     // NCT01222273: one open-label group.

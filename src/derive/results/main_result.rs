@@ -62,6 +62,19 @@ pub(super) fn main_results(
             values: Vec::new(),
             in_parts: false,
             more_groups: false,
+            // Only a record with no value in any cell: one whose values the page cannot
+            // attach to a group still has numbers.
+            no_numbers: outcome
+                .classes
+                .iter()
+                .flatten()
+                .flat_map(|c| c.categories.iter().flatten())
+                .flat_map(|c| c.measurements.iter().flatten())
+                .all(|m| {
+                    m.value
+                        .as_deref()
+                        .is_none_or(|v| !v.bytes().any(|b| b.is_ascii_digit()))
+                }),
         };
         let cells: Vec<(usize, usize, &Category)> = outcome
             .classes
