@@ -328,6 +328,70 @@ fn a_main_measure_without_numbers_says_so() {
     assert!(without >= 3, "only {without} records without numbers");
 }
 
+/// The most common other problems a page names are the most common the record reports,
+/// counted over all groups: no problem left unsaid had more people than one that is said,
+/// except labels that name no problem and terms whose plain words are already said.
+#[test]
+fn the_most_common_problems_are_the_most_common_ones() {
+    let lexicon = laysum::lexicon::Lexicon::load(laysum::templates::template_files()).unwrap();
+    let words = &lexicon.problems;
+    let mut checked = 0;
+    for (path, raw) in results_records() {
+        let s = summarize(&path);
+        let cited: Vec<usize> = s
+            .quality
+            .facts
+            .iter()
+            .filter_map(|f| {
+                f.field
+                    .strip_prefix("resultsSection.adverseEventsModule.otherEvents[")?
+                    .strip_suffix("].term")?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        if cited.is_empty() {
+            continue;
+        }
+        let events = raw["resultsSection"]["adverseEventsModule"]["otherEvents"]
+            .as_array()
+            .unwrap();
+        let total = |e: &Value| -> u64 {
+            e["stats"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s["numAffected"].as_u64())
+                .sum()
+        };
+        let term = |e: &Value| {
+            let t = e["term"].as_str().unwrap_or("").to_lowercase();
+            t.trim_end_matches(" nec")
+                .trim_end_matches(" nos")
+                .trim()
+                .to_owned()
+        };
+        let plain_of = |t: &str| words.terms.get(t).cloned().unwrap_or_else(|| t.to_owned());
+        let said: Vec<String> = cited.iter().map(|&e| plain_of(&term(&events[e]))).collect();
+        let least = cited.iter().map(|&e| total(&events[e])).min().unwrap();
+        for (e, event) in events.iter().enumerate() {
+            let t = term(event);
+            let no_problem = !words.terms.contains_key(&t) && words.names_nothing(&t);
+            if cited.contains(&e) || no_problem || said.contains(&plain_of(&t)) {
+                continue;
+            }
+            assert!(
+                total(event) <= least,
+                "{}: “{t}” ({} people) is left unsaid, more than a named one ({least}): {said:?}",
+                path.display(),
+                total(event)
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} pages name problems");
+}
+
 #[test]
 fn a_single_group_or_stopped_trial_says_what_that_means() {
     // NCT01222273: one open-label group.
