@@ -196,24 +196,8 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
                 && contains_phrase(&t.value.plain.to_lowercase(), &b.value.plain.to_lowercase())
         })
     });
-    // Several comparators, all given in the same arms: one comparison of them together.
-    let comparator_arms: Vec<&Vec<usize>> = reading
-        .with_role(Role::Comparator)
-        .map(|i| &reading.arms[i])
-        .collect();
-    // "Treatment of physician's choice" lists three drugs, one of which each person gets: only
-    // an arm whose label joins them ("Metoclopramide + Diphenhydramine") gives them together.
-    let comparators_together = comparators.len() >= 2
-        && comparator_arms.first().is_some_and(|a| {
-            !a.is_empty()
-                && comparator_arms.iter().all(|b| b == a)
-                && a.iter().all(|&arm| {
-                    let label = trial.arms[arm].label.to_lowercase();
-                    [" + ", "+", " and ", " plus ", " with ", " & "]
-                        .iter()
-                        .any(|join| label.contains(join))
-                })
-        });
+    let comparators_together =
+        comparators.len() >= 2 && interventions::comparators_together(trial, &reading);
     let mut comparison = reading.comparison.clone();
     // A strategy trial compares the approach with its negated twin: what the comparison arm
     // gets is that arm's label ("non MRD-guided adjuvant tislelizumab and chemotherapy"), not

@@ -30,6 +30,14 @@ fn numbers(text: &str) -> BTreeSet<String> {
     set
 }
 
+/// A participant-flow count: the record writes `numSubjects` as text, some tools as a number.
+fn num_subjects(count: &Value) -> Option<u64> {
+    match &count["numSubjects"] {
+        Value::String(n) => n.trim().parse().ok(),
+        n => n.as_u64(),
+    }
+}
+
 fn results_records() -> Vec<(std::path::PathBuf, Value)> {
     all_real_records()
         .into_iter()
@@ -218,14 +226,11 @@ fn record_tells_of_deaths(raw: &Value) -> bool {
         .flat_map(|p| p["dropWithdraws"].as_array().into_iter().flatten())
         .any(|d| {
             d["type"].as_str().is_some_and(died)
-                && d["reasons"].as_array().into_iter().flatten().any(|r| {
-                    r["numSubjects"]
-                        .as_str()
-                        .and_then(|n| n.parse::<u64>().ok())
-                        .or(r["numSubjects"].as_u64())
-                        .unwrap_or(0)
-                        > 0
-                })
+                && d["reasons"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|r| num_subjects(r).unwrap_or(0) > 0)
         });
     serious || left
 }
@@ -259,7 +264,7 @@ fn who_took_part_is_counted_after_screening() {
             .flatten()
             .filter(|m| m["type"] == "STARTED")
             .flat_map(|m| m["achievements"].as_array().cloned().unwrap_or_default())
-            .filter_map(|a| a["numSubjects"].as_str()?.parse::<u64>().ok())
+            .filter_map(|a| num_subjects(&a))
             .filter(|&n| n > 0)
             .collect()
     };
@@ -489,10 +494,7 @@ fn the_reasons_people_left_are_the_most_common_ones() {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|c| match &c["numSubjects"] {
-                    Value::String(n) => n.trim().parse::<u64>().ok(),
-                    n => n.as_u64(),
-                })
+                .filter_map(num_subjects)
                 .sum()
         };
         let named: Vec<&str> = s

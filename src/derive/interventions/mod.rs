@@ -31,6 +31,7 @@ mod names;
 mod nature;
 mod rules;
 
+pub(super) use comparison::comparators_together;
 pub use names::plain_name;
 pub(super) use names::{
     components, is_substance, plain, spelled_out, title_share, treatment_kind, type_code,
