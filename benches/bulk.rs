@@ -5,17 +5,20 @@
 //! its `.zip`, once; then, each in its own process pinned to one core, measures:
 //!
 //! - the floor: read (and decompress) the file and parse each study to a `serde_json::Value`,
-//!   streaming with serde_json's reader — what any program that reads the download pays;
-//! - a lower floor: the same parse from each study's bytes, found by laysum's scanner;
+//!   streaming with serde_json's reader — what any program that reads the download pays. It
+//!   is `benches/floor`, a package of its own, built here with laysum's release profile: inside
+//!   laysum's build serde_json's reader is slower (see that package);
+//! - the same floor with mimalloc, the allocator the `laysum` binary uses: like for like, as
+//!   the allocator speeds up the floor's `Value` building as much as it speeds up laysum;
+//! - a lower floor: each study's bytes found by laysum's scanner, then parsed to a `Value`
+//!   from the slice (serde_json's fastest path), in this binary (system allocator);
 //! - `laysum batch FILE --out pages.jsonl --jobs 1`: every page, checked and written;
 //!
 //! and prints studies/s, MB/s, peak memory (the process's maximum resident set) and the ratio
-//! of each to both floors, the best of three interleaved runs. A smaller input is run too, to
+//! of each to the floor and to the like-for-like floor, the best of three interleaved runs. A smaller input is run too, to
 //! show memory does not grow with the input. `-- --gib N` sets the size, `-- --repeat N` the
 //! runs; `-- --quick` skips the zip and the small input.
 
-use serde::de::{SeqAccess, Visitor};
-use serde::Deserializer as _;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -26,17 +29,8 @@ const BUFFER: usize = 256 * 1024;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let Some(i) = args
-        .iter()
-        .position(|a| a == "--floor" || a == "--scan-floor")
-    {
-        let path = Path::new(&args[i + 1]);
-        let studies = if args[i] == "--floor" {
-            floor(path)
-        } else {
-            scan_floor(path)
-        };
-        println!("{studies}");
+    if let Some(i) = args.iter().position(|a| a == "--scan-floor") {
+        println!("{}", scan_floor(Path::new(&args[i + 1])));
         return;
     }
     let gib: f64 = args
@@ -53,6 +47,8 @@ fn main() {
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bulk");
     std::fs::create_dir_all(&dir).unwrap();
+    let floor = build_floor(false);
+    let floor_mimalloc = build_floor(true);
     let big = generate(&dir, (gib * (1u64 << 30) as f64) as u64);
     let mut inputs = vec![big.clone()];
     if !quick {
@@ -65,8 +61,8 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
-        "{:<48} {:>7} {:>7} {:>10} {:>6} {:>8} {:>7} {:>7}",
-        "input · what", "studies", "s", "studies/s", "MB/s", "peak MB", "×floor", "×scan"
+        "{:<72} {:>7} {:>7} {:>10} {:>6} {:>8} {:>7} {:>7}",
+        "input · what", "studies", "s", "studies/s", "MB/s", "peak MB", "×floor", "×same"
     );
     let laysum = env!("CARGO_BIN_EXE_laysum");
     let me = std::env::current_exe().unwrap();
@@ -74,9 +70,11 @@ fn main() {
     for input in &inputs {
         let name = input.file_name().unwrap().to_string_lossy().into_owned();
         let mb = std::fs::metadata(input).unwrap().len() as f64 / 1e6;
-        let commands = || -> [(&str, Command); 3] {
-            let mut floor = Command::new(&me);
-            floor.arg("--floor").arg(input);
+        let commands = || -> [(&str, Command); 4] {
+            let mut system = Command::new(&floor);
+            system.arg(input);
+            let mut same = Command::new(&floor_mimalloc);
+            same.arg(input);
             let mut scan_floor = Command::new(&me);
             scan_floor.arg("--scan-floor").arg(input);
             let mut batch = Command::new(laysum);
@@ -87,14 +85,15 @@ fn main() {
                 .arg(&out)
                 .args(["--jobs", "1"]);
             [
-                ("floor: serde_json reader → Value", floor),
+                ("floor: serde_json reader → Value", system),
+                ("floor with mimalloc (like for like)", same),
                 ("scan floor: scanner + from_slice → Value", scan_floor),
                 ("laysum batch → JSON Lines, --jobs 1", batch),
             ]
         };
         // Interleaved and the best of each kept: a neighbour's compile slows a run, never
         // speeds one up.
-        let mut best: Vec<Option<Measure>> = vec![None, None, None];
+        let mut best: Vec<Option<Measure>> = vec![None, None, None, None];
         for _ in 0..repeat {
             for (i, (_, cmd)) in commands().into_iter().enumerate() {
                 let m = measure(cmd);
@@ -114,9 +113,10 @@ fn main() {
         let best: Vec<Measure> = best.into_iter().map(Option::unwrap).collect();
         let studies = best[0].studies.expect("the floor counts the studies");
         assert_eq!(best[1].studies, Some(studies));
+        assert_eq!(best[2].studies, Some(studies));
         for ((what, _), m) in commands().iter().zip(&best) {
             println!(
-                "{:<48} {:>7} {:>7.2} {:>10.0} {:>6.0} {:>8.1} {:>6.2}× {:>6.2}×",
+                "{:<72} {:>7} {:>7.2} {:>10.0} {:>6.0} {:>8.1} {:>6.2}× {:>6.2}×",
                 format!("{name} · {what}"),
                 studies,
                 m.secs,
@@ -137,7 +137,7 @@ fn main() {
                 .args(["--jobs", "2"]);
             let m = measure_on(both, false);
             println!(
-                "{:<48} {:>7} {:>7.2} {:>10.0} {:>6.0} {:>8.1}",
+                "{:<72} {:>7} {:>7.2} {:>10.0} {:>6.0} {:>8.1}",
                 format!("{name} · laysum batch, --jobs 2, both cores"),
                 studies,
                 m.secs,
@@ -148,6 +148,34 @@ fn main() {
         }
     }
     let _ = std::fs::remove_file(&out);
+}
+
+/// Builds `benches/floor` (with mimalloc when asked) into `target/`; the path of its binary.
+fn build_floor(mimalloc: bool) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = root.join(if mimalloc {
+        "target/floor-mimalloc"
+    } else {
+        "target/floor"
+    });
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(root.join("benches/floor/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target);
+    if mimalloc {
+        cargo.args(["--features", "mimalloc"]);
+    }
+    let status = cargo.status().expect("cargo runs");
+    assert!(status.success(), "building benches/floor failed");
+    target.join("release/laysum-floor")
 }
 
 /// The fixture records repeated into one JSON array of at least `bytes`, as the registry's
@@ -267,34 +295,6 @@ fn measure_on(mut cmd: Command, one_core: bool) -> Measure {
         peak_kb: usage.ru_maxrss,
         studies: printed.trim().parse().ok(),
     }
-}
-
-/// Counts and drops each element of a JSON array, parsed to a `Value`.
-struct EachStudy;
-
-impl<'de> Visitor<'de> for EachStudy {
-    type Value = u64;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of studies")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
-        let mut n = 0;
-        while let Some(study) = seq.next_element::<serde_json::Value>()? {
-            std::hint::black_box(study);
-            n += 1;
-        }
-        Ok(n)
-    }
-}
-
-fn parse_each(reader: impl Read) -> u64 {
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    de.deserialize_seq(EachStudy).unwrap()
-}
-
-/// The floor: read, decompress, parse each study to a `Value`.
-fn floor(path: &Path) -> u64 {
-    with_stream(path, |r| parse_each(BufReader::with_capacity(BUFFER, r)))
 }
 
 /// The lower floor: each study's bytes found by laysum's scanner, then parsed to a `Value`
