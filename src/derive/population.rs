@@ -53,7 +53,8 @@ fn mislabelled_diagnostic(trial: &Trial, tested: &[usize], lexicon: &Lexicon) ->
 
 /// Who takes part: healthy volunteers when the title or the conditions say so, or an early
 /// study of how the body handles a medicine takes them; babies or
-/// children when the oldest who may join is under two or under eighteen.
+/// children when the oldest who may join is under two or under eighteen, teenagers when the
+/// youngest is twelve or older too.
 pub(super) fn population(
     trial: &Trial,
     conditions: &[Fact<Condition>],
@@ -92,8 +93,14 @@ pub(super) fn population(
     let hours = f64::from(max.amount) * max.unit.hours();
     let year = TimeUnit::Year.hours();
     let field = format!("{ELIGIBILITY}.maximumAge");
+    let min_hours = trial
+        .eligibility
+        .min_age
+        .map_or(0.0, |min| f64::from(min.amount) * min.unit.hours());
     if hours <= 2.0 * year {
         Some(Fact::new(Population::Babies, field))
+    } else if hours < 18.0 * year && min_hours >= 12.0 * year {
+        Some(Fact::new(Population::Teenagers, field))
     } else if hours < 18.0 * year {
         Some(Fact::new(Population::Children, field))
     } else {
@@ -176,5 +183,27 @@ mod tests {
             Some(Population::Children)
         );
         assert_eq!(population_of(&with_max(18, TimeUnit::Year)), None);
+    }
+
+    #[test]
+    fn teenagers_when_the_youngest_who_may_join_is_twelve() {
+        let aged = |min, max| Trial {
+            eligibility: Eligibility {
+                min_age: Some(Age {
+                    amount: min,
+                    unit: TimeUnit::Year,
+                }),
+                max_age: Some(Age {
+                    amount: max,
+                    unit: TimeUnit::Year,
+                }),
+                ..Eligibility::default()
+            },
+            ..Trial::default()
+        };
+        assert_eq!(population_of(&aged(13, 17)), Some(Population::Teenagers));
+        assert_eq!(population_of(&aged(12, 17)), Some(Population::Teenagers));
+        assert_eq!(population_of(&aged(11, 17)), Some(Population::Children));
+        assert_eq!(population_of(&aged(13, 21)), None);
     }
 }

@@ -94,6 +94,8 @@ pub struct Facts {
 pub enum Population {
     Babies,
     Children,
+    /// Only people of 12 to 17 may join: "children" would tell a 16-year-old it is not for them.
+    Teenagers,
     HealthyVolunteers,
 }
 

@@ -241,6 +241,70 @@ fn a_study_of_past_records_follows_no_one() {
     assert!(seen >= 5, "only {seen} retrospective records");
 }
 
+/// A study that never ran tells what it planned: no page of a withdrawn observational study
+/// says that it follows or watches anyone now, or that taking part means extra visits
+/// (NCT01511679 said "This study follows people with alcohol problems").
+#[test]
+fn a_withdrawn_study_tells_what_it_planned() {
+    let mut seen = 0;
+    for path in all_real_records() {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let status = record.pointer("/protocolSection/statusModule/overallStatus");
+        let kind = record.pointer("/protocolSection/designModule/studyType");
+        if status.and_then(|s| s.as_str()) != Some("WITHDRAWN")
+            || kind.and_then(|k| k.as_str()) != Some("OBSERVATIONAL")
+        {
+            continue;
+        }
+        seen += 1;
+        let s = summarize(&path);
+        let text = page_text(&s).to_lowercase();
+        for never in [
+            "this study follows",
+            "this study looks back",
+            "watch and record what happens",
+            "taking part may mean",
+        ] {
+            assert!(
+                !text.contains(never),
+                "{}: “{never}” in {text}",
+                path.display()
+            );
+        }
+        assert!(text.contains("was to "), "{}: {text}", path.display());
+    }
+    assert!(seen >= 2, "only {seen} withdrawn observational records");
+}
+
+/// Who may join is read from the ages: a trial only for people of 12 to 17 is for teenagers,
+/// never "children" (NCT05602779, 13 to 17, said "self-harm in children").
+#[test]
+fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
+    let years = |v: Option<&serde_json::Value>| -> Option<u32> {
+        let text = v?.as_str()?;
+        let (n, unit) = text.split_once(' ')?;
+        unit.starts_with("Year").then(|| n.parse().ok())?
+    };
+    let mut seen = 0;
+    for path in all_real_records() {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let ages = "/protocolSection/eligibilityModule";
+        let min = years(record.pointer(&format!("{ages}/minimumAge")));
+        let max = years(record.pointer(&format!("{ages}/maximumAge")));
+        if !(min.is_some_and(|m| m >= 12) && max.is_some_and(|m| m < 18)) {
+            continue;
+        }
+        seen += 1;
+        let s = summarize(&path);
+        let text = page_text(&s).to_lowercase();
+        assert!(!text.contains("children"), "{}: {text}", path.display());
+        assert!(text.contains("teenagers"), "{}: {text}", path.display());
+    }
+    assert!(seen >= 3, "only {seen} records for 12- to 17-year-olds");
+}
+
 /// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
