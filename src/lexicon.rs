@@ -327,6 +327,8 @@ pub struct Roles {
     pub placebo_titled: PhraseList,
     /// Words that show a trial labelled diagnostic tests a way to find or check an illness.
     pub diagnostic: PhraseList,
+    /// Words that make a ratio beside them the share of people each group gets.
+    pub allocation_ratio: PhraseList,
     pub names: NameWords,
 }
 
@@ -532,7 +534,12 @@ struct RolesFile {
     substance: ListEntry,
     comparison: ComparisonWords,
     purpose: PurposeWords,
+    allocation: AllocationWords,
     names: NameWords,
+}
+#[derive(Deserialize)]
+struct AllocationWords {
+    ratio: Vec<String>,
 }
 #[derive(Deserialize)]
 struct PurposeWords {
@@ -561,6 +568,7 @@ impl Roles {
             wait_list: plain(file.comparison.wait_list),
             placebo_titled: plain(file.comparison.placebo_titled),
             diagnostic: plain(file.purpose.diagnostic),
+            allocation_ratio: plain(file.allocation.ratio),
             names: file.names,
         }
     }

@@ -388,6 +388,7 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
         other: a.other_events.into_iter().map(event).collect(),
     });
     Results {
+        pre_assignment: clean(flow.pre_assignment_details.as_deref()),
         flow_groups: flow.groups.into_iter().map(|g| g.and_then(group)).collect(),
         periods: flow
             .periods

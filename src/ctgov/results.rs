@@ -39,6 +39,8 @@ pub struct Group {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowModule {
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub pre_assignment_details: Option<String>,
     #[serde(default, deserialize_with = "lenient::objects_at")]
     pub groups: Vec<Option<Group>>,
     #[serde(default, deserialize_with = "lenient::objects_at")]

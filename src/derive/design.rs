@@ -3,8 +3,11 @@
 //! tested treatment is compared with.
 
 use super::interventions::Reading;
-use super::{ALLOCATION, ARMS, MASKING, MODEL};
+use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL};
 use crate::facts::*;
+use crate::lexicon::{Lexicon, PhraseList};
+
+const PRE_ASSIGNMENT: &str = "resultsSection.participantFlowModule.preAssignmentDetails";
 use crate::trial::*;
 
 /// The stage of a trial from its phases: a trial in two phases spans both (phase 1/2 is early
@@ -63,8 +66,11 @@ pub fn tense(progress: Progress) -> Tense {
 
 /// How the trial is built. Whether a placebo or sham is given comes from the interventions'
 /// reading, which judges by the product rather than by the arm's type.
-pub(super) fn design(trial: &Trial, reading: &Reading) -> Design {
+pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Design {
     Design {
+        uneven: (trial.allocation == Allocation::Randomized)
+            .then(|| uneven_allocation(trial, &lexicon.roles.allocation_ratio))
+            .flatten(),
         randomized: (trial.allocation != Allocation::NotGiven)
             .then(|| Fact::new(trial.allocation == Allocation::Randomized, ALLOCATION)),
         placebo: (reading.placebo_given && !reading.sham).then(|| Fact::new(true, ARMS)),
@@ -78,9 +84,119 @@ pub(super) fn design(trial: &Trial, reading: &Reading) -> Design {
     }
 }
 
+/// Whether the record's texts give an uneven ratio of people per group ("randomized 2:1",
+/// "(2:1)" after "randomized to either omalizumab or placebo"), with the field that says so.
+/// Only a ratio with a word of allocation near it counts.
+fn uneven_allocation(trial: &Trial, words: &PhraseList) -> Option<Fact<bool>> {
+    let texts = [
+        (trial.brief_summary.as_deref(), BRIEF_SUMMARY),
+        (trial.description.as_deref(), DESCRIPTION),
+    ]
+    .into_iter()
+    .chain(
+        trial
+            .arms
+            .iter()
+            .map(|arm| (arm.description.as_deref(), ARMS)),
+    )
+    .chain(std::iter::once((
+        trial
+            .results
+            .as_ref()
+            .and_then(|r| r.pre_assignment.as_deref()),
+        PRE_ASSIGNMENT,
+    )));
+    for (text, field) in texts {
+        let Some(text) = text else { continue };
+        if ratios(text).any(|(at, even)| !even && words.marks(&near(text, at).to_lowercase())) {
+            return Some(Fact::new(true, field));
+        }
+    }
+    None
+}
+
+/// Each ratio of small whole numbers in `text` ("2:1", "1 : 1 : 2"): where it stands and
+/// whether all its parts are equal.
+fn ratios(text: &str) -> impl Iterator<Item = (usize, bool)> + '_ {
+    let bytes = text.as_bytes();
+    let number_before = |end: usize| -> Option<(usize, &str)> {
+        let end = bytes[..end].iter().rposition(|b| *b != b' ')? + 1;
+        let start = bytes[..end]
+            .iter()
+            .rposition(|b| !b.is_ascii_digit())
+            .map_or(0, |i| i + 1);
+        let whole = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        (whole && (1..=2).contains(&(end - start))).then(|| (start, &text[start..end]))
+    };
+    let number_after = |from: usize| -> Option<(usize, &str)> {
+        let start = from + bytes[from..].iter().position(|b| *b != b' ')?;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .map_or(bytes.len(), |i| start + i);
+        let whole = end == bytes.len() || !bytes[end].is_ascii_alphanumeric();
+        (whole && (1..=2).contains(&(end - start))).then(|| (end, &text[start..end]))
+    };
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(colon) = memchr::memchr(b':', &bytes[from..]).map(|i| from + i) {
+            from = colon + 1;
+            let Some((start, first)) = number_before(colon) else {
+                continue;
+            };
+            let mut parts = vec![first];
+            let mut at = colon;
+            while let Some((end, part)) = number_after(at + 1) {
+                parts.push(part);
+                from = end;
+                match bytes[end..].iter().position(|b| *b != b' ') {
+                    Some(i) if bytes[end + i] == b':' => at = end + i,
+                    _ => break,
+                }
+            }
+            if parts.len() >= 2 {
+                let even = parts
+                    .iter()
+                    .all(|p| p.parse::<u32>() == parts[0].parse::<u32>());
+                return Some((start, even));
+            }
+        }
+        None
+    })
+}
+
+/// The words around `at`, a few on each side, cut at character boundaries.
+fn near(text: &str, at: usize) -> &str {
+    const REACH: usize = 80;
+    let mut start = at.saturating_sub(REACH);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (at + REACH).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    &text[start..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ratios_are_found_with_their_evenness() {
+        let found = |t: &str| ratios(t).map(|(_, even)| even).collect::<Vec<_>>();
+        assert_eq!(found("randomized 2:1 to receive"), [false]);
+        assert_eq!(found("randomized 1:1 to active"), [true]);
+        assert_eq!(found("omalizumab or placebo (2:1) in a"), [false]);
+        assert_eq!(found("a 1 : 1 : 1 ratio"), [true]);
+        assert_eq!(found("a 1:1:2 ratio"), [false]);
+        assert_eq!(
+            found("at 10:30am, 1:200 dilution, NCT:12"),
+            Vec::<bool>::new()
+        );
+        assert_eq!(found("1:20 weight per volume"), [false]);
+    }
 
     #[test]
     fn stages_from_phases() {

@@ -37,6 +37,8 @@ const STATUS: &str = "protocolSection.statusModule.overallStatus";
 const WHY_STOPPED: &str = "protocolSection.statusModule.whyStopped";
 const ENROLLMENT: &str = "protocolSection.designModule.enrollmentInfo.count";
 const ALLOCATION: &str = "protocolSection.designModule.designInfo.allocation";
+const BRIEF_SUMMARY: &str = "protocolSection.descriptionModule.briefSummary";
+const DESCRIPTION: &str = "protocolSection.descriptionModule.detailedDescription";
 const MODEL: &str = "protocolSection.designModule.designInfo.interventionModel";
 const MASKING: &str = "protocolSection.designModule.designInfo.maskingInfo.masking";
 const TIME_PERSPECTIVE: &str = "protocolSection.designModule.designInfo.timePerspective";
@@ -226,7 +228,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         Fact::new(names.join(", "), substances[0].field.clone())
     });
 
-    let design = design(trial, &reading);
+    let design = design(trial, &reading, lexicon);
     let experimental: Vec<usize> = reading.with_role(Role::Tested).collect();
     // With no named treatment there is nothing to say "it is given" of.
     let route = if experimental.is_empty() {

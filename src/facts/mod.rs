@@ -183,6 +183,9 @@ pub struct Design {
     pub crossover: Option<Fact<bool>>,
     /// Every arm gets the same tested products, in other doses or schedules.
     pub same_everywhere: Option<Fact<bool>>,
+    /// The record puts people into groups by an uneven ratio ("randomized 2:1"): chance
+    /// decides, but not as a coin toss would.
+    pub uneven: Option<Fact<bool>>,
 }
 
 /// What the new treatment is compared with.

@@ -11,6 +11,9 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Results {
+    /// `participantFlowModule.preAssignmentDetails`: what happened before the groups were
+    /// made, often how they were made ("assigned … in a 2:1 ratio").
+    pub pre_assignment: Option<String>,
     pub flow_groups: Vec<Option<Group>>,
     pub periods: Vec<Option<Period>>,
     pub outcomes: Vec<Option<OutcomeResult>>,

@@ -305,6 +305,41 @@ fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
     assert!(seen >= 3, "only {seen} records for 12- to 17-year-olds");
 }
 
+/// A coin toss is even. Records that say their groups are made by an uneven ratio (read by
+/// hand: "randomized 2:1", "in a 2:1 ratio", "in 1:2:1 fashion", the participant flow's "in a
+/// 2:1 ratio") never get "like a coin toss", and say the groups differ in size; records that say
+/// "randomized 1:1" keep the coin toss.
+#[test]
+fn an_uneven_ratio_is_no_coin_toss() {
+    let corpus = fixtures().join("trials/corpus");
+    let uneven = [
+        fixtures().join("trials/NCT03064438.json"),
+        corpus.join("NCT00555971.json"),
+        corpus.join("NCT03437278.json"),
+        corpus.join("NCT04407182.json"),
+        corpus.join("NCT04550923.json"),
+    ];
+    for path in &uneven {
+        let summary = summarize(path).sections.summary;
+        assert!(
+            !summary.contains("coin toss"),
+            "{}: {summary}",
+            path.display()
+        );
+        assert!(
+            summary.contains("the same size, by design"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    for id in ["NCT02304991", "NCT02388997", "NCT02593396", "NCT02795884"] {
+        let path = corpus.join(format!("{id}.json"));
+        let summary = summarize(&path).sections.summary;
+        assert!(summary.contains("like a coin toss"), "{id}: {summary}");
+        assert!(!summary.contains("same size"), "{id}: {summary}");
+    }
+}
+
 /// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
