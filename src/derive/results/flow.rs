@@ -120,20 +120,33 @@ pub(super) fn took_part(
         }
     }
     reasons.sort_by_key(|&(total, q, d, _)| (std::cmp::Reverse(total), q, d));
-    for (_, q, d, kind) in reasons {
+    let mut ranked = reasons.into_iter();
+    let mut picked: Vec<(u64, usize, usize, &str, &String)> = Vec::new();
+    // How many left for the reason the list stopped before, if any.
+    let mut next: Option<u64> = None;
+    for (total, q, d, kind) in ranked.by_ref() {
         // A reason the lexicon cannot say ends the list: those after it are not the most
         // common ones.
         let Some(plain) = namer.lexicon.results.reasons.get(&kind.to_lowercase()) else {
+            next = Some(total);
             break;
         };
-        if !found.reasons_left.iter().any(|r| r.value == *plain) {
-            let field = format!("{FLOW}.periods[{q}].dropWithdraws[{d}].type");
-            source(kind, &field);
-            shown(plain, found);
-            found.reasons_left.push(Fact::new(plain.clone(), field));
+        if !picked.iter().any(|r| r.4 == plain) {
+            picked.push((total, q, d, kind, plain));
         }
-        if found.reasons_left.len() == 2 {
+        if picked.len() == 2 {
+            next = ranked.next().map(|r| r.0);
             break;
         }
+    }
+    // Reasons tied with one left out are not among the most common either.
+    if let Some(next) = next {
+        picked.retain(|r| r.0 > next);
+    }
+    for (_, q, d, kind, plain) in picked {
+        let field = format!("{FLOW}.periods[{q}].dropWithdraws[{d}].type");
+        source(kind, &field);
+        shown(plain, found);
+        found.reasons_left.push(Fact::new(plain.clone(), field));
     }
 }

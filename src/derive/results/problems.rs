@@ -67,43 +67,64 @@ pub(super) fn problems(
         })
         .collect();
     common.sort_by_key(|(most, e, _)| (std::cmp::Reverse(*most), *e));
-    for (_, e, event) in common {
-        let words = &namer.lexicon.problems;
-        // The lexicon's plain words; else the reported term itself, in lower case, when it is
-        // short enough to read. A long unknown term is not named by its organ system either
-        // ("general disorders and administration site conditions" would say something else).
-        let lower = event.term.to_lowercase();
-        // MedDRA's "not elsewhere classified" and "not otherwise specified" mean nothing to a
-        // reader: "Headaches NEC" is headaches.
-        let term = lower
+    let words = &namer.lexicon.problems;
+    // MedDRA's "not elsewhere classified" and "not otherwise specified" mean nothing to a
+    // reader: "Headaches NEC" is headaches.
+    let term_of = |event: &AdverseEvent| {
+        event
+            .term
+            .to_lowercase()
             .trim_end_matches(" nec")
             .trim_end_matches(" nos")
             .trim()
-            .to_owned();
-        // A term with a comma ("pruritus, rash") is several, read wrongly in a list of three.
-        // A label or catch-all ("Non Serious AE") is no problem at all and is passed over; a
-        // problem that cannot be named ends the list, since those after it are not the most
-        // common ones ("palmar-plantar erythrodysaesthesia syndrome" had more people than the
-        // rash named after it).
-        if !words.terms.contains_key(&term) && words.names_nothing(&term) {
+            .to_owned()
+    };
+    // A label or catch-all ("Non Serious AE") is no problem at all and is passed over.
+    let is_label = |term: &str| !words.terms.contains_key(term) && words.names_nothing(term);
+    let mut ranked = common.into_iter();
+    let mut picked: Vec<(u64, usize, &AdverseEvent, String)> = Vec::new();
+    // How many people had the problem the list stopped before, if any.
+    let mut next: Option<u64> = None;
+    for (total, e, event) in ranked.by_ref() {
+        let term = term_of(event);
+        if is_label(&term) {
             continue;
         }
+        // The lexicon's plain words; else the reported term itself, in lower case, when it is
+        // short enough to read. A long unknown term is not named by its organ system either
+        // ("general disorders and administration site conditions" would say something else).
+        // A term with a comma ("pruritus, rash") is several, read wrongly in a list of three.
+        // A problem that cannot be named ends the list, since those after it are not the most
+        // common ones ("palmar-plantar erythrodysaesthesia syndrome" had more people than the
+        // rash named after it).
         let plain = words.terms.get(&term).cloned().or_else(|| {
             (term.split_whitespace().count() <= 3 && term.len() <= 30 && !term.contains(','))
                 .then(|| term.clone())
         });
         let Some(plain) = plain else {
+            next = Some(total);
             break;
         };
-        if !found.common_problems.iter().any(|p| p.value == plain) {
-            let field = format!("{EVENTS}.otherEvents[{e}].term");
-            source(&event.term, &field);
-            shown(&plain, found);
-            found.common_problems.push(Fact::new(plain, field));
+        if !picked.iter().any(|p| p.3 == plain) {
+            picked.push((total, e, event, plain));
         }
-        if found.common_problems.len() == MOST_PROBLEMS {
+        if picked.len() == MOST_PROBLEMS {
+            next = ranked
+                .find(|(_, _, event)| !is_label(&term_of(event)))
+                .map(|(total, _, _)| total);
             break;
         }
+    }
+    // Problems tied with one left out are not among the most common either: NCT03064438 named
+    // "vomiting", one person, beside eight other problems of one person each.
+    if let Some(next) = next {
+        picked.retain(|p| p.0 > next);
+    }
+    for (_, e, event, plain) in picked {
+        let field = format!("{EVENTS}.otherEvents[{e}].term");
+        source(&event.term, &field);
+        shown(&plain, found);
+        found.common_problems.push(Fact::new(plain, field));
     }
     if let Some(t) = &events.threshold {
         // "5.0" is written 5: a whole number is its own rounding.
