@@ -156,6 +156,8 @@ pub struct Lexicon {
     pub condition_terms: Vec<String>,
     pub condition_phrases: PhraseSet,
     pub outcomes: Vec<MeasureEntry>,
+    /// Words of a time frame that does not tell how long each person is followed.
+    pub not_follow_up: PhraseList,
     pub treatments: Vec<TreatmentEntry>,
     pub routes: Vec<RouteEntry>,
     /// Jargon (lower case) → everyday words, in file order.
@@ -476,7 +478,12 @@ struct TermsFile {
 }
 #[derive(Deserialize)]
 struct MeasuresFile {
+    time_frames: TimeFrameWords,
     measure: Vec<MeasureEntry>,
+}
+#[derive(Deserialize)]
+struct TimeFrameWords {
+    not_follow_up: Vec<String>,
 }
 #[derive(Deserialize)]
 struct TreatmentsFile {
@@ -615,13 +622,15 @@ impl Lexicon {
         }
         let lower = |v: Vec<String>| v.into_iter().map(|p| p.to_lowercase()).collect::<Vec<_>>();
         let claims: ClaimsFile = read("forbidden.toml", get("forbidden.toml")?)?;
+        let measures: MeasuresFile = read("outcomes.toml", get("outcomes.toml")?)?;
         let lexicon = Lexicon {
             conditions: table("conditions.toml")?.into_iter().collect(),
             condition_words: ConditionWords::from_file(read(
                 "conditions.toml",
                 get("conditions.toml")?,
             )?),
-            outcomes: read::<MeasuresFile>("outcomes.toml", get("outcomes.toml")?)?
+            not_follow_up: PhraseList::new(measures.time_frames.not_follow_up, Vec::new()),
+            outcomes: measures
                 .measure
                 .into_iter()
                 .map(|m| MeasureEntry {

@@ -236,7 +236,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     } else {
         route(trial, &experimental, lexicon, &mut source)
     };
-    let follow_up = follow_up(trial, &mut source);
+    let follow_up = follow_up(trial, &lexicon.not_follow_up, &mut source);
     let (focus, safety_first) = focus(trial, lexicon, &mut source);
     let conditions = conditions(trial, lexicon, &mut source);
     let findings = results::findings(trial, &reading, lexicon, &mut source);

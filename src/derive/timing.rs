@@ -2,6 +2,7 @@
 //! natural unit.
 
 use crate::facts::*;
+use crate::lexicon::PhraseList;
 use crate::normalize::time_unit;
 use crate::trial::*;
 
@@ -10,6 +11,7 @@ use crate::trial::*;
 /// people stay in the trial for the later ones.
 pub(super) fn follow_up(
     trial: &Trial,
+    not_follow_up: &PhraseList,
     source: &mut impl FnMut(&str, &str),
 ) -> Option<Fact<Duration>> {
     let lists = [
@@ -20,6 +22,11 @@ pub(super) fn follow_up(
     for (list, outcomes) in lists {
         for (i, o) in outcomes.iter().enumerate() {
             let Some(tf) = &o.time_frame else { continue };
+            // "Up to 9 months after the last subject enrolled" is no one's follow-up, and
+            // "each cycle is 28 days" is a cycle's length.
+            if not_follow_up.marks(&tf.to_lowercase()) {
+                continue;
+            }
             if let Some(d) = longest_duration(tf) {
                 let longer = best.as_ref().is_none_or(|(b, _, _)| hours(d) > hours(*b));
                 if longer {
@@ -206,12 +213,25 @@ mod tests {
                 .collect(),
             ..Trial::default()
         };
-        let follow = |frames: &[&str]| follow_up(&with(frames), &mut |_, _| {}).map(|f| f.value);
+        let lexicon = crate::lexicon::Lexicon::load(crate::templates::template_files()).unwrap();
+        let follow = |frames: &[&str]| {
+            follow_up(&with(frames), &lexicon.not_follow_up, &mut |_, _| {}).map(|f| f.value)
+        };
         // How long one test takes is not how long people are followed.
         assert_eq!(follow(&["5 to 10 minutes"]), None);
         assert_eq!(follow(&["1 hour"]), None);
         assert_eq!(follow(&["24 hours"]), d(1, TimeUnit::Day));
         assert_eq!(follow(&["10 minutes", "6 months"]), d(6, TimeUnit::Month));
+        // A window that ends with the whole study is no one's follow-up (NCT05147467).
+        assert_eq!(
+            follow(&["Up to 9 months after the last subject enrolled."]),
+            None
+        );
+        assert_eq!(
+            follow(&["Up to 9 months after the last subject enrolled.", "Week 12"]),
+            d(12, TimeUnit::Week)
+        );
+        assert_eq!(follow(&["Up to 4 cycles (each cycle is 28 days)."]), None);
     }
 
     #[test]
