@@ -1,0 +1,121 @@
+//! `roles.toml`: the words an intervention's role, a trial's purpose and its allocation are
+//! read by, each list compiled to one automaton.
+
+use super::PhraseList;
+use serde::Deserialize;
+
+/// The phrase lists of `roles.toml`, each compiled to one automaton.
+#[derive(Debug)]
+pub struct Roles {
+    pub placebo: PhraseList,
+    pub sham: PhraseList,
+    pub assessment: PhraseList,
+    pub assessment_described: PhraseList,
+    pub assessment_weak: PhraseList,
+    /// Last words of a name that measures.
+    pub assessment_ends: Vec<String>,
+    pub nothing: PhraseList,
+    pub nothing_described: PhraseList,
+    pub background_described: PhraseList,
+    pub substance: PhraseList,
+    pub substance_described: PhraseList,
+    pub usual_care: PhraseList,
+    pub no_treatment: PhraseList,
+    pub placebo_described: PhraseList,
+    pub sham_described: PhraseList,
+    pub wait_list: PhraseList,
+    /// A title that says the design is placebo-controlled.
+    pub placebo_titled: PhraseList,
+    /// Words that show a trial labelled diagnostic tests a way to find or check an illness.
+    pub diagnostic: PhraseList,
+    /// Words that make a ratio beside them the share of people each group gets.
+    pub allocation_ratio: PhraseList,
+    pub names: NameWords,
+}
+
+/// How registered names split into the products they name (`roles.toml`, `[names]`).
+#[derive(Debug, Deserialize)]
+pub struct NameWords {
+    pub labels: Vec<String>,
+    pub joins: Vec<String>,
+    pub drop: Vec<String>,
+    pub cut: Vec<String>,
+    #[serde(default)]
+    pub about: Vec<String>,
+    /// Names that say only that something is given ("Treatment", "Active drug"): the
+    /// description says what.
+    #[serde(default)]
+    pub generic: Vec<String>,
+}
+
+#[derive(Deserialize, Clone)]
+struct ListEntry {
+    #[serde(rename = "match", default)]
+    phrases: Vec<String>,
+    #[serde(default)]
+    not: Vec<String>,
+    #[serde(default)]
+    described: Vec<String>,
+    #[serde(default)]
+    weak: Vec<String>,
+    #[serde(default)]
+    ends: Vec<String>,
+}
+#[derive(Deserialize)]
+struct ComparisonWords {
+    usual_care: Vec<String>,
+    no_treatment: Vec<String>,
+    placebo: Vec<String>,
+    sham: Vec<String>,
+    wait_list: Vec<String>,
+    placebo_titled: Vec<String>,
+}
+#[derive(Deserialize)]
+pub(super) struct RolesFile {
+    placebo: ListEntry,
+    sham: ListEntry,
+    assessment: ListEntry,
+    nothing: ListEntry,
+    background: ListEntry,
+    substance: ListEntry,
+    comparison: ComparisonWords,
+    purpose: PurposeWords,
+    allocation: AllocationWords,
+    names: NameWords,
+}
+#[derive(Deserialize)]
+struct AllocationWords {
+    ratio: Vec<String>,
+}
+#[derive(Deserialize)]
+struct PurposeWords {
+    diagnostic: Vec<String>,
+}
+
+impl Roles {
+    pub(super) fn from_file(file: RolesFile) -> Self {
+        let plain = |v: Vec<String>| PhraseList::new(v, Vec::new());
+        Roles {
+            placebo: PhraseList::new(file.placebo.phrases, file.placebo.not),
+            sham: PhraseList::new(file.sham.phrases, file.sham.not),
+            assessment_described: plain(file.assessment.described),
+            assessment_weak: plain(file.assessment.weak),
+            assessment_ends: file.assessment.ends,
+            assessment: PhraseList::new(file.assessment.phrases, file.assessment.not),
+            nothing: PhraseList::new(file.nothing.phrases, file.nothing.not),
+            nothing_described: plain(file.nothing.described),
+            background_described: plain(file.background.described),
+            substance_described: plain(file.substance.described.clone()),
+            substance: PhraseList::new(file.substance.phrases, file.substance.not),
+            usual_care: plain(file.comparison.usual_care),
+            no_treatment: plain(file.comparison.no_treatment),
+            placebo_described: plain(file.comparison.placebo),
+            sham_described: plain(file.comparison.sham),
+            wait_list: plain(file.comparison.wait_list),
+            placebo_titled: plain(file.comparison.placebo_titled),
+            diagnostic: plain(file.purpose.diagnostic),
+            allocation_ratio: plain(file.allocation.ratio),
+            names: file.names,
+        }
+    }
+}

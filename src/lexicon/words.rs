@@ -1,0 +1,125 @@
+//! The word tables of `adverse_events.toml`, `results.toml` and the non-illness tables of
+//! `conditions.toml`.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// `adverse_events.toml`: MedDRA terms (lower case) → plain words.
+#[derive(Debug, Deserialize)]
+pub struct ProblemWords {
+    pub terms: HashMap<String, String>,
+    pub not_problems: NotProblems,
+}
+
+/// `adverse_events.toml` `[not_problems]`: reported terms that name no problem.
+#[derive(Debug, Deserialize)]
+pub struct NotProblems {
+    pub terms: Vec<String>,
+    pub endings: Vec<String>,
+}
+
+impl ProblemWords {
+    /// Whether a reported term (lower case) names no problem: a label or a catch-all.
+    pub fn names_nothing(&self, term: &str) -> bool {
+        let skip = &self.not_problems;
+        skip.terms.iter().any(|t| t == term)
+            || skip.endings.iter().any(|e| term.ends_with(e.as_str()))
+    }
+}
+
+/// `results.toml`.
+#[derive(Debug, Deserialize)]
+pub struct ResultsWords {
+    /// Why people left (lower case) → plain words.
+    pub reasons: HashMap<String, String>,
+    /// Units of measure (lower case) → plain words.
+    pub units: HashMap<String, String>,
+    pub groups: GroupWords,
+    pub measures: MeasureTitleWords,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MeasureTitleWords {
+    pub prefixes: Vec<String>,
+    pub ends: Vec<String>,
+    /// The prefixes that count the people who had what follows ("number of participants
+    /// with"): the page says "how many people had" before the quoted rest.
+    pub people_with: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GroupWords {
+    /// Analysis-set labels dropped from group titles.
+    pub sets: Vec<String>,
+    /// Titles of a group that sums up the others.
+    pub total: Vec<String>,
+}
+
+/// The other tables of `conditions.toml`: terms that are not an illness, and how unknown terms
+/// are read.
+#[derive(Debug)]
+pub struct ConditionWords {
+    /// Registered term (lower case) → the operation people are having.
+    pub procedures: HashMap<String, String>,
+    pub healthy: Vec<String>,
+    /// Words of a title that names healthy volunteers ("… in Healthy Male Volunteers").
+    pub healthy_title: Vec<String>,
+    /// Words of a title of a study of how the body handles a medicine.
+    pub healthy_studies: Vec<String>,
+    pub safety: Vec<String>,
+    pub not_conditions: Vec<String>,
+    pub staging: Vec<String>,
+    pub modifiers: Vec<String>,
+    /// Names from people that keep their capital in a condition's name.
+    pub eponyms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ConditionsFile {
+    #[serde(default)]
+    procedures: HashMap<String, String>,
+    healthy: HealthyTerms,
+    safety: TermList,
+    not_conditions: TermList,
+    reading: ConditionReading,
+}
+#[derive(Deserialize)]
+struct TermList {
+    terms: Vec<String>,
+}
+#[derive(Deserialize)]
+struct HealthyTerms {
+    terms: Vec<String>,
+    #[serde(default)]
+    title: Vec<String>,
+    #[serde(default)]
+    studies: Vec<String>,
+}
+#[derive(Deserialize)]
+struct ConditionReading {
+    staging: Vec<String>,
+    modifiers: Vec<String>,
+    #[serde(default)]
+    eponyms: Vec<String>,
+}
+
+impl ConditionWords {
+    pub(super) fn from_file(file: ConditionsFile) -> Self {
+        let lower = |v: Vec<String>| v.into_iter().map(|t| t.to_lowercase()).collect();
+        ConditionWords {
+            procedures: file
+                .procedures
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
+            healthy: lower(file.healthy.terms),
+            healthy_title: lower(file.healthy.title),
+            healthy_studies: lower(file.healthy.studies),
+            safety: lower(file.safety.terms),
+            not_conditions: lower(file.not_conditions.terms),
+            staging: lower(file.reading.staging),
+            modifiers: lower(file.reading.modifiers),
+            eponyms: lower(file.reading.eponyms),
+        }
+    }
+}
