@@ -15,6 +15,9 @@ pub struct Findings {
     pub took_part: Vec<FlowLine>,
     /// More groups started than the page lists.
     pub more_flow_groups: bool,
+    /// Fewer people started the trial's groups than the record says joined (NCT00763412: 31
+    /// enrolled, 8 and 8 started): the summary must not say all of them took part.
+    pub fewer_started: bool,
     /// Plain reasons people left, the most common first (names only, no counts).
     pub reasons_left: Vec<Fact<String>>,
     /// The primary outcomes.

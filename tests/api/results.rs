@@ -253,6 +253,80 @@ fn deaths_the_record_tells_of_are_never_denied() {
     assert!(seen >= 3, "only {seen} records tell of deaths");
 }
 
+/// A summary never says everyone the record counts as joined took part when fewer started the
+/// trial's groups (NCT00763412: 31 enrolled, 8 and 8 started, and the page said "31 people took
+/// part"). Who started is read from the participant flow: the first period whose STARTED counts
+/// more than one group, totals aside.
+#[test]
+fn the_summary_does_not_count_as_taking_part_those_who_never_started() {
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let Some(joined) = raw
+            .pointer("/protocolSection/designModule/enrollmentInfo/count")
+            .and_then(Value::as_u64)
+        else {
+            continue;
+        };
+        let flow = &raw["resultsSection"]["participantFlowModule"];
+        let totals: Vec<&str> = flow["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|g| {
+                g["title"]
+                    .as_str()
+                    .is_some_and(|t| t.to_lowercase().contains("total"))
+            })
+            .filter_map(|g| g["id"].as_str())
+            .collect();
+        let started_per_group = |period: &Value| -> Vec<u64> {
+            period["milestones"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|m| m["type"].as_str() == Some("STARTED"))
+                .and_then(|m| m["achievements"].as_array())
+                .into_iter()
+                .flatten()
+                .filter(|a| !a["groupId"].as_str().is_some_and(|id| totals.contains(&id)))
+                .filter_map(|a| a["numSubjects"].as_str()?.parse().ok())
+                .filter(|n| *n > 0)
+                .collect()
+        };
+        let periods = flow["periods"].as_array().cloned().unwrap_or_default();
+        let Some(started) = periods
+            .iter()
+            .map(started_per_group)
+            .find(|groups| groups.len() > 1)
+            .or_else(|| periods.first().map(started_per_group))
+            .map(|groups| groups.iter().sum::<u64>())
+        else {
+            continue;
+        };
+        if started == 0 || started >= joined {
+            continue;
+        }
+        seen += 1;
+        let summary = summarize(&path).sections.summary;
+        let joined_words = format!("{} people", laysum::derive::with_separators(joined));
+        assert!(
+            !summary.contains(&format!("{joined_words} took part"))
+                && !summary.contains(&format!("{joined_words} have joined")),
+            "{}: {started} started of {joined}: {summary}",
+            path.display()
+        );
+        assert!(
+            summary.contains("not all of them"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(
+        seen >= 5,
+        "only {seen} records where fewer started than joined"
+    );
+}
+
 /// A screening or lead-in period that everyone starts in one group, before the trial's groups:
 /// the page counts who started the trial proper, not everyone screened.
 #[test]

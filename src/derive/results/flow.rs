@@ -2,15 +2,36 @@
 
 use super::*;
 
-/// Who started and finished: the STARTED and COMPLETED milestones of the first period (or of
-/// the first the trial's groups start, after a screening period everyone starts in one group),
-/// per group that started; and why people left, the most common reasons first.
-pub(super) fn took_part(
-    results: &Results,
-    namer: &Namer<'_>,
-    found: &mut Findings,
-    source: &mut dyn FnMut(&str, &str),
-) {
+/// How many started the trial's groups, over all of them: the STARTED milestone of the period
+/// [`took_part`] reads, summed over the groups that are not a total. 0 when it gives no counts.
+pub(super) fn started_in_groups(results: &Results, namer: &Namer<'_>) -> u64 {
+    let Some((_, period)) = trial_period(results) else {
+        return 0;
+    };
+    let Some(started) = period
+        .milestones
+        .iter()
+        .flatten()
+        .find(|m| m.kind.eq_ignore_ascii_case("STARTED"))
+    else {
+        return 0;
+    };
+    real_groups(&results.flow_groups, namer)
+        .filter_map(|(_, group)| {
+            started
+                .counts
+                .iter()
+                .flatten()
+                .find(|(id, _)| *id == group.id)
+                .and_then(|(_, n)| *n)
+        })
+        .sum()
+}
+
+/// The period whose STARTED and COMPLETED tell who took part: the first, or the first the
+/// trial's groups start after a screening period everyone starts in one group ("894 people
+/// started" of 410 randomised, the rest never entering the trial proper).
+fn trial_period(results: &Results) -> Option<(usize, &Period)> {
     let periods: Vec<(usize, &Period)> = results
         .periods
         .iter()
@@ -32,13 +53,8 @@ pub(super) fn took_part(
                     .count()
             })
     };
-    // Everyone starts a screening or lead-in period in one group, then the trial's groups
-    // start a later one: who took part, and why they left, are read from that later period
-    // ("894 people started" of 410 randomised, the rest never entering the trial proper).
-    let Some(&first) = periods.first() else {
-        return;
-    };
-    let (p, period) = if starting(first.1) == 1 {
+    let &first = periods.first()?;
+    Some(if starting(first.1) == 1 {
         periods
             .iter()
             .copied()
@@ -46,7 +62,28 @@ pub(super) fn took_part(
             .unwrap_or(first)
     } else {
         first
+    })
+}
+
+/// Who started and finished: the STARTED and COMPLETED milestones of the trial's period (see
+/// [`trial_period`]), per group that started; and why people left, the most common reasons
+/// first.
+pub(super) fn took_part(
+    results: &Results,
+    namer: &Namer<'_>,
+    found: &mut Findings,
+    source: &mut dyn FnMut(&str, &str),
+) {
+    // Who took part, and why they left, are read from the trial's period.
+    let Some((p, period)) = trial_period(results) else {
+        return;
     };
+    let periods: Vec<(usize, &Period)> = results
+        .periods
+        .iter()
+        .enumerate()
+        .filter_map(|(p, period)| period.as_ref().map(|x| (p, x)))
+        .collect();
     let milestone = |kind: &str| {
         period.milestones.iter().enumerate().find_map(|(m, x)| {
             x.as_ref()

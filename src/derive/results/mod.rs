@@ -21,7 +21,7 @@ use crate::derive::interventions::Reading;
 use crate::facts::*;
 use crate::lexicon::{contains_phrase, Lexicon};
 use crate::trial::*;
-use flow::took_part;
+use flow::{started_in_groups, took_part};
 use groups::{name_groups, real_groups, Namer};
 use main_result::main_results;
 use problems::problems;
@@ -48,6 +48,10 @@ pub(super) fn findings(
     let namer = Namer::new(trial, reading, lexicon);
     let mut found = Findings::default();
     took_part(results, &namer, &mut found, source);
+    if let Some(joined) = trial.enrollment.as_ref().filter(|e| !e.estimated) {
+        let started = started_in_groups(results, &namer);
+        found.fewer_started = started > 0 && started < joined.count;
+    }
     main_results(trial, results, &namer, &mut found, source);
     problems(results, &namer, &mut found, source);
     let flow_groups = results
