@@ -63,10 +63,57 @@ pub(super) fn route(
     };
     let best = best_in(0..own).or_else(|| best_in(own..texts.len()));
     if let Some((entry, phrase, t)) = best {
-        let entry = &lexicon.routes[entry];
-        let field = &texts[t].1;
-        source(&entry.phrases[phrase], field);
-        return Some(Fact::new(route_of(entry), field.clone()));
+        let field = texts[t].1.clone();
+        source(&lexicon.routes[entry].phrases[phrase], &field);
+        let mut route = route_of(&lexicon.routes[entry]);
+        // Each tested product by its own words: those given another way than the route found
+        // are said too (NCT04585815's pills and IV beside a shot under the skin were "a shot
+        // under the skin").
+        let mut ways = vec![lexicon.routes[entry].way()];
+        for &i in experimental {
+            let iv = &trial.interventions[i];
+            let own: Vec<(String, &str)> = std::iter::once((iv.name.to_lowercase(), "name"))
+                .chain(
+                    iv.description
+                        .iter()
+                        .map(|d| (d.to_lowercase(), "description")),
+                )
+                .collect();
+            let found = own
+                .iter()
+                .flat_map(|(text, part)| {
+                    lexicon
+                        .route_phrases
+                        .hits(text)
+                        .into_iter()
+                        .filter(|h| substance || !lexicon.routes[h.entry].substance)
+                        .map(move |h| (h.entry, h.phrase, *part))
+                })
+                .min();
+            let Some((other, phrase, part)) = found else {
+                continue;
+            };
+            let other = &lexicon.routes[other];
+            // A way that is not a medicine's counts only for a product of its registry type:
+            // "after the operation" in a pill's description is no procedure.
+            let kind = format!("{:?}", iv.kind);
+            let its_own =
+                other.substance || other.types.iter().any(|t| t.eq_ignore_ascii_case(&kind));
+            if !its_own || ways.contains(&other.way()) {
+                continue;
+            }
+            ways.push(other.way());
+            if route.also.is_none() {
+                source(
+                    &other.phrases[phrase],
+                    &format!("protocolSection.armsInterventionsModule.interventions[{i}].{part}"),
+                );
+                route.also = Some(other.how.clone());
+            } else {
+                route.more = true;
+            }
+        }
+        return Some(Fact::new(route, field));
     }
     for &i in experimental {
         let kind = format!("{:?}", trial.interventions[i].kind).to_uppercase();
@@ -88,13 +135,58 @@ fn route_of(entry: &crate::lexicon::RouteEntry) -> Route {
         id: entry.id.clone(),
         how: entry.how.clone(),
         risks: entry.risks.clone(),
+        also: None,
+        more: false,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::derive::derive;
     use crate::derive::test_support::*;
     use crate::trial::*;
+
+    #[test]
+    fn products_given_two_ways_are_said_so() {
+        use InterventionKind::*;
+        let also = |products: &[(InterventionKind, &str, &str)]| {
+            derive(&trial_with(products), &lexicon())
+                .route
+                .map(|r| (r.value.id, r.value.also, r.value.more))
+        };
+        // NCT05078931: pembrolizumab by IV, lenvatinib by mouth.
+        assert_eq!(
+            also(&[
+                (
+                    Drug,
+                    "Pembrolizumab",
+                    "a 30-minute IV infusion every 3 weeks"
+                ),
+                (Drug, "Lenvatinib", "20mg administered orally daily"),
+            ]),
+            Some(("iv".into(), Some("by mouth".into()), false))
+        );
+        // A pill and something taken orally are one way in.
+        assert_eq!(
+            also(&[
+                (Drug, "Encorafenib", "capsules"),
+                (Drug, "Axitinib", "taken orally"),
+            ]),
+            Some(("pill".into(), None, false))
+        );
+        // "After the surgery" in a medicine's description is no second way.
+        assert_eq!(
+            also(&[
+                (
+                    Drug,
+                    "Trimix",
+                    "intracavernous injections three times a week"
+                ),
+                (Drug, "Sildenafil", "50 mg nightly, starting after surgery"),
+            ]),
+            Some(("into_penis".into(), None, false))
+        );
+    }
 
     #[test]
     fn routes_from_registry_wording() {

@@ -264,6 +264,11 @@ pub struct Route {
     pub id: String,
     pub how: String,
     pub risks: String,
+    /// Another tested product is given another way ("by mouth" beside "through an IV"): its
+    /// words, to follow "and".
+    pub also: Option<String>,
+    /// Yet more ways than these two.
+    pub more: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -94,6 +94,16 @@ pub struct RouteEntry {
     /// A way a medicine is given: read only when a substance is tested.
     #[serde(default)]
     pub substance: bool,
+    /// Routes of one way into the body share it ("as a pill", "by mouth"); else the id is.
+    #[serde(default)]
+    pub way: Option<String>,
+}
+
+impl RouteEntry {
+    /// The way into the body this route is one of.
+    pub fn way(&self) -> &str {
+        self.way.as_deref().unwrap_or(&self.id)
+    }
 }
 
 #[derive(Debug, Deserialize)]
