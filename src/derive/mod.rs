@@ -284,10 +284,26 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
                 countries.push(c.clone());
             }
         }
+        let roles = &lexicon.roles;
+        let says = |text: &str| roles.several_sites.marks(&text.to_lowercase());
+        // A description's sentence may tell of another study ("in a multicenter Japanese
+        // study"): it counts only without words of one.
+        let describes = |text: &str| {
+            text.to_lowercase().split(". ").any(|sentence| {
+                roles.several_sites.marks(sentence) && !roles.elsewhere.marks(sentence)
+            })
+        };
+        let several_said = says(&trial.title)
+            || trial.official_title.as_deref().is_some_and(says)
+            || [&trial.brief_summary, &trial.description]
+                .into_iter()
+                .flatten()
+                .any(|t| describes(t));
         Fact::new(
             Sites {
                 count: trial.sites.len(),
                 countries,
+                several_said,
             },
             "protocolSection.contactsLocationsModule.locations",
         )

@@ -307,6 +307,9 @@ pub struct Who {
 pub struct Sites {
     pub count: usize,
     pub countries: Vec<String>,
+    /// The title or description says the trial runs at several places, whatever the list of
+    /// locations holds so far (NCT03799601 lists one, "conducted at 8 centers").
+    pub several_said: bool,
 }
 
 /// A line of the quality report: a piece of text in the page and the field it came from.

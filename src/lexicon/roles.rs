@@ -30,6 +30,10 @@ pub struct Roles {
     pub diagnostic: PhraseList,
     /// Words that make a ratio beside them the share of people each group gets.
     pub allocation_ratio: PhraseList,
+    /// Words of a title or description that say a trial runs at several places.
+    pub several_sites: PhraseList,
+    /// Words of a sentence about another study than the record's.
+    pub elsewhere: PhraseList,
     pub names: NameWords,
 }
 
@@ -81,7 +85,13 @@ pub(super) struct RolesFile {
     comparison: ComparisonWords,
     purpose: PurposeWords,
     allocation: AllocationWords,
+    sites: SiteWords,
     names: NameWords,
+}
+#[derive(Deserialize)]
+struct SiteWords {
+    several: Vec<String>,
+    elsewhere: Vec<String>,
 }
 #[derive(Deserialize)]
 struct AllocationWords {
@@ -115,6 +125,8 @@ impl Roles {
             placebo_titled: plain(file.comparison.placebo_titled),
             diagnostic: plain(file.purpose.diagnostic),
             allocation_ratio: plain(file.allocation.ratio),
+            several_sites: plain(file.sites.several),
+            elsewhere: plain(file.sites.elsewhere),
             names: file.names,
         }
     }

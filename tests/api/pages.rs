@@ -340,6 +340,29 @@ fn an_uneven_ratio_is_no_coin_toss() {
     }
 }
 
+/// A record that lists one location but whose title or description says the trial runs at
+/// several places (read by hand: "a single arm, multi-center study", "This is a multicenter
+/// study", "a multi-institutional clinical study") is never said to take place at one site;
+/// one whose description only cites another multicenter study still is.
+#[test]
+fn a_multicenter_trial_is_not_said_to_run_at_one_site() {
+    let corpus = fixtures().join("trials/corpus");
+    for id in [
+        "NCT03799601",
+        "NCT00066638",
+        "NCT01249703",
+        "NCT00244023",
+        "NCT05752838",
+    ] {
+        let s = summarize(&corpus.join(format!("{id}.json")));
+        let text = page_text(&s);
+        assert!(!text.contains("at one site"), "{id}: {text}");
+    }
+    // "in a multicenter Japanese study, EB…": another study; one location listed.
+    let s = summarize(&corpus.join("NCT02341040.json"));
+    assert!(page_text(&s).contains("at one site"), "{}", page_text(&s));
+}
+
 /// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
