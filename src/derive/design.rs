@@ -5,8 +5,9 @@
 use super::interventions::Reading;
 use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL};
 use crate::facts::*;
-use crate::lexicon::{Lexicon, PhraseList};
+use crate::lexicon::{Lexicon, Roles};
 
+const INTERVENTIONS: &str = "protocolSection.armsInterventionsModule.interventions";
 const PRE_ASSIGNMENT: &str = "resultsSection.participantFlowModule.preAssignmentDetails";
 use crate::trial::*;
 
@@ -69,7 +70,7 @@ pub fn tense(progress: Progress) -> Tense {
 pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Design {
     Design {
         uneven: (trial.allocation == Allocation::Randomized)
-            .then(|| uneven_allocation(trial, &lexicon.roles.allocation_ratio))
+            .then(|| uneven_allocation(trial, &lexicon.roles))
             .flatten(),
         randomized: (trial.allocation != Allocation::NotGiven)
             .then(|| Fact::new(trial.allocation == Allocation::Randomized, ALLOCATION)),
@@ -85,9 +86,11 @@ pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Des
 }
 
 /// Whether the record's texts give an uneven ratio of people per group ("randomized 2:1",
-/// "(2:1)" after "randomized to either omalizumab or placebo"), with the field that says so.
-/// Only a ratio with a word of allocation near it counts.
-fn uneven_allocation(trial: &Trial, words: &PhraseList) -> Option<Fact<bool>> {
+/// "(2:1)" after "randomized to either omalizumab or placebo", "3 times more subjects in the
+/// vardenafil group"), with the field that says so. Only a ratio or such words with a word of
+/// allocation near them count.
+fn uneven_allocation(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
+    let words = &roles.allocation_ratio;
     let texts = [
         (trial.brief_summary.as_deref(), BRIEF_SUMMARY),
         (trial.description.as_deref(), DESCRIPTION),
@@ -99,6 +102,12 @@ fn uneven_allocation(trial: &Trial, words: &PhraseList) -> Option<Fact<bool>> {
             .iter()
             .map(|arm| (arm.description.as_deref(), ARMS)),
     )
+    .chain(
+        trial
+            .interventions
+            .iter()
+            .map(|iv| (iv.description.as_deref(), INTERVENTIONS)),
+    )
     .chain(std::iter::once((
         trial
             .results
@@ -108,7 +117,15 @@ fn uneven_allocation(trial: &Trial, words: &PhraseList) -> Option<Fact<bool>> {
     )));
     for (text, field) in texts {
         let Some(text) = text else { continue };
-        if ratios(text).any(|(at, even)| !even && words.marks(&near(text, at).to_lowercase())) {
+        let lower = text.to_lowercase();
+        // Said in words, in one sentence with a word of allocation ("3 times more likely"
+        // elsewhere is no share of people).
+        let in_words = lower
+            .split(". ")
+            .any(|sentence| roles.uneven_groups.marks(sentence) && words.marks(sentence));
+        if in_words
+            || ratios(text).any(|(at, even)| !even && words.marks(&near(text, at).to_lowercase()))
+        {
             return Some(Fact::new(true, field));
         }
     }

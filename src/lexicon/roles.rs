@@ -30,6 +30,8 @@ pub struct Roles {
     pub diagnostic: PhraseList,
     /// Words that make a ratio beside them the share of people each group gets.
     pub allocation_ratio: PhraseList,
+    /// Uneven groups said in words ("3 times more subjects in the vardenafil group").
+    pub uneven_groups: PhraseList,
     /// Words of a title or description that say a trial runs at several places.
     pub several_sites: PhraseList,
     /// Words of a sentence about another study than the record's.
@@ -96,6 +98,7 @@ struct SiteWords {
 #[derive(Deserialize)]
 struct AllocationWords {
     ratio: Vec<String>,
+    uneven: Vec<String>,
 }
 #[derive(Deserialize)]
 struct PurposeWords {
@@ -125,6 +128,7 @@ impl Roles {
             placebo_titled: plain(file.comparison.placebo_titled),
             diagnostic: plain(file.purpose.diagnostic),
             allocation_ratio: plain(file.allocation.ratio),
+            uneven_groups: plain(file.allocation.uneven),
             several_sites: plain(file.sites.several),
             elsewhere: plain(file.sites.elsewhere),
             names: file.names,

@@ -307,7 +307,7 @@ fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
 
 /// A coin toss is even. Records that say their groups are made by an uneven ratio (read by
 /// hand: "randomized 2:1", "in a 2:1 ratio", "in 1:2:1 fashion", the participant flow's "in a
-/// 2:1 ratio") never get "like a coin toss", and say the groups differ in size; records that say
+/// 2:1 ratio", "3 times more subjects in the vardenafil group") never get "like a coin toss", and say the groups differ in size; records that say
 /// "randomized 1:1" keep the coin toss.
 #[test]
 fn an_uneven_ratio_is_no_coin_toss() {
@@ -318,6 +318,8 @@ fn an_uneven_ratio_is_no_coin_toss() {
         corpus.join("NCT03437278.json"),
         corpus.join("NCT04407182.json"),
         corpus.join("NCT04550923.json"),
+        // "randomized in order to enroll 3 times more subjects in the vardenafil group".
+        corpus.join("NCT00661115.json"),
     ];
     for path in &uneven {
         let summary = summarize(path).sections.summary;
