@@ -76,13 +76,23 @@ pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Des
             .then(|| Fact::new(trial.allocation == Allocation::Randomized, ALLOCATION)),
         placebo: (reading.placebo_given && !reading.sham).then(|| Fact::new(true, ARMS)),
         sham: reading.sham.then(|| Fact::new(true, ARMS)),
-        blinded: (trial.masking != Masking::NotGiven)
-            .then(|| Fact::new(trial.masking != Masking::None, MASKING)),
+        // Open label by the masking field, blinded by the title: the record contradicts itself
+        // and neither is said.
+        blinded: (trial.masking != Masking::NotGiven
+            && !(trial.masking == Masking::None && titled_blind(trial, &lexicon.roles)))
+        .then(|| Fact::new(trial.masking != Masking::None, MASKING)),
         single_group: (trial.model != InterventionModel::NotGiven)
             .then(|| Fact::new(trial.model == InterventionModel::SingleGroup, MODEL)),
         crossover: (trial.model == InterventionModel::Crossover).then(|| Fact::new(true, MODEL)),
         same_everywhere: reading.same_everywhere.then(|| Fact::new(true, ARMS)),
     }
+}
+
+/// Whether a title says people do not know what they get ("Randomized, Double-Blind").
+fn titled_blind(trial: &Trial, roles: &Roles) -> bool {
+    std::iter::once(trial.title.as_str())
+        .chain(trial.official_title.as_deref())
+        .any(|t| roles.blind.marks(&t.to_lowercase()))
 }
 
 /// Whether the record's texts give an uneven ratio of people per group ("randomized 2:1",
@@ -199,6 +209,29 @@ fn near(text: &str, at: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_that_says_blind_overrules_no_masking() {
+        use crate::derive::test_support::lexicon;
+        let blinded = |title: &str, masking: Masking| {
+            let trial = Trial {
+                title: title.into(),
+                masking,
+                ..Trial::default()
+            };
+            crate::derive::derive(&trial, &lexicon())
+                .design
+                .blinded
+                .map(|b| b.value)
+        };
+        // NCT07117669: masking NONE, "Randomized, Double-Blind, Placebo-Controlled" title.
+        assert_eq!(
+            blinded("A Randomized, Double-Blind Study", Masking::None),
+            None
+        );
+        assert_eq!(blinded("An Open-Label Study", Masking::None), Some(false));
+        assert_eq!(blinded("A Double-Blind Study", Masking::Double), Some(true));
+    }
 
     #[test]
     fn ratios_are_found_with_their_evenness() {

@@ -32,6 +32,8 @@ pub struct Roles {
     pub allocation_ratio: PhraseList,
     /// Uneven groups said in words ("3 times more subjects in the vardenafil group").
     pub uneven_groups: PhraseList,
+    /// Words of a title that say people do not know what they get.
+    pub blind: PhraseList,
     /// Words of a title or description that say a trial runs at several places.
     pub several_sites: PhraseList,
     /// Words of a sentence about another study than the record's.
@@ -88,7 +90,12 @@ pub(super) struct RolesFile {
     purpose: PurposeWords,
     allocation: AllocationWords,
     sites: SiteWords,
+    masking: MaskingWords,
     names: NameWords,
+}
+#[derive(Deserialize)]
+struct MaskingWords {
+    blind: Vec<String>,
 }
 #[derive(Deserialize)]
 struct SiteWords {
@@ -130,6 +137,7 @@ impl Roles {
             allocation_ratio: plain(file.allocation.ratio),
             uneven_groups: plain(file.allocation.uneven),
             several_sites: plain(file.sites.several),
+            blind: plain(file.masking.blind),
             elsewhere: plain(file.sites.elsewhere),
             names: file.names,
         }
