@@ -206,6 +206,11 @@ pub fn normalize(study: Study) -> Trial {
             .as_deref()
             .map(code)
             .is_some_and(|c| c == "RETROSPECTIVE"),
+        once: design_info
+            .time_perspective
+            .as_deref()
+            .map(code)
+            .is_some_and(|c| c == "CROSS_SECTIONAL"),
         masking: match design_info
             .masking_info
             .and_then(|m| m.masking)

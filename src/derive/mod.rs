@@ -322,6 +322,8 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         has_results: Fact::new(trial.has_results, HAS_RESULTS),
         looks_back: (kind == StudyKind::Observational && trial.looks_back)
             .then(|| Fact::new(true, TIME_PERSPECTIVE)),
+        once: (kind == StudyKind::Observational && trial.once)
+            .then(|| Fact::new(true, TIME_PERSPECTIVE)),
         why_stopped,
         why_stopped_as_registered: why_registered.map(|w| Fact::new(w.clone(), WHY_STOPPED)),
         size,

@@ -44,6 +44,8 @@ pub struct Facts {
     /// and follows no one. Absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub looks_back: Option<Fact<bool>>,
+    /// An observational study that looks at people once (cross-sectional): it follows no one.
+    pub once: Option<Fact<bool>>,
     /// The plain reason a trial stopped, from the lexicon; `None` when none matched.
     pub why_stopped: Option<Fact<String>>,
     /// The registry's own words for why it stopped, shown when the lexicon has no plain reason.

@@ -28,6 +28,8 @@ pub struct Trial {
     /// An observational study that reads records made before it began
     /// (`timePerspective` RETROSPECTIVE): no one takes part in anything.
     pub looks_back: bool,
+    /// A cross-sectional study: people are looked at once, at one point in time.
+    pub once: bool,
     pub arms: Vec<Arm>,
     pub interventions: Vec<Intervention>,
     pub conditions: Vec<String>,

@@ -365,6 +365,42 @@ fn a_multicenter_trial_is_not_said_to_run_at_one_site() {
     assert!(page_text(&s).contains("at one site"), "{}", page_text(&s));
 }
 
+/// A cross-sectional study looks at people once: no page of one says it follows anyone or for
+/// how long (NCT05752838, a one-time web survey, said "Researchers followed them for one day").
+#[test]
+fn a_one_time_study_follows_no_one() {
+    let mut seen = 0;
+    for path in all_real_records() {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let perspective =
+            record.pointer("/protocolSection/designModule/designInfo/timePerspective");
+        if perspective.and_then(|p| p.as_str()) != Some("CROSS_SECTIONAL") {
+            continue;
+        }
+        seen += 1;
+        let text = page_text(&summarize(&path)).to_lowercase();
+        for never in [
+            "follows",
+            "follow them",
+            "followed them",
+            "watch and record",
+        ] {
+            assert!(
+                !text.contains(never),
+                "{}: “{never}” in {text}",
+                path.display()
+            );
+        }
+        assert!(
+            text.contains("one point in time"),
+            "{}: {text}",
+            path.display()
+        );
+    }
+    assert!(seen >= 5, "only {seen} cross-sectional records");
+}
+
 /// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
