@@ -214,9 +214,10 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
         .iter()
         .map(|c| c.value.registered.clone())
         .collect();
-    // Each registered term once, whatever the record repeats.
+    // Each registered term once, whatever the record repeats, in the registrant's order ("as
+    // listed by the trial registrant"), then any term the facts read from elsewhere.
     let mut registered: Vec<String> = Vec::new();
-    for c in as_registered.iter().chain(&trial.conditions) {
+    for c in trial.conditions.iter().chain(&as_registered) {
         if !registered.iter().any(|r| r.eq_ignore_ascii_case(c)) {
             registered.push(c.clone());
         }

@@ -401,6 +401,43 @@ fn a_one_time_study_follows_no_one() {
     assert!(seen >= 5, "only {seen} cross-sectional records");
 }
 
+/// "As listed by the trial registrant" is the registrant's list, in their order (NCT03177746
+/// lists premature ejaculation first; the page put erectile dysfunction first).
+#[test]
+fn conditions_as_registered_keep_the_registrant_order() {
+    for path in all_real_records() {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let mut listed: Vec<String> = Vec::new();
+        for c in record
+            .pointer("/protocolSection/conditionsModule/conditions")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str())
+        {
+            let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !c.is_empty() && !listed.iter().any(|l| l.eq_ignore_ascii_case(&c)) {
+                listed.push(c);
+            }
+        }
+        let s = summarize(&path);
+        let shown = &s.conditions.as_registered;
+        assert!(
+            shown.len() >= listed.len(),
+            "{}: {shown:?} against {listed:?}",
+            path.display()
+        );
+        for (shown, listed) in shown.iter().zip(&listed) {
+            assert!(
+                shown.eq_ignore_ascii_case(listed),
+                "{}: {shown:?} where the registrant listed {listed:?}",
+                path.display()
+            );
+        }
+    }
+}
+
 /// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
