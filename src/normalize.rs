@@ -170,6 +170,12 @@ pub fn normalize(study: Study) -> Trial {
         study_type,
         phases,
         status: overall_status,
+        last_known_status: status
+            .last_known_status
+            .as_deref()
+            .map(code)
+            .filter(|c| !c.is_empty())
+            .map(self::overall_status),
         why_stopped: clean(status.why_stopped.as_deref()),
         enrollment,
         allocation: match design_info.allocation.as_deref().map(code).as_deref() {

@@ -70,6 +70,9 @@ pub struct IdentificationModule {
 pub struct StatusModule {
     #[serde(default, deserialize_with = "lenient::string")]
     pub overall_status: Option<String>,
+    /// The status before it became UNKNOWN (not updated for two years).
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub last_known_status: Option<String>,
     #[serde(default, deserialize_with = "lenient::string")]
     pub why_stopped: Option<String>,
     #[serde(default, deserialize_with = "lenient::object")]

@@ -326,6 +326,9 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
             .then(|| Fact::new(true, TIME_PERSPECTIVE)),
         why_stopped,
         why_stopped_as_registered: why_registered.map(|w| Fact::new(w.clone(), WHY_STOPPED)),
+        never_started_known: (trial.status == Status::Unknown
+            && trial.last_known_status == Some(Status::NotYetRecruiting))
+        .then(|| Fact::new(true, "protocolSection.statusModule.lastKnownStatus")),
         size,
         design,
         purpose,

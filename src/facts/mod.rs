@@ -50,6 +50,9 @@ pub struct Facts {
     pub why_stopped: Option<Fact<String>>,
     /// The registry's own words for why it stopped, shown when the lexicon has no plain reason.
     pub why_stopped_as_registered: Option<Fact<String>>,
+    /// A study whose status is unknown had not started taking people at its last update
+    /// (`lastKnownStatus` NOT_YET_RECRUITING): it may never have begun, not "may have ended".
+    pub never_started_known: Option<Fact<bool>>,
     pub size: Option<Fact<Size>>,
     pub design: Design,
     /// What the trial is for, when the record says and it is not treatment.

@@ -19,6 +19,8 @@ pub struct Trial {
     pub study_type: StudyType,
     pub phases: Vec<Phase>,
     pub status: Status,
+    /// What the status was at the last update, when it is now unknown.
+    pub last_known_status: Option<Status>,
     pub why_stopped: Option<String>,
     pub enrollment: Option<Enrollment>,
     pub allocation: Allocation,

@@ -438,6 +438,41 @@ fn conditions_as_registered_keep_the_registrant_order() {
     }
 }
 
+/// A study whose status is unknown but had not yet started taking people at its last update
+/// (`lastKnownStatus` NOT_YET_RECRUITING) is not said to "have ended": it may never have begun.
+#[test]
+fn an_unknown_study_that_had_not_started_is_not_said_to_have_ended() {
+    let mut seen = 0;
+    for path in all_real_records() {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let status = |name: &str| {
+            record
+                .pointer(&format!("/protocolSection/statusModule/{name}"))
+                .and_then(|s| s.as_str())
+                .map(str::to_owned)
+        };
+        if status("overallStatus").as_deref() != Some("UNKNOWN")
+            || status("lastKnownStatus").as_deref() != Some("NOT_YET_RECRUITING")
+        {
+            continue;
+        }
+        seen += 1;
+        let summary = summarize(&path).sections.summary;
+        assert!(
+            !summary.contains("may have ended"),
+            "{}: {summary}",
+            path.display()
+        );
+        assert!(
+            summary.contains("may never have begun"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(seen >= 3, "only {seen} such records");
+}
+
 /// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
