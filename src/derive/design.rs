@@ -127,6 +127,10 @@ fn uneven_allocation(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
     )));
     for (text, field) in texts {
         let Some(text) = text else { continue };
+        // Most texts hold neither a ratio nor "times"/"twice": nothing to lower-case then.
+        if !text.contains(':') && !text.contains("imes") && !text.contains("wice") {
+            continue;
+        }
         let lower = text.to_lowercase();
         // Said in words, in one sentence with a word of allocation ("3 times more likely"
         // elsewhere is no share of people).

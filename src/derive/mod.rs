@@ -293,12 +293,14 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
                 roles.several_sites.marks(sentence) && !roles.elsewhere.marks(sentence)
             })
         };
-        let several_said = says(&trial.title)
-            || trial.official_title.as_deref().is_some_and(says)
-            || [&trial.brief_summary, &trial.description]
-                .into_iter()
-                .flatten()
-                .any(|t| describes(t));
+        // Read only where it changes what a page says: one location listed.
+        let several_said = trial.sites.len() == 1
+            && (says(&trial.title)
+                || trial.official_title.as_deref().is_some_and(says)
+                || [&trial.brief_summary, &trial.description]
+                    .into_iter()
+                    .flatten()
+                    .any(|t| describes(t)));
         Fact::new(
             Sites {
                 count: trial.sites.len(),

@@ -13,16 +13,17 @@ pub(super) fn route(
     lexicon: &Lexicon,
     source: &mut impl FnMut(&str, &str),
 ) -> Option<Fact<Route>> {
-    let mut texts: Vec<(String, String)> = Vec::new();
+    // Each text with the intervention it belongs to (`None` for an arm's).
+    let mut texts: Vec<(String, String, Option<usize>)> = Vec::new();
     for &i in experimental {
         let iv = &trial.interventions[i];
         let base = format!("protocolSection.armsInterventionsModule.interventions[{i}]");
-        texts.push((iv.name.to_lowercase(), format!("{base}.name")));
+        texts.push((iv.name.to_lowercase(), format!("{base}.name"), Some(i)));
         if let Some(d) = &iv.description {
-            texts.push((d.to_lowercase(), format!("{base}.description")));
+            texts.push((d.to_lowercase(), format!("{base}.description"), Some(i)));
         }
     }
-    let before_arms = texts.len();
+    let own = texts.len();
     for (i, arm) in trial
         .arms
         .iter()
@@ -33,32 +34,35 @@ pub(super) fn route(
             texts.push((
                 d.to_lowercase(),
                 format!("protocolSection.armsInterventionsModule.armGroups[{i}].description"),
+                None,
             ));
         }
     }
-    let arm_texts = texts.len() - before_arms;
     // A device, a procedure or an exercise is not given "through an IV" because its record
     // mentions one ("Maitland grade IV", "a subcutaneous implant"): the routes of medicines
     // are read only when something taken into the body is tested.
     let substance = experimental
         .iter()
         .any(|&i| super::interventions::is_substance(&trial.interventions[i], lexicon));
+    // Each text's first route in file order, by its first phrase found.
+    let firsts: Vec<Option<(usize, usize)>> = texts
+        .iter()
+        .map(|(text, _, _)| {
+            lexicon
+                .route_phrases
+                .hits(text)
+                .into_iter()
+                .filter(|h| substance || !lexicon.routes[h.entry].substance)
+                .map(|h| (h.entry, h.phrase))
+                .min()
+        })
+        .collect();
     // The tested products' own words come before their arms' (an arm that also gives the
     // usual pill must not make a tested gel "a pill"); within each, the first route in file
     // order, by its first phrase found, in the first text holding it.
-    let own = texts.len() - arm_texts;
     let best_in = |range: std::ops::Range<usize>| {
-        texts[range.clone()]
-            .iter()
-            .zip(range)
-            .flat_map(|((text, _), t)| {
-                lexicon
-                    .route_phrases
-                    .hits(text)
-                    .into_iter()
-                    .filter(|h| substance || !lexicon.routes[h.entry].substance)
-                    .map(move |h| (h.entry, h.phrase, t))
-            })
+        range
+            .filter_map(|t| firsts[t].map(|(entry, phrase)| (entry, phrase, t)))
             .min()
     };
     let best = best_in(0..own).or_else(|| best_in(own..texts.len()));
@@ -71,32 +75,17 @@ pub(super) fn route(
         // under the skin").
         let mut ways = vec![lexicon.routes[entry].way()];
         for &i in experimental {
-            let iv = &trial.interventions[i];
-            let own: Vec<(String, &str)> = std::iter::once((iv.name.to_lowercase(), "name"))
-                .chain(
-                    iv.description
-                        .iter()
-                        .map(|d| (d.to_lowercase(), "description")),
-                )
-                .collect();
-            let found = own
-                .iter()
-                .flat_map(|(text, part)| {
-                    lexicon
-                        .route_phrases
-                        .hits(text)
-                        .into_iter()
-                        .filter(|h| substance || !lexicon.routes[h.entry].substance)
-                        .map(move |h| (h.entry, h.phrase, *part))
-                })
-                .min();
-            let Some((other, phrase, part)) = found else {
+            let Some((other, phrase, t)) = (0..own)
+                .filter(|&t| texts[t].2 == Some(i))
+                .filter_map(|t| firsts[t].map(|(entry, phrase)| (entry, phrase, t)))
+                .min()
+            else {
                 continue;
             };
             let other = &lexicon.routes[other];
             // A way that is not a medicine's counts only for a product of its registry type:
             // "after the operation" in a pill's description is no procedure.
-            let kind = format!("{:?}", iv.kind);
+            let kind = format!("{:?}", trial.interventions[i].kind);
             let its_own =
                 other.substance || other.types.iter().any(|t| t.eq_ignore_ascii_case(&kind));
             if !its_own || ways.contains(&other.way()) {
@@ -104,10 +93,7 @@ pub(super) fn route(
             }
             ways.push(other.way());
             if route.also.is_none() {
-                source(
-                    &other.phrases[phrase],
-                    &format!("protocolSection.armsInterventionsModule.interventions[{i}].{part}"),
-                );
+                source(&other.phrases[phrase], &texts[t].1);
                 route.also = Some(other.how.clone());
             } else {
                 route.more = true;

@@ -313,7 +313,8 @@ pub struct Sites {
     pub count: usize,
     pub countries: Vec<String>,
     /// The title or description says the trial runs at several places, whatever the list of
-    /// locations holds so far (NCT03799601 lists one, "conducted at 8 centers").
+    /// locations holds so far (NCT03799601 lists one, "conducted at 8 centers"). Read only
+    /// when one location is listed.
     pub several_said: bool,
 }
 
