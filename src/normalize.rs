@@ -217,6 +217,11 @@ pub fn normalize(study: Study) -> Trial {
             .as_deref()
             .map(code)
             .is_some_and(|c| c == "CROSS_SECTIONAL"),
+        case_control: design_info
+            .observational_model
+            .as_deref()
+            .map(code)
+            .is_some_and(|c| c == "CASE_CONTROL"),
         masking: match design_info
             .masking_info
             .and_then(|m| m.masking)

@@ -153,6 +153,9 @@ pub struct DesignInfo {
     /// Observational studies: RETROSPECTIVE, PROSPECTIVE, CROSS_SECTIONAL, OTHER.
     #[serde(default, deserialize_with = "lenient::string")]
     pub time_perspective: Option<String>,
+    /// Observational studies: COHORT, CASE_CONTROL, CASE_ONLY, …
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub observational_model: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

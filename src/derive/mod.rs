@@ -42,6 +42,7 @@ const DESCRIPTION: &str = "protocolSection.descriptionModule.detailedDescription
 const MODEL: &str = "protocolSection.designModule.designInfo.interventionModel";
 const MASKING: &str = "protocolSection.designModule.designInfo.maskingInfo.masking";
 const TIME_PERSPECTIVE: &str = "protocolSection.designModule.designInfo.timePerspective";
+const OBSERVATIONAL_MODEL: &str = "protocolSection.designModule.designInfo.observationalModel";
 const HAS_RESULTS: &str = "hasResults";
 const ELIGIBILITY: &str = "protocolSection.eligibilityModule";
 const ARMS: &str = "protocolSection.armsInterventionsModule.armGroups";
@@ -326,6 +327,8 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
             .then(|| Fact::new(true, TIME_PERSPECTIVE)),
         once: (kind == StudyKind::Observational && trial.once)
             .then(|| Fact::new(true, TIME_PERSPECTIVE)),
+        case_control: (kind == StudyKind::Observational && trial.case_control)
+            .then(|| Fact::new(true, OBSERVATIONAL_MODEL)),
         why_stopped,
         why_stopped_as_registered: why_registered.map(|w| Fact::new(w.clone(), WHY_STOPPED)),
         never_started_known: (trial.status == Status::Unknown

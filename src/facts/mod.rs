@@ -46,6 +46,9 @@ pub struct Facts {
     pub looks_back: Option<Fact<bool>>,
     /// An observational study that looks at people once (cross-sectional): it follows no one.
     pub once: Option<Fact<bool>>,
+    /// An observational study that compares people who have the condition with people who do
+    /// not (case-control).
+    pub case_control: Option<Fact<bool>>,
     /// The plain reason a trial stopped, from the lexicon; `None` when none matched.
     pub why_stopped: Option<Fact<String>>,
     /// The registry's own words for why it stopped, shown when the lexicon has no plain reason.

@@ -32,6 +32,8 @@ pub struct Trial {
     pub looks_back: bool,
     /// A cross-sectional study: people are looked at once, at one point in time.
     pub once: bool,
+    /// A case-control study: people with the condition are compared with people without it.
+    pub case_control: bool,
     pub arms: Vec<Arm>,
     pub interventions: Vec<Intervention>,
     pub conditions: Vec<String>,

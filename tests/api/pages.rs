@@ -473,6 +473,43 @@ fn an_unknown_study_that_had_not_started_is_not_said_to_have_ended() {
     assert!(seen >= 3, "only {seen} such records");
 }
 
+/// A case-control study compares its cases with another group: no page of one says it
+/// "follows" only the cases (NCT01249703 compares men with erectile dysfunction and healthy
+/// men; the page said "This study was to follow men with erectile dysfunction").
+#[test]
+fn a_case_control_study_says_it_compares() {
+    let mut seen = 0;
+    for path in all_real_records() {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let design = "/protocolSection/designModule/designInfo";
+        let model = record.pointer(&format!("{design}/observationalModel"));
+        let past = record.pointer(&format!("{design}/timePerspective"));
+        if model.and_then(|m| m.as_str()) != Some("CASE_CONTROL")
+            || past.and_then(|p| p.as_str()) == Some("RETROSPECTIVE")
+        {
+            continue;
+        }
+        let s = summarize(&path);
+        // A study of people who use a product is told by what they use.
+        if s.interventions
+            .iter()
+            .any(|i| i.role == laysum::facts::Role::Tested)
+        {
+            continue;
+        }
+        seen += 1;
+        let summary = s.sections.summary.to_lowercase();
+        assert!(
+            !summary.contains("follows"),
+            "{}: {summary}",
+            path.display()
+        );
+        assert!(summary.contains("compare"), "{}: {summary}", path.display());
+    }
+    assert!(seen >= 5, "only {seen} case-control records");
+}
+
 /// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
