@@ -6,10 +6,10 @@ use super::interventions::Reading;
 use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL};
 use crate::facts::*;
 use crate::lexicon::{Lexicon, Roles};
+use crate::trial::*;
 
 const INTERVENTIONS: &str = "protocolSection.armsInterventionsModule.interventions";
 const PRE_ASSIGNMENT: &str = "resultsSection.participantFlowModule.preAssignmentDetails";
-use crate::trial::*;
 
 /// The stage of a trial from its phases: a trial in two phases spans both (phase 1/2 is early
 /// to mid, phase 2/3 mid to late).
