@@ -338,6 +338,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         design,
         purpose,
         population,
+        previously_treated: population::previously_treated(trial, lexicon),
         interventions,
         treatments,
         background,

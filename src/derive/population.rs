@@ -2,7 +2,7 @@
 //! must not tell a healthy volunteer study or a prevention trial in babies as a treatment for
 //! people with the illness.
 
-use super::ELIGIBILITY;
+use super::{ELIGIBILITY, OFFICIAL_TITLE};
 use crate::facts::*;
 use crate::lexicon::{contains_phrase, Lexicon};
 use crate::trial::*;
@@ -49,6 +49,28 @@ fn mislabelled_diagnostic(trial: &Trial, tested: &[usize], lexicon: &Lexicon) ->
     });
     let titles_say = says(&trial.title) || trial.official_title.as_deref().is_some_and(says);
     !products_say && !titles_say
+}
+
+/// Whether a title or a registered condition says who may join had the illness treated before
+/// ("Relapsed/Refractory CLL/SLL"), with the field that says so.
+pub(super) fn previously_treated(trial: &Trial, lexicon: &Lexicon) -> Option<Fact<bool>> {
+    let words = &lexicon.condition_words.previously_treated;
+    let says = |text: &str| {
+        let lower = text.to_lowercase();
+        words.iter().any(|w| contains_phrase(&lower, w))
+    };
+    if says(&trial.title) {
+        return Some(Fact::new(true, TITLE));
+    }
+    if trial.official_title.as_deref().is_some_and(says) {
+        return Some(Fact::new(true, OFFICIAL_TITLE));
+    }
+    trial.conditions.iter().position(|c| says(c)).map(|i| {
+        Fact::new(
+            true,
+            format!("protocolSection.conditionsModule.conditions[{i}]"),
+        )
+    })
 }
 
 /// Who takes part: healthy volunteers when the title or the conditions say so, or an early

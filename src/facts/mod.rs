@@ -62,6 +62,9 @@ pub struct Facts {
     pub purpose: Option<Fact<Purpose>>,
     /// Who takes part, when it is not simply "people": babies, children, healthy volunteers.
     pub population: Option<Fact<Population>>,
+    /// Who may join had the illness treated before, and it came back or did not get better:
+    /// a title or condition says "relapsed", "refractory" (NCT05147467).
+    pub previously_treated: Option<Fact<bool>>,
     /// Every intervention of the record with its role, in the record's order.
     pub interventions: Vec<Fact<InterventionRole>>,
     /// What is tested: what the experimental arms get and the comparison arms do not.

@@ -72,6 +72,8 @@ pub struct ConditionWords {
     pub modifiers: Vec<String>,
     /// Names from people that keep their capital in a condition's name.
     pub eponyms: Vec<String>,
+    /// Words that say who may join had the illness treated before ("relapsed", "refractory").
+    pub previously_treated: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +83,7 @@ pub(super) struct ConditionsFile {
     healthy: HealthyTerms,
     safety: TermList,
     not_conditions: TermList,
+    previously_treated: TermList,
     reading: ConditionReading,
 }
 #[derive(Deserialize)]
@@ -120,6 +123,7 @@ impl ConditionWords {
             staging: lower(file.reading.staging),
             modifiers: lower(file.reading.modifiers),
             eponyms: lower(file.reading.eponyms),
+            previously_treated: lower(file.previously_treated.terms),
         }
     }
 }

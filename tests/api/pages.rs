@@ -510,6 +510,45 @@ fn a_case_control_study_says_it_compares() {
     assert!(seen >= 5, "only {seen} case-control records");
 }
 
+/// A trial for people whose illness came back or did not go away with treatment says so: every
+/// interventional record whose brief title says "relapsed" or "refractory" (NCT05147467,
+/// "Relapsed/Refractory CLL/SLL", said only "people with chronic lymphocytic leukemia"). One
+/// for prostate cancer "previously treated with radiotherapy" (NCT01105130) is not said to have
+/// come back.
+#[test]
+fn a_trial_for_relapsed_or_refractory_illness_says_so() {
+    let mut seen = 0;
+    for path in all_real_records() {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let title = record
+            .pointer("/protocolSection/identificationModule/briefTitle")
+            .and_then(|t| t.as_str())
+            .unwrap_or("")
+            .to_lowercase();
+        let kind = record.pointer("/protocolSection/designModule/studyType");
+        if kind.and_then(|k| k.as_str()) != Some("INTERVENTIONAL")
+            || !(title.contains("relapsed") || title.contains("refractory"))
+        {
+            continue;
+        }
+        seen += 1;
+        let summary = summarize(&path).sections.summary;
+        assert!(
+            summary.contains("whose illness came back or stayed after earlier treatment"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(seen >= 5, "only {seen} relapsed or refractory trials");
+    let s = summarize(&fixtures().join("trials/corpus/NCT01105130.json"));
+    assert!(
+        !s.sections.summary.contains("came back"),
+        "{}",
+        s.sections.summary
+    );
+}
+
 /// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
