@@ -16,6 +16,8 @@ pub fn normalize(study: Study) -> Trial {
     let status = protocol.status_module.unwrap_or_default();
     let design = protocol.design_module.unwrap_or_default();
     let design_info = design.design_info.unwrap_or_default();
+    // Observational studies: how they look at time (RETROSPECTIVE, CROSS_SECTIONAL, …).
+    let perspective = design_info.time_perspective.as_deref().map(code);
     let arms_module = protocol.arms_interventions_module.unwrap_or_default();
     let outcomes = protocol.outcomes_module.unwrap_or_default();
     let conditions = protocol.conditions_module.unwrap_or_default();
@@ -207,16 +209,8 @@ pub fn normalize(study: Study) -> Trial {
             Some("SEQUENTIAL") => InterventionModel::Sequential,
             _ => InterventionModel::NotGiven,
         },
-        looks_back: design_info
-            .time_perspective
-            .as_deref()
-            .map(code)
-            .is_some_and(|c| c == "RETROSPECTIVE"),
-        once: design_info
-            .time_perspective
-            .as_deref()
-            .map(code)
-            .is_some_and(|c| c == "CROSS_SECTIONAL"),
+        looks_back: perspective.as_deref() == Some("RETROSPECTIVE"),
+        once: perspective.as_deref() == Some("CROSS_SECTIONAL"),
         case_control: design_info
             .observational_model
             .as_deref()

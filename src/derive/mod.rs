@@ -200,7 +200,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         })
     });
     let comparators_together =
-        comparators.len() >= 2 && interventions::comparators_together(trial, &reading);
+        comparators.len() >= 2 && interventions::comparators_together(trial, &reading, lexicon);
     let mut comparison = reading.comparison.clone();
     // A strategy trial compares the approach with its negated twin: what the comparison arm
     // gets is that arm's label ("non MRD-guided adjuvant tislelizumab and chemotherapy"), not
@@ -278,39 +278,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
             .map(|h| Fact::new(h, "protocolSection.eligibilityModule.healthyVolunteers")),
     };
 
-    let sites = (!trial.sites.is_empty()).then(|| {
-        let mut countries: Vec<String> = Vec::new();
-        for c in trial.sites.iter().filter_map(|s| s.country.as_ref()) {
-            if !countries.contains(c) {
-                countries.push(c.clone());
-            }
-        }
-        let roles = &lexicon.roles;
-        let says = |text: &str| roles.several_sites.marks(&text.to_lowercase());
-        // A description's sentence may tell of another study ("in a multicenter Japanese
-        // study"): it counts only without words of one.
-        let describes = |text: &str| {
-            text.to_lowercase().split(". ").any(|sentence| {
-                roles.several_sites.marks(sentence) && !roles.elsewhere.marks(sentence)
-            })
-        };
-        // Read only where it changes what a page says: one location listed.
-        let several_said = trial.sites.len() == 1
-            && (says(&trial.title)
-                || trial.official_title.as_deref().is_some_and(says)
-                || [&trial.brief_summary, &trial.description]
-                    .into_iter()
-                    .flatten()
-                    .any(|t| describes(t)));
-        Fact::new(
-            Sites {
-                count: trial.sites.len(),
-                countries,
-                several_said,
-            },
-            "protocolSection.contactsLocationsModule.locations",
-        )
-    });
+    let sites = sites(trial, lexicon);
 
     Facts {
         nct_id: trial.nct_id.clone(),
@@ -363,6 +331,45 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         record_numbers: record_numbers(trial),
         sources,
     }
+}
+
+/// Where the trial runs: how many sites and countries the record lists, and whether its title
+/// or description says it runs at several places whatever the list holds so far.
+fn sites(trial: &Trial, lexicon: &Lexicon) -> Option<Fact<Sites>> {
+    if trial.sites.is_empty() {
+        return None;
+    }
+    let mut countries: Vec<String> = Vec::new();
+    for c in trial.sites.iter().filter_map(|s| s.country.as_ref()) {
+        if !countries.contains(c) {
+            countries.push(c.clone());
+        }
+    }
+    let roles = &lexicon.roles;
+    let says = |text: &str| roles.several_sites.marks(&text.to_lowercase());
+    // A description's sentence may tell of another study ("in a multicenter Japanese study"):
+    // it counts only without words of one.
+    let describes = |text: &str| {
+        text.to_lowercase()
+            .split(". ")
+            .any(|sentence| roles.several_sites.marks(sentence) && !roles.elsewhere.marks(sentence))
+    };
+    // Read only where it changes what a page says: one location listed.
+    let several_said = trial.sites.len() == 1
+        && (says(&trial.title)
+            || trial.official_title.as_deref().is_some_and(says)
+            || [&trial.brief_summary, &trial.description]
+                .into_iter()
+                .flatten()
+                .any(|t| describes(t)));
+    Some(Fact::new(
+        Sites {
+            count: trial.sites.len(),
+            countries,
+            several_said,
+        },
+        "protocolSection.contactsLocationsModule.locations",
+    ))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! How the tested treatment is given (through an IV, as a pill…), from the routes lexicon.
 
 use crate::facts::*;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, RouteEntry};
 use crate::trial::*;
 
 /// How the tested treatment is given: the first route of the lexicon named in the tested
@@ -85,9 +85,7 @@ pub(super) fn route(
             let other = &lexicon.routes[other];
             // A way that is not a medicine's counts only for a product of its registry type:
             // "after the operation" in a pill's description is no procedure.
-            let kind = format!("{:?}", trial.interventions[i].kind);
-            let its_own =
-                other.substance || other.types.iter().any(|t| t.eq_ignore_ascii_case(&kind));
+            let its_own = other.substance || implied_by(other, &trial.interventions[i].kind);
             if !its_own || ways.contains(&other.way()) {
                 continue;
             }
@@ -102,21 +100,23 @@ pub(super) fn route(
         return Some(Fact::new(route, field));
     }
     for &i in experimental {
-        let kind = format!("{:?}", trial.interventions[i].kind).to_uppercase();
-        if let Some(entry) = lexicon
-            .routes
-            .iter()
-            .find(|r| r.types.iter().any(|t| t.eq_ignore_ascii_case(&kind)))
-        {
+        let kind = &trial.interventions[i].kind;
+        if let Some(entry) = lexicon.routes.iter().find(|r| implied_by(r, kind)) {
             let field = format!("protocolSection.armsInterventionsModule.interventions[{i}].type");
-            source(&kind, &field);
+            source(&format!("{kind:?}").to_uppercase(), &field);
             return Some(Fact::new(route_of(entry), field));
         }
     }
     None
 }
 
-fn route_of(entry: &crate::lexicon::RouteEntry) -> Route {
+/// Whether a registry intervention type implies the route (`types` in routes.toml).
+fn implied_by(entry: &RouteEntry, kind: &InterventionKind) -> bool {
+    let kind = format!("{kind:?}");
+    entry.types.iter().any(|t| t.eq_ignore_ascii_case(&kind))
+}
+
+fn route_of(entry: &RouteEntry) -> Route {
     Route {
         id: entry.id.clone(),
         how: entry.how.clone(),

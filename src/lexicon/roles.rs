@@ -46,6 +46,10 @@ pub struct Roles {
 pub struct NameWords {
     pub labels: Vec<String>,
     pub joins: Vec<String>,
+    /// Words that join the parts of one medicine's name, matched in any case.
+    pub parts: Vec<String>,
+    /// Words of a comparison arm's label that give its comparators together.
+    pub together: Vec<String>,
     pub drop: Vec<String>,
     pub cut: Vec<String>,
     #[serde(default)]

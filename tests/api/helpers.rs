@@ -28,6 +28,47 @@ pub fn all_real_records() -> Vec<PathBuf> {
     all
 }
 
+/// Every real record with its JSON, for tests that read the truth from the record.
+pub fn all_real_records_read() -> Vec<(PathBuf, serde_json::Value)> {
+    all_real_records()
+        .into_iter()
+        .map(|path| {
+            let record = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            (path, record)
+        })
+        .collect()
+}
+
+/// The text at a JSON pointer of a record ("/protocolSection/statusModule/overallStatus").
+pub fn text_at<'a>(record: &'a serde_json::Value, pointer: &str) -> Option<&'a str> {
+    record.pointer(pointer)?.as_str()
+}
+
+/// The records, read, whose JSON `pick` chooses, with their pages.
+pub fn pages_where(
+    pick: impl Fn(&serde_json::Value) -> bool,
+) -> Vec<(PathBuf, serde_json::Value, Summary)> {
+    all_real_records_read()
+        .into_iter()
+        .filter(|(_, record)| pick(record))
+        .map(|(path, record)| {
+            let page = summarize(&path);
+            (path, record, page)
+        })
+        .collect()
+}
+
+/// Fails, naming the record and the phrase, when `text` holds one of `never`.
+pub fn assert_says_none(path: &Path, text: &str, never: &[&str]) {
+    for never in never {
+        assert!(
+            !text.contains(never),
+            "{}: “{never}” in {text}",
+            path.display()
+        );
+    }
+}
+
 /// The partial and oddly edited records of `tests/fixtures/trials/edge`.
 pub fn edge_records() -> Vec<PathBuf> {
     laysum::batch::inputs(&fixtures().join("trials/edge")).unwrap()

@@ -4,6 +4,10 @@ use crate::helpers::*;
 use laysum::check::contact_details;
 use laysum::Format;
 
+const TIME_PERSPECTIVE: &str = "/protocolSection/designModule/designInfo/timePerspective";
+const OVERALL_STATUS: &str = "/protocolSection/statusModule/overallStatus";
+const STUDY_TYPE: &str = "/protocolSection/designModule/studyType";
+
 #[test]
 fn every_real_record_gets_a_complete_page() {
     let records = all_real_records();
@@ -217,28 +221,21 @@ fn json_page_has_the_documented_shape() {
 /// extra tests or visits.
 #[test]
 fn a_study_of_past_records_follows_no_one() {
-    let mut seen = 0;
-    for path in all_real_records() {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let perspective =
-            record.pointer("/protocolSection/designModule/designInfo/timePerspective");
-        if perspective.and_then(|p| p.as_str()) != Some("RETROSPECTIVE") {
-            continue;
-        }
-        seen += 1;
-        let s = summarize(&path);
-        let text = page_text(&s).to_lowercase();
-        for never in ["follows", "follow them", "followed them", "extra tests"] {
-            assert!(
-                !text.contains(never),
-                "{}: “{never}” in {text}",
-                path.display()
-            );
-        }
+    let pages = pages_where(|r| text_at(r, TIME_PERSPECTIVE) == Some("RETROSPECTIVE"));
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
+        assert_says_none(
+            path,
+            &text,
+            &["follows", "follow them", "followed them", "extra tests"],
+        );
         assert!(text.contains("records"), "{}: {text}", path.display());
     }
-    assert!(seen >= 5, "only {seen} retrospective records");
+    assert!(
+        pages.len() >= 5,
+        "only {} retrospective records",
+        pages.len()
+    );
 }
 
 /// A study that never ran tells what it planned: no page of a withdrawn observational study
@@ -246,69 +243,60 @@ fn a_study_of_past_records_follows_no_one() {
 /// (NCT01511679 said "This study follows people with alcohol problems").
 #[test]
 fn a_withdrawn_study_tells_what_it_planned() {
-    let mut seen = 0;
-    for path in all_real_records() {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let status = record.pointer("/protocolSection/statusModule/overallStatus");
-        let kind = record.pointer("/protocolSection/designModule/studyType");
-        if status.and_then(|s| s.as_str()) != Some("WITHDRAWN")
-            || kind.and_then(|k| k.as_str()) != Some("OBSERVATIONAL")
-        {
-            continue;
-        }
-        seen += 1;
-        let s = summarize(&path);
-        let text = page_text(&s).to_lowercase();
-        for never in [
-            "this study follows",
-            "this study looks back",
-            "watch and record what happens",
-            "taking part may mean",
-        ] {
-            assert!(
-                !text.contains(never),
-                "{}: “{never}” in {text}",
-                path.display()
-            );
-        }
+    let pages = pages_where(|r| {
+        text_at(r, OVERALL_STATUS) == Some("WITHDRAWN")
+            && text_at(r, STUDY_TYPE) == Some("OBSERVATIONAL")
+    });
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
+        assert_says_none(
+            path,
+            &text,
+            &[
+                "this study follows",
+                "this study looks back",
+                "watch and record what happens",
+                "taking part may mean",
+            ],
+        );
         assert!(text.contains("was to "), "{}: {text}", path.display());
     }
-    assert!(seen >= 2, "only {seen} withdrawn observational records");
+    assert!(
+        pages.len() >= 2,
+        "only {} withdrawn observational records",
+        pages.len()
+    );
 }
 
 /// Who may join is read from the ages: a trial only for people of 12 to 17 is for teenagers,
 /// never "children" (NCT05602779, 13 to 17, said "self-harm in children").
 #[test]
 fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
-    let years = |v: Option<&serde_json::Value>| -> Option<u32> {
-        let text = v?.as_str()?;
+    let years = |record: &serde_json::Value, age: &str| -> Option<u32> {
+        let text = text_at(record, &format!("/protocolSection/eligibilityModule/{age}"))?;
         let (n, unit) = text.split_once(' ')?;
         unit.starts_with("Year").then(|| n.parse().ok())?
     };
-    let mut seen = 0;
-    for path in all_real_records() {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let ages = "/protocolSection/eligibilityModule";
-        let min = years(record.pointer(&format!("{ages}/minimumAge")));
-        let max = years(record.pointer(&format!("{ages}/maximumAge")));
-        if !(min.is_some_and(|m| m >= 12) && max.is_some_and(|m| m < 18)) {
-            continue;
-        }
-        seen += 1;
-        let s = summarize(&path);
-        let text = page_text(&s).to_lowercase();
+    let pages = pages_where(|r| {
+        years(r, "minimumAge").is_some_and(|m| m >= 12)
+            && years(r, "maximumAge").is_some_and(|m| m < 18)
+    });
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
         assert!(!text.contains("children"), "{}: {text}", path.display());
         assert!(text.contains("teenagers"), "{}: {text}", path.display());
     }
-    assert!(seen >= 3, "only {seen} records for 12- to 17-year-olds");
+    assert!(
+        pages.len() >= 3,
+        "only {} records for 12- to 17-year-olds",
+        pages.len()
+    );
 }
 
 /// A coin toss is even. Records that say their groups are made by an uneven ratio (read by
 /// hand: "randomized 2:1", "in a 2:1 ratio", "in 1:2:1 fashion", the participant flow's "in a
-/// 2:1 ratio", "3 times more subjects in the vardenafil group") never get "like a coin toss", and say the groups differ in size; records that say
-/// "randomized 1:1" keep the coin toss.
+/// 2:1 ratio", "3 times more subjects in the vardenafil group") never get "like a coin toss",
+/// and say the groups differ in size; records that say "randomized 1:1" keep the coin toss.
 #[test]
 fn an_uneven_ratio_is_no_coin_toss() {
     let corpus = fixtures().join("trials/corpus");
@@ -369,45 +357,37 @@ fn a_multicenter_trial_is_not_said_to_run_at_one_site() {
 /// how long (NCT05752838, a one-time web survey, said "Researchers followed them for one day").
 #[test]
 fn a_one_time_study_follows_no_one() {
-    let mut seen = 0;
-    for path in all_real_records() {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let perspective =
-            record.pointer("/protocolSection/designModule/designInfo/timePerspective");
-        if perspective.and_then(|p| p.as_str()) != Some("CROSS_SECTIONAL") {
-            continue;
-        }
-        seen += 1;
-        let text = page_text(&summarize(&path)).to_lowercase();
-        for never in [
-            "follows",
-            "follow them",
-            "followed them",
-            "watch and record",
-        ] {
-            assert!(
-                !text.contains(never),
-                "{}: “{never}” in {text}",
-                path.display()
-            );
-        }
+    let pages = pages_where(|r| text_at(r, TIME_PERSPECTIVE) == Some("CROSS_SECTIONAL"));
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
+        assert_says_none(
+            path,
+            &text,
+            &[
+                "follows",
+                "follow them",
+                "followed them",
+                "watch and record",
+            ],
+        );
         assert!(
             text.contains("one point in time"),
             "{}: {text}",
             path.display()
         );
     }
-    assert!(seen >= 5, "only {seen} cross-sectional records");
+    assert!(
+        pages.len() >= 5,
+        "only {} cross-sectional records",
+        pages.len()
+    );
 }
 
 /// "As listed by the trial registrant" is the registrant's list, in their order (NCT03177746
 /// lists premature ejaculation first; the page put erectile dysfunction first).
 #[test]
 fn conditions_as_registered_keep_the_registrant_order() {
-    for path in all_real_records() {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    for (path, record, s) in pages_where(|_| true) {
         let mut listed: Vec<String> = Vec::new();
         for c in record
             .pointer("/protocolSection/conditionsModule/conditions")
@@ -421,7 +401,6 @@ fn conditions_as_registered_keep_the_registrant_order() {
                 listed.push(c);
             }
         }
-        let s = summarize(&path);
         let shown = &s.conditions.as_registered;
         assert!(
             shown.len() >= listed.len(),
@@ -442,23 +421,13 @@ fn conditions_as_registered_keep_the_registrant_order() {
 /// (`lastKnownStatus` NOT_YET_RECRUITING) is not said to "have ended": it may never have begun.
 #[test]
 fn an_unknown_study_that_had_not_started_is_not_said_to_have_ended() {
-    let mut seen = 0;
-    for path in all_real_records() {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let status = |name: &str| {
-            record
-                .pointer(&format!("/protocolSection/statusModule/{name}"))
-                .and_then(|s| s.as_str())
-                .map(str::to_owned)
-        };
-        if status("overallStatus").as_deref() != Some("UNKNOWN")
-            || status("lastKnownStatus").as_deref() != Some("NOT_YET_RECRUITING")
-        {
-            continue;
-        }
-        seen += 1;
-        let summary = summarize(&path).sections.summary;
+    let pages = pages_where(|r| {
+        text_at(r, OVERALL_STATUS) == Some("UNKNOWN")
+            && text_at(r, "/protocolSection/statusModule/lastKnownStatus")
+                == Some("NOT_YET_RECRUITING")
+    });
+    for (path, _, s) in &pages {
+        let summary = &s.sections.summary;
         assert!(
             !summary.contains("may have ended"),
             "{}: {summary}",
@@ -470,7 +439,7 @@ fn an_unknown_study_that_had_not_started_is_not_said_to_have_ended() {
             path.display()
         );
     }
-    assert!(seen >= 3, "only {seen} such records");
+    assert!(pages.len() >= 3, "only {} such records", pages.len());
 }
 
 /// A case-control study compares its cases with another group: no page of one says it
@@ -478,27 +447,20 @@ fn an_unknown_study_that_had_not_started_is_not_said_to_have_ended() {
 /// men; the page said "This study was to follow men with erectile dysfunction").
 #[test]
 fn a_case_control_study_says_it_compares() {
-    let mut seen = 0;
-    for path in all_real_records() {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let design = "/protocolSection/designModule/designInfo";
-        let model = record.pointer(&format!("{design}/observationalModel"));
-        let past = record.pointer(&format!("{design}/timePerspective"));
-        if model.and_then(|m| m.as_str()) != Some("CASE_CONTROL")
-            || past.and_then(|p| p.as_str()) == Some("RETROSPECTIVE")
-        {
-            continue;
-        }
-        let s = summarize(&path);
-        // A study of people who use a product is told by what they use.
-        if s.interventions
+    let design = "/protocolSection/designModule/designInfo";
+    let pages: Vec<_> = pages_where(|r| {
+        text_at(r, &format!("{design}/observationalModel")) == Some("CASE_CONTROL")
+            && text_at(r, TIME_PERSPECTIVE) != Some("RETROSPECTIVE")
+    })
+    .into_iter()
+    // A study of people who use a product is told by what they use.
+    .filter(|(_, _, s)| {
+        !s.interventions
             .iter()
             .any(|i| i.role == laysum::facts::Role::Tested)
-        {
-            continue;
-        }
-        seen += 1;
+    })
+    .collect();
+    for (path, _, s) in &pages {
         let summary = s.sections.summary.to_lowercase();
         assert!(
             !summary.contains("follows"),
@@ -507,7 +469,11 @@ fn a_case_control_study_says_it_compares() {
         );
         assert!(summary.contains("compare"), "{}: {summary}", path.display());
     }
-    assert!(seen >= 5, "only {seen} case-control records");
+    assert!(
+        pages.len() >= 5,
+        "only {} case-control records",
+        pages.len()
+    );
 }
 
 /// A trial for people whose illness came back or did not go away with treatment says so: every
@@ -517,30 +483,26 @@ fn a_case_control_study_says_it_compares() {
 /// come back.
 #[test]
 fn a_trial_for_relapsed_or_refractory_illness_says_so() {
-    let mut seen = 0;
-    for path in all_real_records() {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let title = record
-            .pointer("/protocolSection/identificationModule/briefTitle")
-            .and_then(|t| t.as_str())
+    let pages = pages_where(|r| {
+        let title = text_at(r, "/protocolSection/identificationModule/briefTitle")
             .unwrap_or("")
             .to_lowercase();
-        let kind = record.pointer("/protocolSection/designModule/studyType");
-        if kind.and_then(|k| k.as_str()) != Some("INTERVENTIONAL")
-            || !(title.contains("relapsed") || title.contains("refractory"))
-        {
-            continue;
-        }
-        seen += 1;
-        let summary = summarize(&path).sections.summary;
+        text_at(r, STUDY_TYPE) == Some("INTERVENTIONAL")
+            && (title.contains("relapsed") || title.contains("refractory"))
+    });
+    for (path, _, s) in &pages {
+        let summary = &s.sections.summary;
         assert!(
             summary.contains("whose illness came back or stayed after earlier treatment"),
             "{}: {summary}",
             path.display()
         );
     }
-    assert!(seen >= 5, "only {seen} relapsed or refractory trials");
+    assert!(
+        pages.len() >= 5,
+        "only {} relapsed or refractory trials",
+        pages.len()
+    );
     let s = summarize(&fixtures().join("trials/corpus/NCT01105130.json"));
     assert!(
         !s.sections.summary.contains("came back"),

@@ -39,12 +39,9 @@ fn num_subjects(count: &Value) -> Option<u64> {
 }
 
 fn results_records() -> Vec<(std::path::PathBuf, Value)> {
-    all_real_records()
+    all_real_records_read()
         .into_iter()
-        .filter_map(|path| {
-            let raw: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-            raw.get("resultsSection").is_some().then_some((path, raw))
-        })
+        .filter(|(_, raw)| raw.get("resultsSection").is_some())
         .collect()
 }
 

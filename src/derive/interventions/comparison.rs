@@ -151,7 +151,8 @@ pub(crate) fn rank(c: Comparison) -> u8 {
 /// Whether the comparators are given together: every one in the same comparison arms, whose
 /// labels join them ("Metoclopramide + Diphenhydramine"). "Treatment of physician's choice"
 /// lists three drugs, one of which each person gets: no combination.
-pub(crate) fn comparators_together(trial: &Trial, reading: &Reading) -> bool {
+pub(crate) fn comparators_together(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> bool {
+    let together = &lexicon.roles.names.together;
     let arms: Vec<&Vec<usize>> = reading
         .with_role(Role::Comparator)
         .map(|i| &reading.arms[i])
@@ -161,9 +162,7 @@ pub(crate) fn comparators_together(trial: &Trial, reading: &Reading) -> bool {
             && arms.iter().all(|b| b == a)
             && a.iter().all(|&arm| {
                 let label = trial.arms[arm].label.to_lowercase();
-                [" + ", "+", " and ", " plus ", " with ", " & "]
-                    .iter()
-                    .any(|join| label.contains(join))
+                together.iter().any(|join| label.contains(join.as_str()))
             })
     })
 }

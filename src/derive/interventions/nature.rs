@@ -64,11 +64,10 @@ pub(crate) fn active_parts<'a>(iv: &'a Intervention, lexicon: &Lexicon) -> Optio
             | InterventionKind::DietarySupplement
             | InterventionKind::CombinationProduct
     );
-    // Most names join nothing: they are told apart without splitting.
-    if !medicine || !has_join(&iv.name) {
+    if !medicine {
         return None;
     }
-    let parts = joined_parts(&iv.name);
+    let parts = joined_parts(&iv.name, &lexicon.roles.names.parts);
     if parts.len() < 2 {
         return None;
     }
@@ -95,35 +94,38 @@ pub(crate) fn active_parts<'a>(iv: &'a Intervention, lexicon: &Lexicon) -> Optio
     iv.name.get(start..end)
 }
 
-/// Whether a name holds one of the words [`joined_parts`] splits at, read byte by byte.
-fn has_join(name: &str) -> bool {
+/// The parts of a name that joins several things at one of `joins` (any case): "Placebo QHS
+/// and sildenafil and questionnaires" is three. A name of one thing gives none, unallocated:
+/// most names join nothing.
+fn joined_parts<'a>(name: &'a str, joins: &[String]) -> Vec<&'a str> {
     let bytes = name.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
-        b == b' ' && {
-            let rest = &bytes[i + 1..];
-            let word = |w: &[u8]| {
-                rest.len() > w.len()
-                    && rest[..w.len()].eq_ignore_ascii_case(w)
-                    && rest[w.len()] == b' '
-            };
-            word(b"and") || word(b"+") || word(b"plus") || word(b"with")
+    let mut parts = Vec::new();
+    let (mut start, mut at) = (0, 0);
+    while at < bytes.len() {
+        let join = joins.iter().find(|j| {
+            bytes[at..]
+                .get(..j.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(j.as_bytes()))
+        });
+        match join {
+            // A join word starts and ends with ASCII: both ends are character boundaries.
+            Some(j) => {
+                parts.push(&name[start..at]);
+                at += j.len();
+                start = at;
+            }
+            None => at += 1,
         }
-    })
-}
-
-/// The parts of a name that joins several things: "Placebo QHS and sildenafil and
-/// questionnaires" is three. A name of one thing comes back whole.
-fn joined_parts(name: &str) -> Vec<&str> {
-    let mut parts = vec![name];
-    for join in [" and ", " And ", " AND ", " + ", " plus ", " with "] {
-        parts = parts
-            .into_iter()
-            .flat_map(|p| p.split(join))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
     }
+    if parts.is_empty() {
+        return parts;
+    }
+    parts.push(&name[start..]);
     parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// A name without a "Label: " prefix whose label names a part of the study ("Cohort

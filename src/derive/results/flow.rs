@@ -2,56 +2,38 @@
 
 use super::*;
 
-/// How many started the trial's groups, over all of them: the STARTED milestone of the period
-/// [`took_part`] reads, summed over the groups that are not a total. 0 when it gives no counts.
-pub(super) fn started_in_groups(results: &Results, namer: &Namer<'_>) -> u64 {
-    let Some((_, period)) = trial_period(results) else {
-        return 0;
-    };
-    let Some(started) = period
-        .milestones
+/// The periods the record gives, with their indexes.
+fn periods(results: &Results) -> Vec<(usize, &Period)> {
+    results
+        .periods
         .iter()
-        .flatten()
-        .find(|m| m.kind.eq_ignore_ascii_case("STARTED"))
-    else {
-        return 0;
-    };
-    real_groups(&results.flow_groups, namer)
-        .filter_map(|(_, group)| {
-            started
-                .counts
-                .iter()
-                .flatten()
-                .find(|(id, _)| *id == group.id)
-                .and_then(|(_, n)| *n)
-        })
-        .sum()
+        .enumerate()
+        .filter_map(|(p, period)| period.as_ref().map(|x| (p, x)))
+        .collect()
+}
+
+/// A period's milestone of a kind ("STARTED", "COMPLETED"), with its index.
+fn milestone<'a>(period: &'a Period, kind: &str) -> Option<(usize, &'a Milestone)> {
+    period.milestones.iter().enumerate().find_map(|(m, x)| {
+        x.as_ref()
+            .filter(|x| x.kind.eq_ignore_ascii_case(kind))
+            .map(|x| (m, x))
+    })
 }
 
 /// The period whose STARTED and COMPLETED tell who took part: the first, or the first the
 /// trial's groups start after a screening period everyone starts in one group ("894 people
 /// started" of 410 randomised, the rest never entering the trial proper).
-fn trial_period(results: &Results) -> Option<(usize, &Period)> {
-    let periods: Vec<(usize, &Period)> = results
-        .periods
-        .iter()
-        .enumerate()
-        .filter_map(|(p, period)| period.as_ref().map(|x| (p, x)))
-        .collect();
+fn trial_period<'a>(periods: &[(usize, &'a Period)]) -> Option<(usize, &'a Period)> {
     // How many groups have people starting a period.
     let starting = |period: &Period| {
-        period
-            .milestones
-            .iter()
-            .flatten()
-            .find(|m| m.kind.eq_ignore_ascii_case("STARTED"))
-            .map_or(0, |m| {
-                m.counts
-                    .iter()
-                    .flatten()
-                    .filter(|(_, n)| n.is_some_and(|n| n > 0))
-                    .count()
-            })
+        milestone(period, "STARTED").map_or(0, |(_, m)| {
+            m.counts
+                .iter()
+                .flatten()
+                .filter(|(_, n)| n.is_some_and(|n| n > 0))
+                .count()
+        })
     };
     let &first = periods.first()?;
     Some(if starting(first.1) == 1 {
@@ -67,34 +49,22 @@ fn trial_period(results: &Results) -> Option<(usize, &Period)> {
 
 /// Who started and finished: the STARTED and COMPLETED milestones of the trial's period (see
 /// [`trial_period`]), per group that started; and why people left, the most common reasons
-/// first.
+/// first. Returns how many started, over all the groups, listed or not (0 without counts).
 pub(super) fn took_part(
     results: &Results,
     namer: &Namer<'_>,
     found: &mut Findings,
     source: &mut dyn FnMut(&str, &str),
-) {
+) -> u64 {
+    let periods = periods(results);
     // Who took part, and why they left, are read from the trial's period.
-    let Some((p, period)) = trial_period(results) else {
-        return;
+    let Some((p, period)) = trial_period(&periods) else {
+        return 0;
     };
-    let periods: Vec<(usize, &Period)> = results
-        .periods
-        .iter()
-        .enumerate()
-        .filter_map(|(p, period)| period.as_ref().map(|x| (p, x)))
-        .collect();
-    let milestone = |kind: &str| {
-        period.milestones.iter().enumerate().find_map(|(m, x)| {
-            x.as_ref()
-                .filter(|x| x.kind.eq_ignore_ascii_case(kind))
-                .map(|x| (m, x))
-        })
+    let Some((m_started, started)) = milestone(period, "STARTED") else {
+        return 0;
     };
-    let Some((m_started, started)) = milestone("STARTED") else {
-        return;
-    };
-    let completed = milestone("COMPLETED");
+    let completed = milestone(period, "COMPLETED");
     let count_of = |group: &Group, m: usize, milestone: &Milestone| {
         milestone
             .counts
@@ -118,6 +88,7 @@ pub(super) fn took_part(
             Some((g, group, start))
         })
         .collect();
+    let started_in_all: u64 = groups.iter().map(|(_, _, start)| start.value).sum();
     found.more_flow_groups = groups.len() > MOST_GROUPS;
     groups.truncate(MOST_GROUPS);
     let names = name_groups(namer, groups.iter().map(|(_, g, _)| *g), found);
@@ -157,33 +128,22 @@ pub(super) fn took_part(
         }
     }
     reasons.sort_by_key(|&(total, q, d, _)| (std::cmp::Reverse(total), q, d));
-    let mut ranked = reasons.into_iter();
-    let mut picked: Vec<(u64, usize, usize, &str, &String)> = Vec::new();
-    // How many left for the reason the list stopped before, if any.
-    let mut next: Option<u64> = None;
-    for (total, q, d, kind) in ranked.by_ref() {
-        // A reason the lexicon cannot say ends the list: those after it are not the most
-        // common ones.
-        let Some(plain) = namer.lexicon.results.reasons.get(&kind.to_lowercase()) else {
-            next = Some(total);
-            break;
-        };
-        if !picked.iter().any(|r| r.4 == plain) {
-            picked.push((total, q, d, kind, plain));
-        }
-        if picked.len() == 2 {
-            next = ranked.next().map(|r| r.0);
-            break;
-        }
-    }
-    // Reasons tied with one left out are not among the most common either.
-    if let Some(next) = next {
-        picked.retain(|r| r.0 > next);
-    }
-    for (_, q, d, kind, plain) in picked {
+    // A reason the lexicon cannot say ends the list: those after it are not the most common.
+    let named = most_common(
+        reasons
+            .into_iter()
+            .map(|(total, q, d, kind)| (total, (q, d, kind))),
+        MOST_REASONS,
+        |(_, _, kind)| match namer.lexicon.results.reasons.get(&kind.to_lowercase()) {
+            Some(plain) => Named::As(plain.clone()),
+            None => Named::End,
+        },
+    );
+    for ((q, d, kind), plain) in named {
         let field = format!("{FLOW}.periods[{q}].dropWithdraws[{d}].type");
         source(kind, &field);
-        shown(plain, found);
-        found.reasons_left.push(Fact::new(plain.clone(), field));
+        shown(&plain, found);
+        found.reasons_left.push(Fact::new(plain, field));
     }
+    started_in_all
 }

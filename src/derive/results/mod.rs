@@ -21,7 +21,7 @@ use crate::derive::interventions::Reading;
 use crate::facts::*;
 use crate::lexicon::{contains_phrase, Lexicon};
 use crate::trial::*;
-use flow::{started_in_groups, took_part};
+use flow::took_part;
 use groups::{name_groups, real_groups, Namer};
 use main_result::main_results;
 use problems::problems;
@@ -36,6 +36,60 @@ const MOST_GROUPS: usize = 3;
 const MOST_RESULTS: usize = 1;
 /// Common problems a page names.
 const MOST_PROBLEMS: usize = 3;
+/// Reasons people left a page names.
+const MOST_REASONS: usize = 2;
+
+/// How an item of a most-common list reads.
+enum Named {
+    /// In these plain words.
+    As(String),
+    /// Not at all, and it is passed over: a label that names nothing.
+    Skip,
+    /// Not at all, and the list ends before it: those after it are not the most common ones.
+    End,
+}
+
+/// The most common items of `ranked` (most first, each with its count), up to `most`, in the
+/// words `name` gives them, each plain name once. Items tied with one left out are not among
+/// the most common either (NCT03064438 named "vomiting", one person, beside eight other
+/// problems of one person each), so the list may be shorter.
+fn most_common<T>(
+    ranked: impl IntoIterator<Item = (u64, T)>,
+    most: usize,
+    mut name: impl FnMut(&T) -> Named,
+) -> Vec<(T, String)> {
+    let mut ranked = ranked.into_iter();
+    let mut picked: Vec<(u64, T, String)> = Vec::new();
+    // The count of the item the list stopped before, if any.
+    let mut next: Option<u64> = None;
+    while let Some((count, item)) = ranked.next() {
+        match name(&item) {
+            Named::Skip => continue,
+            Named::End => {
+                next = Some(count);
+                break;
+            }
+            Named::As(plain) => {
+                if !picked.iter().any(|p| p.2 == plain) {
+                    picked.push((count, item, plain));
+                }
+                if picked.len() == most {
+                    next = ranked.find_map(|(count, item)| {
+                        (!matches!(name(&item), Named::Skip)).then_some(count)
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(next) = next {
+        picked.retain(|p| p.0 > next);
+    }
+    picked
+        .into_iter()
+        .map(|(_, item, plain)| (item, plain))
+        .collect()
+}
 
 /// What the trial found, when the record has results.
 pub(super) fn findings(
@@ -47,9 +101,8 @@ pub(super) fn findings(
     let results = trial.results.as_ref()?;
     let namer = Namer::new(trial, reading, lexicon);
     let mut found = Findings::default();
-    took_part(results, &namer, &mut found, source);
+    let started = took_part(results, &namer, &mut found, source);
     if let Some(joined) = trial.enrollment.as_ref().filter(|e| !e.estimated) {
-        let started = started_in_groups(results, &namer);
         found.fewer_started = started > 0 && started < joined.count;
     }
     main_results(trial, results, &namer, &mut found, source);

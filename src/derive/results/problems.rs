@@ -56,71 +56,49 @@ pub(super) fn problems(
     // The other problems most people had, counted over all groups (the ranking is not shown):
     // the largest count in any one group would rank a problem of the biggest group above one
     // that more people had across the trial.
-    let mut common: Vec<(u64, usize, &AdverseEvent)> = events
+    let mut common: Vec<(u64, (usize, &AdverseEvent))> = events
         .other
         .iter()
         .enumerate()
         .filter_map(|(e, x)| {
             let x = x.as_ref()?;
             let total: u64 = x.stats.iter().flatten().filter_map(|s| s.affected).sum();
-            (total > 0).then_some((total, e, x))
+            (total > 0).then_some((total, (e, x)))
         })
         .collect();
-    common.sort_by_key(|(most, e, _)| (std::cmp::Reverse(*most), *e));
+    common.sort_by_key(|(most, (e, _))| (std::cmp::Reverse(*most), *e));
     let words = &namer.lexicon.problems;
-    // MedDRA's "not elsewhere classified" and "not otherwise specified" mean nothing to a
-    // reader: "Headaches NEC" is headaches.
-    let term_of = |event: &AdverseEvent| {
-        event
-            .term
-            .to_lowercase()
+    // A label or catch-all ("Non Serious AE") is no problem at all and is passed over.
+    // Otherwise the lexicon's plain words; else the reported term itself, in lower case, when
+    // it is short enough to read. A long unknown term is not named by its organ system either
+    // ("general disorders and administration site conditions" would say something else). A
+    // term with a comma ("pruritus, rash") is several, read wrongly in a list of three. A
+    // problem that cannot be named ends the list, since those after it are not the most
+    // common ones ("palmar-plantar erythrodysaesthesia syndrome" had more people than the rash
+    // named after it).
+    let named = most_common(common, MOST_PROBLEMS, |(_, event)| {
+        // MedDRA's "not elsewhere classified" and "not otherwise specified" mean nothing to a
+        // reader: "Headaches NEC" is headaches.
+        let lower = event.term.to_lowercase();
+        let term = lower
             .trim_end_matches(" nec")
             .trim_end_matches(" nos")
-            .trim()
-            .to_owned()
-    };
-    // A label or catch-all ("Non Serious AE") is no problem at all and is passed over.
-    let is_label = |term: &str| !words.terms.contains_key(term) && words.names_nothing(term);
-    let mut ranked = common.into_iter();
-    let mut picked: Vec<(u64, usize, &AdverseEvent, String)> = Vec::new();
-    // How many people had the problem the list stopped before, if any.
-    let mut next: Option<u64> = None;
-    for (total, e, event) in ranked.by_ref() {
-        let term = term_of(event);
-        if is_label(&term) {
-            continue;
+            .trim();
+        if !words.terms.contains_key(term) && words.names_nothing(term) {
+            return Named::Skip;
         }
-        // The lexicon's plain words; else the reported term itself, in lower case, when it is
-        // short enough to read. A long unknown term is not named by its organ system either
-        // ("general disorders and administration site conditions" would say something else).
-        // A term with a comma ("pruritus, rash") is several, read wrongly in a list of three.
-        // A problem that cannot be named ends the list, since those after it are not the most
-        // common ones ("palmar-plantar erythrodysaesthesia syndrome" had more people than the
-        // rash named after it).
-        let plain = words.terms.get(&term).cloned().or_else(|| {
-            (term.split_whitespace().count() <= 3 && term.len() <= 30 && !term.contains(','))
-                .then(|| term.clone())
-        });
-        let Some(plain) = plain else {
-            next = Some(total);
-            break;
-        };
-        if !picked.iter().any(|p| p.3 == plain) {
-            picked.push((total, e, event, plain));
+        match words.terms.get(term) {
+            Some(plain) => Named::As(plain.clone()),
+            None if term.split_whitespace().count() <= 3
+                && term.len() <= 30
+                && !term.contains(',') =>
+            {
+                Named::As(term.to_owned())
+            }
+            None => Named::End,
         }
-        if picked.len() == MOST_PROBLEMS {
-            next = ranked
-                .find(|(_, _, event)| !is_label(&term_of(event)))
-                .map(|(total, _, _)| total);
-            break;
-        }
-    }
-    // Problems tied with one left out are not among the most common either: NCT03064438 named
-    // "vomiting", one person, beside eight other problems of one person each.
-    if let Some(next) = next {
-        picked.retain(|p| p.0 > next);
-    }
-    for (_, e, event, plain) in picked {
+    });
+    for ((e, event), plain) in named {
         let field = format!("{EVENTS}.otherEvents[{e}].term");
         source(&event.term, &field);
         shown(&plain, found);
