@@ -3,11 +3,12 @@
 //! tested treatment is compared with.
 
 use super::interventions::Reading;
-use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL};
+use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL, OFFICIAL_TITLE};
 use crate::facts::*;
 use crate::lexicon::{Lexicon, Roles};
 use crate::trial::*;
 
+const TITLE: &str = "protocolSection.identificationModule.briefTitle";
 const INTERVENTIONS: &str = "protocolSection.armsInterventionsModule.interventions";
 const PRE_ASSIGNMENT: &str = "resultsSection.participantFlowModule.preAssignmentDetails";
 
@@ -72,6 +73,9 @@ pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Des
         uneven: (trial.allocation == Allocation::Randomized)
             .then(|| uneven_allocation(trial, &lexicon.roles))
             .flatten(),
+        cluster: (trial.allocation == Allocation::Randomized)
+            .then(|| clusters(trial, &lexicon.roles))
+            .flatten(),
         randomized: (trial.allocation != Allocation::NotGiven)
             .then(|| Fact::new(trial.allocation == Allocation::Randomized, ALLOCATION)),
         placebo: (reading.placebo_given && !reading.sham).then(|| Fact::new(true, ARMS)),
@@ -93,6 +97,24 @@ fn titled_blind(trial: &Trial, roles: &Roles) -> bool {
     std::iter::once(trial.title.as_str())
         .chain(trial.official_title.as_deref())
         .any(|t| roles.blind.marks(&t.to_lowercase()))
+}
+
+/// Whether a title, the brief summary or the description says whole groups were randomized
+/// ("a cluster-randomized trial"), with the field that says so.
+fn clusters(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
+    [
+        (Some(trial.title.as_str()), TITLE),
+        (trial.official_title.as_deref(), OFFICIAL_TITLE),
+        (trial.brief_summary.as_deref(), BRIEF_SUMMARY),
+        (trial.description.as_deref(), DESCRIPTION),
+    ]
+    .into_iter()
+    .find_map(|(text, field)| {
+        let text = text?;
+        // Most records never say "cluster" or "wedge": nothing to lower-case then.
+        let said = text.contains("luster") || text.contains("LUSTER") || text.contains("edge");
+        (said && roles.clusters.marks(&text.to_lowercase())).then(|| Fact::new(true, field))
+    })
 }
 
 /// Whether the record's texts give an uneven ratio of people per group ("randomized 2:1",

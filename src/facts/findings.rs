@@ -28,6 +28,9 @@ pub struct Findings {
     pub problems: Vec<ProblemLine>,
     /// More groups than the page lists.
     pub more_problem_groups: bool,
+    /// The adverse-events module counts no one in any group (none at risk, or no numbers):
+    /// "Adverse events were not monitored" (NCT02299791), data lost (NCT01298921).
+    pub problems_uncounted: Option<Fact<bool>>,
     /// The most common "other" problems in plain words.
     pub common_problems: Vec<Fact<String>>,
     /// The frequency (percent) above which "other" problems were reported, as written.

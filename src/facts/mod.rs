@@ -197,6 +197,9 @@ pub struct Design {
     /// The record puts people into groups by an uneven ratio ("randomized 2:1"): chance
     /// decides, but not as a coin toss would.
     pub uneven: Option<Fact<bool>>,
+    /// Whole groups of people (clinics, schools) were put into the arms at random, not each
+    /// person: "cluster-randomized".
+    pub cluster: Option<Fact<bool>>,
 }
 
 /// What the new treatment is compared with.

@@ -32,6 +32,8 @@ pub struct Roles {
     pub allocation_ratio: PhraseList,
     /// Uneven groups said in words ("3 times more subjects in the vardenafil group").
     pub uneven_groups: PhraseList,
+    /// Words that say whole groups (clinics, schools), not people, were randomized.
+    pub clusters: PhraseList,
     /// Words of a title that say people do not know what they get.
     pub blind: PhraseList,
     /// Words of a title or description that say a trial runs at several places.
@@ -110,6 +112,7 @@ struct SiteWords {
 struct AllocationWords {
     ratio: Vec<String>,
     uneven: Vec<String>,
+    cluster: Vec<String>,
 }
 #[derive(Deserialize)]
 struct PurposeWords {
@@ -140,6 +143,7 @@ impl Roles {
             diagnostic: plain(file.purpose.diagnostic),
             allocation_ratio: plain(file.allocation.ratio),
             uneven_groups: plain(file.allocation.uneven),
+            clusters: plain(file.allocation.cluster),
             several_sites: plain(file.sites.several),
             blind: plain(file.masking.blind),
             elsewhere: plain(file.sites.elsewhere),

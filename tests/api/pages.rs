@@ -330,6 +330,66 @@ fn an_uneven_ratio_is_no_coin_toss() {
     }
 }
 
+/// A cluster-randomized trial (read by hand: NCT02299791, "a cluster-randomized pragmatic
+/// trial in 11 CHCs") says whole places were put into the groups, not people one by one; a
+/// trial of cluster headache, randomized person by person, never says so.
+#[test]
+fn a_cluster_randomized_trial_says_places_were_randomized() {
+    let says = "was put in a group as a whole, not each person alone";
+    let summary = summarize(&fixtures().join("trials/NCT02299791.json"))
+        .sections
+        .summary;
+    assert!(summary.contains(says), "{summary}");
+    let corpus = fixtures().join("trials/corpus");
+    for id in ["NCT02397473", "NCT02945046", "NCT04688775"] {
+        let summary = summarize(&corpus.join(format!("{id}.json")))
+            .sections
+            .summary;
+        let random = summary.contains("at random") || summary.contains("Chance");
+        assert!(random, "{id}: {summary}");
+        assert!(!summary.contains(says), "{id}: {summary}");
+    }
+}
+
+/// A study whose status is unknown but whose count is of who actually joined (enrollment type
+/// ACTUAL) gives that count as such, never as a plan (NCT04207047 planned up to 25 and had 3);
+/// one with an estimated count still gives the plan.
+#[test]
+fn an_actual_count_is_never_told_as_a_plan() {
+    let mut seen = [0, 0];
+    let unknown = |record: &serde_json::Value| {
+        text_at(record, "/protocolSection/statusModule/overallStatus") == Some("UNKNOWN")
+    };
+    for (path, record, page) in pages_where(unknown) {
+        let Some(count) = record
+            .pointer("/protocolSection/designModule/enrollmentInfo/count")
+            .and_then(serde_json::Value::as_u64)
+            .filter(|n| *n > 0)
+        else {
+            continue;
+        };
+        let actual =
+            text_at(&record, "/protocolSection/designModule/enrollmentInfo/type") == Some("ACTUAL");
+        let summary = &page.sections.summary;
+        seen[usize::from(actual)] += 1;
+        if actual {
+            assert_says_none(&path, summary, &["The plan was for"]);
+            assert!(
+                summary.contains("By its last update,") && summary.contains("people had joined."),
+                "{}: {count} joined: {summary}",
+                path.display()
+            );
+        } else {
+            assert!(
+                summary.contains("The plan was for about"),
+                "{}: {summary}",
+                path.display()
+            );
+        }
+    }
+    assert!(seen[1] >= 3 && seen[0] >= 10, "{seen:?}");
+}
+
 /// A record that lists one location but whose title or description says the trial runs at
 /// several places (read by hand: "a single arm, multi-center study", "This is a multicenter
 /// study", "a multi-institutional clinical study") is never said to take place at one site;

@@ -658,3 +658,46 @@ fn a_trial_with_results_is_judged_in_no_section() {
     );
     assert_eq!(judged(said), ["what_this_could_lead_to"]);
 }
+
+/// A record whose adverse-events module counts no one in any group (none at risk, or no
+/// numbers: "Adverse events were not monitored", data lost) says the record gives no counts,
+/// once; it never says group by group that problems "were not reported", which reads as if
+/// people were watched and nothing was found. A record that counts anyone never says it.
+#[test]
+fn a_record_that_counted_no_problems_says_so() {
+    let counts = |group: &Value, kind: &str| {
+        let at_risk = group[format!("{kind}NumAtRisk")].as_u64();
+        group[format!("{kind}NumAffected")].as_u64().is_some() && at_risk != Some(0)
+    };
+    let mut uncounted = 0;
+    for (path, raw) in results_records() {
+        let Some(groups) = raw
+            .pointer("/resultsSection/adverseEventsModule/eventGroups")
+            .and_then(Value::as_array)
+            .filter(|groups| !groups.is_empty())
+        else {
+            continue;
+        };
+        let counted = groups
+            .iter()
+            .any(|g| ["serious", "other", "deaths"].iter().any(|k| counts(g, k)));
+        let page = summarize(&path);
+        let found = page.sections.what_the_trial_found.unwrap();
+        let says = found.contains("The record gives no counts of medical problems or deaths.");
+        assert_eq!(says, !counted, "{}: {found}", path.display());
+        if !counted {
+            uncounted += 1;
+            assert_says_none(
+                &path,
+                &found,
+                &["were not reported", "Medical problems were counted"],
+            );
+            assert_says_none(
+                &path,
+                &page.sections.what_could_go_wrong,
+                &["problems reported during the trial"],
+            );
+        }
+    }
+    assert!(uncounted >= 5, "only {uncounted} records that counted none");
+}

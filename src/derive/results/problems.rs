@@ -14,6 +14,19 @@ pub(super) fn problems(
     let Some(events) = &results.adverse else {
         return;
     };
+    // No group of the module counts anyone for any kind of problem (none at risk, or no
+    // numbers): the record counted none, whatever its reason, and the page says so once rather
+    // than "serious problems were not reported" group by group, which reads as if people were
+    // watched and nothing was found.
+    let counts =
+        |(affected, at_risk): (Option<u64>, Option<u64>)| affected.is_some() && at_risk != Some(0);
+    let mut readable = events.groups.iter().flatten().peekable();
+    if readable.peek().is_some()
+        && !readable.any(|g| counts(g.serious) || counts(g.other) || counts(g.deaths))
+    {
+        found.problems_uncounted = Some(Fact::new(true, format!("{EVENTS}.eventGroups")));
+        return;
+    }
     let groups: Vec<(usize, &EventGroup)> = real_groups(&events.groups, namer).collect();
     let names = name_groups(namer, groups.iter().map(|(_, g)| *g), found);
     found.more_problem_groups = groups.len() > MOST_GROUPS;
