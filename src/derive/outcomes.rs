@@ -28,7 +28,11 @@ pub(super) fn focus(
                 continue;
             };
             if entry.safety {
-                if list == "primaryOutcomes" && safety.is_none() {
+                // Safety comes first only when the first main measure is about it: adverse
+                // events twelfth of thirteen (NCT06388018, after "Time to pelvic recurrence")
+                // or second after pulmonary vascular resistance (NCT05818137) are not what
+                // the trial looks at mainly.
+                if list == "primaryOutcomes" && i == 0 {
                     source(&o.measure, &field);
                     safety = Some(Fact::new(true, field));
                 }

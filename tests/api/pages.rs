@@ -582,3 +582,60 @@ fn the_route_is_read_from_what_is_tested_first() {
         s.sections.summary
     );
 }
+
+/// A trial whose first main measure is not about safety is never said to look "mainly at
+/// safety", however many main measures follow (NCT06388018 lists adverse events twelfth of
+/// thirteen, after the time to pelvic recurrence); one whose first main measure is about
+/// safety says safety.
+#[test]
+fn safety_is_main_only_when_it_is_measured_first() {
+    let safety = [
+        "adverse",
+        "safety",
+        "toxicit",
+        "tolerab",
+        "maximum tolerated",
+        "side effect",
+        "dose-limiting",
+        "dose limiting",
+    ];
+    let about_safety = |m: &str| {
+        let m = m.to_lowercase();
+        safety.iter().any(|w| m.contains(w))
+    };
+    let mut seen = [0, 0];
+    // A withdrawn trial tells what it planned to give, not what it would look at.
+    let interventional = |record: &serde_json::Value| {
+        text_at(record, "/protocolSection/designModule/studyType") == Some("INTERVENTIONAL")
+            && text_at(record, "/protocolSection/statusModule/overallStatus") != Some("WITHDRAWN")
+    };
+    for (path, record, page) in pages_where(interventional) {
+        let measures: Vec<&str> = record
+            .pointer("/protocolSection/outcomesModule/primaryOutcomes")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["measure"].as_str())
+            .collect();
+        let Some(first) = measures.first() else {
+            continue;
+        };
+        let summary = &page.sections.summary;
+        if about_safety(first) {
+            seen[0] += 1;
+            assert!(
+                summary.contains("safety"),
+                "{}: first measured {first:?}: {summary}",
+                path.display()
+            );
+        } else if measures[1..].iter().any(|m| about_safety(m)) {
+            seen[1] += 1;
+            assert_says_none(
+                &path,
+                summary,
+                &["mainly at safety", "mainly at side effects"],
+            );
+        }
+    }
+    assert!(seen[0] >= 20 && seen[1] >= 5, "{seen:?}");
+}
