@@ -117,6 +117,24 @@ fn clusters(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
     })
 }
 
+/// Whether a title or the brief summary says the study looks at medicines taken together
+/// ("the interaction between doxazosin GITS and vardenafil"), with the field that says so.
+pub(super) fn interaction(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
+    [
+        (Some(trial.title.as_str()), TITLE),
+        (trial.official_title.as_deref(), OFFICIAL_TITLE),
+        (trial.brief_summary.as_deref(), BRIEF_SUMMARY),
+    ]
+    .into_iter()
+    .find_map(|(text, field)| {
+        let lower = text?.to_lowercase();
+        roles
+            .interaction
+            .marks(&lower)
+            .then(|| Fact::new(true, field))
+    })
+}
+
 /// Whether the record's texts give an uneven ratio of people per group ("randomized 2:1",
 /// "(2:1)" after "randomized to either omalizumab or placebo", "3 times more subjects in the
 /// vardenafil group"), with the field that says so. Only a ratio or such words with a word of

@@ -307,6 +307,9 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         purpose,
         population,
         previously_treated: population::previously_treated(trial, lexicon),
+        interaction: (kind == StudyKind::Interventional)
+            .then(|| design::interaction(trial, &lexicon.roles))
+            .flatten(),
         interventions,
         treatments,
         background,

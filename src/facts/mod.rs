@@ -65,6 +65,9 @@ pub struct Facts {
     /// Who may join had the illness treated before, and it came back or did not get better:
     /// a title or condition says "relapsed", "refractory" (NCT05147467).
     pub previously_treated: Option<Fact<bool>>,
+    /// A study of medicines taken together: whether one changes how the body handles the
+    /// other, or how safe it is (a drug interaction study).
+    pub interaction: Option<Fact<bool>>,
     /// Every intervention of the record with its role, in the record's order.
     pub interventions: Vec<Fact<InterventionRole>>,
     /// What is tested: what the experimental arms get and the comparison arms do not.

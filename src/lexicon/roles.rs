@@ -34,6 +34,8 @@ pub struct Roles {
     pub uneven_groups: PhraseList,
     /// Words that say whole groups (clinics, schools), not people, were randomized.
     pub clusters: PhraseList,
+    /// Words that say a study looks at medicines taken together (a drug interaction study).
+    pub interaction: PhraseList,
     /// Words of a title that say people do not know what they get.
     pub blind: PhraseList,
     /// Words of a title or description that say a trial runs at several places.
@@ -95,6 +97,7 @@ pub(super) struct RolesFile {
     comparison: ComparisonWords,
     purpose: PurposeWords,
     allocation: AllocationWords,
+    interaction: InteractionWords,
     sites: SiteWords,
     masking: MaskingWords,
     names: NameWords,
@@ -113,6 +116,10 @@ struct AllocationWords {
     ratio: Vec<String>,
     uneven: Vec<String>,
     cluster: Vec<String>,
+}
+#[derive(Deserialize)]
+struct InteractionWords {
+    phrases: Vec<String>,
 }
 #[derive(Deserialize)]
 struct PurposeWords {
@@ -144,6 +151,7 @@ impl Roles {
             allocation_ratio: plain(file.allocation.ratio),
             uneven_groups: plain(file.allocation.uneven),
             clusters: plain(file.allocation.cluster),
+            interaction: plain(file.interaction.phrases),
             several_sites: plain(file.sites.several),
             blind: plain(file.masking.blind),
             elsewhere: plain(file.sites.elsewhere),

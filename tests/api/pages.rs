@@ -639,3 +639,36 @@ fn safety_is_main_only_when_it_is_measured_first() {
     }
     assert!(seen[0] >= 20 && seen[1] >= 5, "{seen:?}");
 }
+
+/// A drug interaction study (read by hand: vardenafil with doxazosin on blood pressure, a
+/// "Drug-Drug Interaction (DDI) Study", avanafil with probe medicines) says it looks at
+/// medicines taken together, and never that what it gives "might help"; a trial of two
+/// treatments given together for an illness (testosterone with a PDE5 inhibitor) is no
+/// interaction study.
+#[test]
+fn a_drug_interaction_study_says_medicines_are_taken_together() {
+    let corpus = fixtures().join("trials/corpus");
+    let interaction = [
+        fixtures().join("trials/NCT00517179.json"),
+        corpus.join("NCT01348880.json"),
+        corpus.join("NCT01415128.json"),
+        corpus.join("NCT04170790.json"),
+        corpus.join("NCT06090123.json"),
+    ];
+    for path in &interaction {
+        let summary = summarize(path).sections.summary;
+        assert!(
+            summary.contains("together"),
+            "{}: {summary}",
+            path.display()
+        );
+        assert_says_none(path, &summary, &["might help"]);
+    }
+    let pair = corpus.join("NCT00244023.json");
+    let summary = summarize(&pair).sections.summary;
+    assert_says_none(
+        &pair,
+        &summary,
+        &["taken together", "together with other medicines"],
+    );
+}
