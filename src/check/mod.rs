@@ -330,12 +330,15 @@ fn guard(
         _ => &facts.record_numbers,
     };
     for n in numbers.difference(allowed) {
-        warn(
-            Severity::Error,
-            WarningCode::UntracedNumber,
-            n,
-            format!("the number {n} is not in the record"),
-        );
+        // A results section's number may be in the record yet be no result it may give: who
+        // finished the first of two periods is not who finished the trial.
+        let message = match section {
+            "what_the_trial_found" => {
+                format!("the number {n} is not one of the results the record gives")
+            }
+            _ => format!("the number {n} is not in the record"),
+        };
+        warn(Severity::Error, WarningCode::UntracedNumber, n, message);
     }
     // A registry title the results section quotes ("… 700- 2000 mg …") is the registry's words.
     let own_text: std::borrow::Cow<str> = match (section, &facts.findings) {

@@ -701,3 +701,67 @@ fn a_record_that_counted_no_problems_says_so() {
     }
     assert!(uncounted >= 5, "only {uncounted} records that counted none");
 }
+
+/// Who finished is who completed the last period of the trial, not the first: where each
+/// period after the first starts with just those who completed the one before (NCT03670628:
+/// a baseline visit all 13 completed, then weekly sessions 5 completed, then a wait 1
+/// completed), the page's "finished" counts are the last period's COMPLETED ones.
+#[test]
+fn who_finished_is_who_completed_the_last_period() {
+    let counts = |milestones: &Value, kind: &str| -> Vec<(String, u64)> {
+        milestones
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["type"] == kind)
+            .flat_map(|m| m["achievements"].as_array().cloned().unwrap_or_default())
+            .filter_map(|a| Some((a["groupId"].as_str()?.to_owned(), num_subjects(&a)?)))
+            .collect()
+    };
+    let digits = laysum::derive::with_separators;
+    let people = |n: u64| match n {
+        1 => "1 person".to_owned(),
+        n => format!("{} people", digits(n)),
+    };
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let first_started = periods
+            .first()
+            .map(|p| counts(&p["milestones"], "STARTED"))
+            .unwrap_or_default();
+        let starting = first_started.iter().filter(|(_, n)| *n > 0).count();
+        if periods.len() < 2 || !(2..=3).contains(&starting) {
+            continue;
+        }
+        let chained = periods.windows(2).all(|w| {
+            let mut done = counts(&w[0]["milestones"], "COMPLETED");
+            let mut next = counts(&w[1]["milestones"], "STARTED");
+            done.sort();
+            next.sort();
+            !done.is_empty() && done == next
+        });
+        if !chained {
+            continue;
+        }
+        seen += 1;
+        let last = counts(&periods.last().unwrap()["milestones"], "COMPLETED");
+        let found = summarize(&path).sections.what_the_trial_found.unwrap();
+        for (group, started) in first_started.iter().filter(|(_, n)| *n > 0) {
+            let finished = last.iter().find(|(g, _)| g == group).map_or(0, |(_, n)| *n);
+            let says = match finished {
+                0 => format!("{} started.", people(*started)),
+                n => format!("{} started and {} finished", people(*started), digits(n)),
+            };
+            assert!(
+                found.contains(&says),
+                "{}: “{says}” in {found}",
+                path.display()
+            );
+        }
+    }
+    assert!(seen >= 5, "only {seen} records with periods in a chain");
+}

@@ -64,8 +64,7 @@ pub(super) fn took_part(
     let Some((m_started, started)) = milestone(period, "STARTED") else {
         return 0;
     };
-    let completed = milestone(period, "COMPLETED");
-    let count_of = |group: &Group, m: usize, milestone: &Milestone| {
+    let count_of = |group: &Group, p: usize, m: usize, milestone: &Milestone| {
         milestone
             .counts
             .iter()
@@ -81,10 +80,35 @@ pub(super) fn took_part(
                 )
             })
     };
+    // Who finished: COMPLETED of the trial's period, then of each period after it that the
+    // group starts with just those who completed the one before ("Weekly Therapy Sessions",
+    // then "Waiting Period": NCT03670628's 13 started and 1 finished, not the 13 who
+    // completed the baseline visit). Where fewer start the next period (an extension some
+    // choose), the chain ends: those who did not go on still finished the trial.
+    let finished_of = |group: &Group| -> Option<Fact<u64>> {
+        let mut finished: Option<Fact<u64>> = None;
+        for &(q, later) in periods.iter().filter(|(q, _)| *q >= p) {
+            if let Some(before) = &finished {
+                let goes_on = milestone(later, "STARTED")
+                    .and_then(|(m, x)| count_of(group, q, m, x))
+                    .is_some_and(|s| s.value == before.value);
+                if !goes_on {
+                    break;
+                }
+            }
+            let Some(done) =
+                milestone(later, "COMPLETED").and_then(|(m, x)| count_of(group, q, m, x))
+            else {
+                break;
+            };
+            finished = Some(done);
+        }
+        finished
+    };
     // The groups that started this period: one that did not is no part of who took part.
     let mut groups: Vec<(usize, &Group, Fact<u64>)> = real_groups(&results.flow_groups, namer)
         .filter_map(|(g, group)| {
-            let start = count_of(group, m_started, started).filter(|s| s.value > 0)?;
+            let start = count_of(group, p, m_started, started).filter(|s| s.value > 0)?;
             Some((g, group, start))
         })
         .collect();
@@ -94,9 +118,7 @@ pub(super) fn took_part(
     let names = name_groups(namer, groups.iter().map(|(_, g, _)| *g), found);
     for ((g, group, start), name) in groups.into_iter().zip(names) {
         // "0 finished" of a trial still following its people says nothing: it is left out.
-        let finished = completed
-            .and_then(|(m, c)| count_of(group, m, c))
-            .filter(|f| f.value > 0);
+        let finished = finished_of(group).filter(|f| f.value > 0);
         source(&group.title, &format!("{FLOW}.groups[{g}].title"));
         for n in std::iter::once(&start).chain(&finished) {
             source(&n.value.to_string(), &n.field);
