@@ -672,3 +672,38 @@ fn a_drug_interaction_study_says_medicines_are_taken_together() {
         &["taken together", "together with other medicines"],
     );
 }
+
+/// A page that says a trial looks at asthma attacks has a main measure of attacks
+/// (exacerbations); the Asthma Control Test asks about symptoms, rescue medicine and daily
+/// life, and a trial measured by it looks at how well asthma is controlled (NCT00870584).
+#[test]
+fn asthma_attacks_are_said_only_when_attacks_are_measured() {
+    let mut seen = 0;
+    for (path, record, page) in pages_where(|_| true) {
+        let measures: Vec<String> = record
+            .pointer("/protocolSection/outcomesModule/primaryOutcomes")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["measure"].as_str().map(str::to_lowercase))
+            .collect();
+        let attacks = measures
+            .iter()
+            .any(|m| m.contains("exacerbation") || m.contains("attack"));
+        if !attacks {
+            assert_says_none(&path, &page.sections.summary, &["asthma attacks"]);
+        }
+        if measures.iter().any(|m| m.contains("asthma control")) {
+            seen += 1;
+            assert!(
+                page.sections
+                    .summary
+                    .contains("how well asthma is controlled"),
+                "{}: {}",
+                path.display(),
+                page.sections.summary
+            );
+        }
+    }
+    assert!(seen >= 2, "only {seen} records measured by asthma control");
+}
