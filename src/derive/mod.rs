@@ -360,6 +360,9 @@ fn sites(trial: &Trial, lexicon: &Lexicon) -> Option<Fact<Sites>> {
     // Read only where it changes what a page says: one location listed.
     let several_said = trial.sites.len() == 1
         && (says(&trial.title)
+            || roles
+                .placeholder_site
+                .marks(&trial.sites[0].facility.to_lowercase())
             || trial.official_title.as_deref().is_some_and(says)
             || [&trial.brief_summary, &trial.description]
                 .into_iter()

@@ -40,6 +40,8 @@ pub struct Roles {
     pub blind: PhraseList,
     /// Words of a title or description that say a trial runs at several places.
     pub several_sites: PhraseList,
+    /// Words of a facility name that make it a message standing for unlisted sites.
+    pub placeholder_site: PhraseList,
     /// Words of a sentence about another study than the record's.
     pub elsewhere: PhraseList,
     pub names: NameWords,
@@ -109,6 +111,7 @@ struct MaskingWords {
 #[derive(Deserialize)]
 struct SiteWords {
     several: Vec<String>,
+    placeholder: Vec<String>,
     elsewhere: Vec<String>,
 }
 #[derive(Deserialize)]
@@ -153,6 +156,7 @@ impl Roles {
             clusters: plain(file.allocation.cluster),
             interaction: plain(file.interaction.phrases),
             several_sites: plain(file.sites.several),
+            placeholder_site: plain(file.sites.placeholder),
             blind: plain(file.masking.blind),
             elsewhere: plain(file.sites.elsewhere),
             names: file.names,

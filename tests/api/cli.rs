@@ -192,13 +192,33 @@ async fn serve_logs_json_and_finishes_requests_in_flight_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // A server left running by a failed assertion would hold the test runner's output open.
+    struct Stop(u32);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &self.0.to_string()])
+                .status();
+        }
+    }
+    let _stop = Stop(child.id());
     let mut logs = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first: serde_json::Value = serde_json::from_str(&logs.next().unwrap().unwrap())
-        .expect("the first log line is a JSON object");
-    let addr = first["fields"]["addr"]
-        .as_str()
-        .unwrap_or_else(|| panic!("the start line names the address: {first}"))
-        .to_string();
+    // The start line names the address; on a loaded machine a line may come before it (a
+    // slow statement while the store is made).
+    let mut before = Vec::new();
+    let addr = loop {
+        let line = logs.next().expect("the server logs its start").unwrap();
+        let value: serde_json::Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+        if let Some(addr) = value["fields"]["addr"].as_str() {
+            break addr.to_string();
+        }
+        before.push(line);
+        assert!(
+            before.len() < 20,
+            "no start line names the address: {before:?}"
+        );
+    };
 
     let request = tokio::spawn(async move {
         reqwest::get(format!(

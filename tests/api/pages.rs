@@ -392,8 +392,9 @@ fn an_actual_count_is_never_told_as_a_plan() {
 
 /// A record that lists one location but whose title or description says the trial runs at
 /// several places (read by hand: "a single arm, multi-center study", "This is a multicenter
-/// study", "a multi-institutional clinical study") is never said to take place at one site;
-/// one whose description only cites another multicenter study still is.
+/// study", "a multi-institutional clinical study"), or whose one location is a message about
+/// sites, is never said to take place at one site; one whose description only cites another
+/// multicenter study, or whose one hospital is called "Nationwide", still is.
 #[test]
 fn a_multicenter_trial_is_not_said_to_run_at_one_site() {
     let corpus = fixtures().join("trials/corpus");
@@ -403,14 +404,25 @@ fn a_multicenter_trial_is_not_said_to_run_at_one_site() {
         "NCT01249703",
         "NCT00244023",
         "NCT05752838",
+        // One location whose facility is "For additional information regarding investigative
+        // sites for this trial, contact 1-877-CTLILLY…": the sites are not listed.
+        "NCT00833638",
+        "NCT00422578",
     ] {
         let s = summarize(&corpus.join(format!("{id}.json")));
         let text = page_text(&s);
         assert!(!text.contains("at one site"), "{id}: {text}");
     }
-    // "in a multicenter Japanese study, EB…": another study; one location listed.
-    let s = summarize(&corpus.join("NCT02341040.json"));
-    assert!(page_text(&s).contains("at one site"), "{}", page_text(&s));
+    // "in a multicenter Japanese study, EB…": another study; one location listed. And one
+    // hospital called "Nationwide Children's Hospital".
+    for id in ["NCT02341040", "NCT05670756"] {
+        let s = summarize(&corpus.join(format!("{id}.json")));
+        assert!(
+            page_text(&s).contains("at one site"),
+            "{id}: {}",
+            page_text(&s)
+        );
+    }
 }
 
 /// A cross-sectional study looks at people once: no page of one says it follows anyone or for
