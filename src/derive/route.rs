@@ -75,26 +75,51 @@ pub(super) fn route(
         // under the skin").
         let mut ways = vec![lexicon.routes[entry].way()];
         for &i in experimental {
-            let Some((other, phrase, t)) = (0..own)
-                .filter(|&t| texts[t].2 == Some(i))
-                .filter_map(|t| firsts[t].map(|(entry, phrase)| (entry, phrase, t)))
-                .min()
-            else {
-                continue;
-            };
-            let other = &lexicon.routes[other];
-            // A way that is not a medicine's counts only for a product of its registry type:
-            // "after the operation" in a pill's description is no procedure.
-            let its_own = other.substance || implied_by(other, &trial.interventions[i].kind);
-            if !its_own || ways.contains(&other.way()) {
-                continue;
-            }
-            ways.push(other.way());
-            if route.also.is_none() {
-                source(&other.phrases[phrase], &texts[t].1);
-                route.also = Some(other.how.clone());
+            let mine = (0..own).filter(|&t| texts[t].2 == Some(i));
+            // A product named as several ("pemetrexed, cisplatin and erlotinib") may give each
+            // its own way (NCT02795884: erlotinib by mouth, the others through an IV): every
+            // route its own words name counts. Another product counts by its first route only,
+            // so that "premedication with oral dexamethasone" does not make an IV drug a pill.
+            let several = lexicon
+                .roles
+                .names
+                .parts
+                .iter()
+                .any(|part| trial.interventions[i].name.contains(part.as_str()));
+            let candidates: Vec<(usize, usize, usize)> = if several {
+                let mut all: Vec<(usize, usize, usize)> = mine
+                    .flat_map(|t| {
+                        lexicon
+                            .route_phrases
+                            .hits(&texts[t].0)
+                            .into_iter()
+                            .filter(|h| lexicon.routes[h.entry].substance)
+                            .map(move |h| (h.entry, h.phrase, t))
+                    })
+                    .collect();
+                all.sort_unstable();
+                all
             } else {
-                route.more = true;
+                mine.filter_map(|t| firsts[t].map(|(entry, phrase)| (entry, phrase, t)))
+                    .min()
+                    .into_iter()
+                    .collect()
+            };
+            for (other, phrase, t) in candidates {
+                let other = &lexicon.routes[other];
+                // A way that is not a medicine's counts only for a product of its registry type:
+                // "after the operation" in a pill's description is no procedure.
+                let its_own = other.substance || implied_by(other, &trial.interventions[i].kind);
+                if !its_own || ways.contains(&other.way()) {
+                    continue;
+                }
+                ways.push(other.way());
+                if route.also.is_none() {
+                    source(&other.phrases[phrase], &texts[t].1);
+                    route.also = Some(other.how.clone());
+                } else {
+                    route.more = true;
+                }
             }
         }
         return Some(Fact::new(route, field));
@@ -171,6 +196,25 @@ mod tests {
                 (Drug, "Sildenafil", "50 mg nightly, starting after surgery"),
             ]),
             Some(("into_penis".into(), None, false))
+        );
+        // NCT02795884: one product named as three, each given its own way.
+        assert_eq!(
+            also(&[(
+                Drug,
+                "Intercalation therapy using pemetrexed, cisplatin and erlotinib",
+                "erlotinib is to be orally administered at the dose of 150 mg daily. Pemetrexed \
+                 will be administered by intravenous (IV) infusion for 10 minutes."
+            )]),
+            Some(("iv".into(), Some("by mouth".into()), false))
+        );
+        // One medicine: a premedication by mouth in its description is not its way.
+        assert_eq!(
+            also(&[(
+                Drug,
+                "Docetaxel",
+                "IV infusion every 3 weeks, after premedication with oral dexamethasone"
+            )]),
+            Some(("iv".into(), None, false))
         );
     }
 
