@@ -5,7 +5,7 @@
 use super::interventions::Reading;
 use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL, OFFICIAL_TITLE};
 use crate::facts::*;
-use crate::lexicon::{Lexicon, Roles};
+use crate::lexicon::{Lexicon, PhraseList, Roles};
 use crate::trial::*;
 
 const TITLE: &str = "protocolSection.identificationModule.briefTitle";
@@ -76,6 +76,9 @@ pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Des
         cluster: (trial.allocation == Allocation::Randomized)
             .then(|| clusters(trial, &lexicon.roles))
             .flatten(),
+        dose_levels: (trial.model == InterventionModel::SingleGroup)
+            .then(|| said(trial, &lexicon.roles.dose_levels, true))
+            .flatten(),
         randomized: (trial.allocation != Allocation::NotGiven)
             .then(|| Fact::new(trial.allocation == Allocation::Randomized, ALLOCATION)),
         placebo: (reading.placebo_given && !reading.sham).then(|| Fact::new(true, ARMS)),
@@ -102,36 +105,38 @@ fn titled_blind(trial: &Trial, roles: &Roles) -> bool {
 /// Whether a title, the brief summary or the description says whole groups were randomized
 /// ("a cluster-randomized trial"), with the field that says so.
 fn clusters(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
-    [
-        (Some(trial.title.as_str()), TITLE),
-        (trial.official_title.as_deref(), OFFICIAL_TITLE),
-        (trial.brief_summary.as_deref(), BRIEF_SUMMARY),
-        (trial.description.as_deref(), DESCRIPTION),
-    ]
-    .into_iter()
-    .find_map(|(text, field)| {
-        let text = text?;
-        // Most records never say "cluster" or "wedge": nothing to lower-case then.
-        let said = text.contains("luster") || text.contains("LUSTER") || text.contains("edge");
-        (said && roles.clusters.marks(&text.to_lowercase())).then(|| Fact::new(true, field))
-    })
+    // Most records never say "cluster" or "wedge": nothing to lower-case then.
+    let hinted = [trial.title.as_str()]
+        .into_iter()
+        .chain(trial.official_title.as_deref())
+        .chain(trial.brief_summary.as_deref())
+        .chain(trial.description.as_deref())
+        .any(|t| t.contains("luster") || t.contains("LUSTER") || t.contains("edge"));
+    hinted.then(|| said(trial, &roles.clusters, true)).flatten()
 }
 
 /// Whether a title or the brief summary says the study looks at medicines taken together
 /// ("the interaction between doxazosin GITS and vardenafil"), with the field that says so.
 pub(super) fn interaction(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
+    said(trial, &roles.interaction, false)
+}
+
+/// Whether a title or the brief summary (and the description, when `described`) holds one of
+/// the phrases, with the field of the first that does.
+fn said(trial: &Trial, phrases: &PhraseList, described: bool) -> Option<Fact<bool>> {
     [
         (Some(trial.title.as_str()), TITLE),
         (trial.official_title.as_deref(), OFFICIAL_TITLE),
         (trial.brief_summary.as_deref(), BRIEF_SUMMARY),
+        (
+            trial.description.as_deref().filter(|_| described),
+            DESCRIPTION,
+        ),
     ]
     .into_iter()
     .find_map(|(text, field)| {
         let lower = text?.to_lowercase();
-        roles
-            .interaction
-            .marks(&lower)
-            .then(|| Fact::new(true, field))
+        phrases.marks(&lower).then(|| Fact::new(true, field))
     })
 }
 

@@ -203,6 +203,8 @@ pub struct Design {
     /// Whole groups of people (clinics, schools) were put into the arms at random, not each
     /// person: "cluster-randomized".
     pub cluster: Option<Fact<bool>>,
+    /// A single group whose people get the treatment at several doses ("dose escalation").
+    pub dose_levels: Option<Fact<bool>>,
 }
 
 /// What the new treatment is compared with.

@@ -36,6 +36,8 @@ pub struct Roles {
     pub clusters: PhraseList,
     /// Words that say a study looks at medicines taken together (a drug interaction study).
     pub interaction: PhraseList,
+    /// Words that say a single-group trial gives its treatment at several doses.
+    pub dose_levels: PhraseList,
     /// Words of a title that say people do not know what they get.
     pub blind: PhraseList,
     /// Words of a title or description that say a trial runs at several places.
@@ -100,6 +102,7 @@ pub(super) struct RolesFile {
     purpose: PurposeWords,
     allocation: AllocationWords,
     interaction: InteractionWords,
+    doses: DoseWords,
     sites: SiteWords,
     masking: MaskingWords,
     names: NameWords,
@@ -119,6 +122,10 @@ struct AllocationWords {
     ratio: Vec<String>,
     uneven: Vec<String>,
     cluster: Vec<String>,
+}
+#[derive(Deserialize)]
+struct DoseWords {
+    levels: Vec<String>,
 }
 #[derive(Deserialize)]
 struct InteractionWords {
@@ -155,6 +162,7 @@ impl Roles {
             uneven_groups: plain(file.allocation.uneven),
             clusters: plain(file.allocation.cluster),
             interaction: plain(file.interaction.phrases),
+            dose_levels: plain(file.doses.levels),
             several_sites: plain(file.sites.several),
             placeholder_site: plain(file.sites.placeholder),
             blind: plain(file.masking.blind),

@@ -719,3 +719,49 @@ fn asthma_attacks_are_said_only_when_attacks_are_measured() {
     }
     assert!(seen >= 2, "only {seen} records measured by asthma control");
 }
+
+/// A single-group trial whose titles or description say it gives its treatment at several
+/// doses ("a dose-escalation study", "one of three planned dose levels") never says everyone
+/// gets "the same treatment"; a food challenge's "increasing doses" of the food (NCT03964051)
+/// is no dose escalation of what is tested.
+#[test]
+fn a_dose_escalation_trial_does_not_give_everyone_the_same() {
+    let escalation = [
+        "dose escalation",
+        "dose-escalation",
+        "escalating doses",
+        "dose levels",
+        "dose-finding",
+    ];
+    let single = |record: &serde_json::Value| {
+        text_at(
+            record,
+            "/protocolSection/designModule/designInfo/interventionModel",
+        ) == Some("SINGLE_GROUP")
+    };
+    let mut seen = 0;
+    for (path, record, page) in pages_where(single) {
+        let texts = [
+            "/protocolSection/identificationModule/briefTitle",
+            "/protocolSection/identificationModule/officialTitle",
+            "/protocolSection/descriptionModule/briefSummary",
+            "/protocolSection/descriptionModule/detailedDescription",
+        ]
+        .map(|p| text_at(&record, p).unwrap_or("").to_lowercase())
+        .join(" ");
+        let summary = &page.sections.summary;
+        if escalation.iter().any(|w| texts.contains(w)) {
+            seen += 1;
+            assert_says_none(&path, summary, &["the same treatment"]);
+            assert!(
+                summary.contains("not everyone at the same dose"),
+                "{}: {summary}",
+                path.display()
+            );
+        }
+    }
+    assert!(seen >= 5, "only {seen} dose-escalation records");
+    let food = fixtures().join("trials/corpus/NCT03964051.json");
+    let summary = summarize(&food).sections.summary;
+    assert!(summary.contains("the same treatment"), "{summary}");
+}
