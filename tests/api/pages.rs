@@ -765,3 +765,19 @@ fn a_dose_escalation_trial_does_not_give_everyone_the_same() {
     let summary = summarize(&food).sections.summary;
     assert!(summary.contains("the same treatment"), "{summary}");
 }
+
+/// A trial stopped early tells how long it planned to follow people, never that it followed
+/// them that long (NCT03670628 planned a year; its last visit held was at three months).
+#[test]
+fn a_stopped_trial_says_how_long_it_planned_to_follow() {
+    let stopped = |record: &serde_json::Value| {
+        text_at(record, "/protocolSection/statusModule/overallStatus") == Some("TERMINATED")
+    };
+    let mut seen = 0;
+    for (path, _, page) in pages_where(stopped) {
+        let summary = &page.sections.summary;
+        assert_says_none(&path, summary, &["Researchers followed them"]);
+        seen += usize::from(summary.contains("Researchers planned to follow them for"));
+    }
+    assert!(seen >= 10, "only {seen} stopped trials give a follow-up");
+}
