@@ -79,6 +79,8 @@ pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Des
         dose_levels: (trial.model == InterventionModel::SingleGroup)
             .then(|| said(trial, &lexicon.roles.dose_levels, true))
             .flatten(),
+        groups: (trial.model == InterventionModel::SingleGroup && trial.arms.len() > 1)
+            .then(|| Fact::new(trial.arms.len(), ARMS)),
         randomized: (trial.allocation != Allocation::NotGiven)
             .then(|| Fact::new(trial.allocation == Allocation::Randomized, ALLOCATION)),
         placebo: (reading.placebo_given && !reading.sham).then(|| Fact::new(true, ARMS)),

@@ -205,6 +205,10 @@ pub struct Design {
     pub cluster: Option<Fact<bool>>,
     /// A single group whose people get the treatment at several doses ("dose escalation").
     pub dose_levels: Option<Fact<bool>>,
+    /// How many arms a record registered as one group lists, when more than one: cohorts by
+    /// age and weight, devices at different times (NCT04207047's four), with or without
+    /// chemotherapy. Not everyone gets the same.
+    pub groups: Option<Fact<usize>>,
 }
 
 /// What the new treatment is compared with.

@@ -781,3 +781,25 @@ fn a_stopped_trial_says_how_long_it_planned_to_follow() {
     }
     assert!(seen >= 10, "only {seen} stopped trials give a follow-up");
 }
+
+/// A record registered as one group that lists several arms (cohorts by age and weight,
+/// devices at different times, with or without chemotherapy) never says everyone gets "the
+/// same treatment": it says how many groups there are.
+#[test]
+fn one_group_with_several_arms_is_not_the_same_treatment() {
+    let several = |record: &serde_json::Value| {
+        text_at(
+            record,
+            "/protocolSection/designModule/designInfo/interventionModel",
+        ) == Some("SINGLE_GROUP")
+            && record
+                .pointer("/protocolSection/armsInterventionsModule/armGroups")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|arms| arms.len() > 1)
+    };
+    let pages = pages_where(several);
+    for (path, _, page) in &pages {
+        assert_says_none(path, &page.sections.summary, &["the same treatment"]);
+    }
+    assert!(pages.len() >= 10, "only {} such records", pages.len());
+}
