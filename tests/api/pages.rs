@@ -803,3 +803,18 @@ fn one_group_with_several_arms_is_not_the_same_treatment() {
     }
     assert!(pages.len() >= 10, "only {} such records", pages.len());
 }
+
+/// A study of past records takes no one in: its page never says who "can join" (NCT05774990
+/// reads the records of children treated from 2008 to 2022).
+#[test]
+fn no_one_can_join_a_study_of_past_records() {
+    let pages = pages_where(|r| text_at(r, TIME_PERSPECTIVE) == Some("RETROSPECTIVE"));
+    for (path, _, page) in &pages {
+        assert_says_none(path, &page.sections.summary, &["can join"]);
+    }
+    assert!(
+        pages.len() >= 10,
+        "only {} studies of past records",
+        pages.len()
+    );
+}
