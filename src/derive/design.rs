@@ -81,6 +81,8 @@ pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Des
             .flatten(),
         groups: (trial.model == InterventionModel::SingleGroup && trial.arms.len() > 1)
             .then(|| Fact::new(trial.arms.len(), ARMS)),
+        in_order: (reading.same_everywhere && in_order(trial, &lexicon.roles))
+            .then(|| Fact::new(true, ARMS)),
         randomized: (trial.allocation != Allocation::NotGiven)
             .then(|| Fact::new(trial.allocation == Allocation::Randomized, ALLOCATION)),
         placebo: (reading.placebo_given && !reading.sham).then(|| Fact::new(true, ARMS)),
@@ -140,6 +142,19 @@ fn said(trial: &Trial, phrases: &PhraseList, described: bool) -> Option<Fact<boo
         let lower = text?.to_lowercase();
         phrases.marks(&lower).then(|| Fact::new(true, field))
     })
+}
+
+/// Whether two or more arm labels give an order of products ("Tadalafil Then Sildenafil").
+fn in_order(trial: &Trial, roles: &Roles) -> bool {
+    let ordered = |label: &str| {
+        let lower = label.to_lowercase();
+        roles
+            .sequence_arrows
+            .iter()
+            .any(|a| lower.contains(a.as_str()))
+            || roles.sequence_words.marks(&lower)
+    };
+    trial.arms.iter().filter(|a| ordered(&a.label)).count() >= 2
 }
 
 /// Whether the record's texts give an uneven ratio of people per group ("randomized 2:1",

@@ -209,6 +209,9 @@ pub struct Design {
     /// age and weight, devices at different times (NCT04207047's four), with or without
     /// chemotherapy. Not everyone gets the same.
     pub groups: Option<Fact<usize>>,
+    /// Every arm gets the same products, and the arm labels give their order
+    /// ("Osimertinib->Dacomitinib", "Dacomitinib->Osimertinib"): the groups differ in order.
+    pub in_order: Option<Fact<bool>>,
 }
 
 /// What the new treatment is compared with.

@@ -38,6 +38,9 @@ pub struct Roles {
     pub interaction: PhraseList,
     /// Words that say a single-group trial gives its treatment at several doses.
     pub dose_levels: PhraseList,
+    /// Arrows ("->") and words ("then") of an arm label that give the order of its products.
+    pub sequence_arrows: Vec<String>,
+    pub sequence_words: PhraseList,
     /// Words of a title that say people do not know what they get.
     pub blind: PhraseList,
     /// Words of a title or description that say a trial runs at several places.
@@ -103,6 +106,7 @@ pub(super) struct RolesFile {
     allocation: AllocationWords,
     interaction: InteractionWords,
     doses: DoseWords,
+    sequence: SequenceWords,
     sites: SiteWords,
     masking: MaskingWords,
     names: NameWords,
@@ -122,6 +126,11 @@ struct AllocationWords {
     ratio: Vec<String>,
     uneven: Vec<String>,
     cluster: Vec<String>,
+}
+#[derive(Deserialize)]
+struct SequenceWords {
+    arrows: Vec<String>,
+    words: Vec<String>,
 }
 #[derive(Deserialize)]
 struct DoseWords {
@@ -163,6 +172,8 @@ impl Roles {
             clusters: plain(file.allocation.cluster),
             interaction: plain(file.interaction.phrases),
             dose_levels: plain(file.doses.levels),
+            sequence_arrows: file.sequence.arrows,
+            sequence_words: plain(file.sequence.words),
             several_sites: plain(file.sites.several),
             placeholder_site: plain(file.sites.placeholder),
             blind: plain(file.masking.blind),

@@ -818,3 +818,29 @@ fn no_one_can_join_a_study_of_past_records() {
         pages.len()
     );
 }
+
+/// Groups that get the same products differ "in a different order" exactly when two or more
+/// arm labels give an order ("Arm A (Osimertinib->Dacomitinib)", "Arm B
+/// (Dacomitinib->Osimertinib)"), and otherwise "in a different dose or schedule".
+#[test]
+fn groups_that_differ_in_order_say_so() {
+    let mut seen = [0, 0];
+    for (path, record, page) in pages_where(|_| true) {
+        let summary = &page.sections.summary;
+        let order = summary.contains("in a different order");
+        if !order && !summary.contains("in a different dose or schedule") {
+            continue;
+        }
+        let ordered = record
+            .pointer("/protocolSection/armsInterventionsModule/armGroups")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["label"].as_str().map(str::to_lowercase))
+            .filter(|l| l.contains("->") || l.contains(" then ") || l.contains("followed by"))
+            .count();
+        assert_eq!(order, ordered >= 2, "{}: {summary}", path.display());
+        seen[usize::from(order)] += 1;
+    }
+    assert!(seen[0] >= 5 && seen[1] >= 1, "{seen:?}");
+}
