@@ -3,8 +3,10 @@
 
 mod bulk;
 mod cli;
+mod design;
 mod editor;
 mod fetch;
+mod flow;
 mod gold;
 mod helpers;
 mod llm;

@@ -1,0 +1,638 @@
+//! What a page says of how a study is built, whom it is for and where it stands, read against
+//! the records themselves: the design words the fields do not carry (cluster, interaction,
+//! dose escalation, order), tense and status, population, follow-up and main measures.
+
+use crate::helpers::*;
+
+const TIME_PERSPECTIVE: &str = "/protocolSection/designModule/designInfo/timePerspective";
+const OVERALL_STATUS: &str = "/protocolSection/statusModule/overallStatus";
+const STUDY_TYPE: &str = "/protocolSection/designModule/studyType";
+
+/// A study of records made before it began (`timePerspective` RETROSPECTIVE) asks nothing of
+/// anyone and follows no one: its page never says it follows people or that taking part means
+/// extra tests or visits.
+#[test]
+fn a_study_of_past_records_follows_no_one() {
+    let pages = pages_where(|r| text_at(r, TIME_PERSPECTIVE) == Some("RETROSPECTIVE"));
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
+        assert_says_none(
+            path,
+            &text,
+            &["follows", "follow them", "followed them", "extra tests"],
+        );
+        assert!(text.contains("records"), "{}: {text}", path.display());
+    }
+    assert!(
+        pages.len() >= 5,
+        "only {} retrospective records",
+        pages.len()
+    );
+}
+
+/// A study that never ran tells what it planned: no page of a withdrawn observational study
+/// says that it follows or watches anyone now, or that taking part means extra visits
+/// (NCT01511679 said "This study follows people with alcohol problems").
+#[test]
+fn a_withdrawn_study_tells_what_it_planned() {
+    let pages = pages_where(|r| {
+        text_at(r, OVERALL_STATUS) == Some("WITHDRAWN")
+            && text_at(r, STUDY_TYPE) == Some("OBSERVATIONAL")
+    });
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
+        assert_says_none(
+            path,
+            &text,
+            &[
+                "this study follows",
+                "this study looks back",
+                "watch and record what happens",
+                "taking part may mean",
+            ],
+        );
+        assert!(text.contains("was to "), "{}: {text}", path.display());
+    }
+    assert!(
+        pages.len() >= 2,
+        "only {} withdrawn observational records",
+        pages.len()
+    );
+}
+
+/// Who may join is read from the ages: a trial only for people of 12 to 17 is for teenagers,
+/// never "children" (NCT05602779, 13 to 17, said "self-harm in children").
+#[test]
+fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
+    let years = |record: &serde_json::Value, age: &str| -> Option<u32> {
+        let text = text_at(record, &format!("/protocolSection/eligibilityModule/{age}"))?;
+        let (n, unit) = text.split_once(' ')?;
+        unit.starts_with("Year").then(|| n.parse().ok())?
+    };
+    let pages = pages_where(|r| {
+        years(r, "minimumAge").is_some_and(|m| m >= 12)
+            && years(r, "maximumAge").is_some_and(|m| m < 18)
+    });
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
+        assert!(!text.contains("children"), "{}: {text}", path.display());
+        assert!(text.contains("teenagers"), "{}: {text}", path.display());
+    }
+    assert!(
+        pages.len() >= 3,
+        "only {} records for 12- to 17-year-olds",
+        pages.len()
+    );
+}
+
+/// A coin toss is even. Records that say their groups are made by an uneven ratio (read by
+/// hand: "randomized 2:1", "in a 2:1 ratio", "in 1:2:1 fashion", the participant flow's "in a
+/// 2:1 ratio", "3 times more subjects in the vardenafil group") never get "like a coin toss",
+/// and say the groups differ in size; records that say "randomized 1:1" keep the coin toss.
+#[test]
+fn an_uneven_ratio_is_no_coin_toss() {
+    let corpus = fixtures().join("trials/corpus");
+    let uneven = [
+        fixtures().join("trials/NCT03064438.json"),
+        corpus.join("NCT00555971.json"),
+        corpus.join("NCT03437278.json"),
+        corpus.join("NCT04407182.json"),
+        corpus.join("NCT04550923.json"),
+        // "randomized in order to enroll 3 times more subjects in the vardenafil group".
+        corpus.join("NCT00661115.json"),
+    ];
+    for path in &uneven {
+        let summary = summarize(path).sections.summary;
+        assert!(
+            !summary.contains("coin toss"),
+            "{}: {summary}",
+            path.display()
+        );
+        assert!(
+            summary.contains("the same size, by design"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    for id in ["NCT02304991", "NCT02388997", "NCT02593396", "NCT02795884"] {
+        let path = corpus.join(format!("{id}.json"));
+        let summary = summarize(&path).sections.summary;
+        assert!(summary.contains("like a coin toss"), "{id}: {summary}");
+        assert!(!summary.contains("same size"), "{id}: {summary}");
+    }
+}
+
+/// A cluster-randomized trial (read by hand: NCT02299791, "a cluster-randomized pragmatic
+/// trial in 11 CHCs") says whole places were put into the groups, not people one by one; a
+/// trial of cluster headache, randomized person by person, never says so.
+#[test]
+fn a_cluster_randomized_trial_says_places_were_randomized() {
+    let says = "was put in a group as a whole, not each person alone";
+    let summary = summarize(&fixtures().join("trials/NCT02299791.json"))
+        .sections
+        .summary;
+    assert!(summary.contains(says), "{summary}");
+    let corpus = fixtures().join("trials/corpus");
+    for id in ["NCT02397473", "NCT02945046", "NCT04688775"] {
+        let summary = summarize(&corpus.join(format!("{id}.json")))
+            .sections
+            .summary;
+        let random = summary.contains("at random") || summary.contains("Chance");
+        assert!(random, "{id}: {summary}");
+        assert!(!summary.contains(says), "{id}: {summary}");
+    }
+}
+
+/// A study whose status is unknown but whose count is of who actually joined (enrollment type
+/// ACTUAL) gives that count as such, never as a plan (NCT04207047 planned up to 25 and had 3);
+/// one with an estimated count still gives the plan.
+#[test]
+fn an_actual_count_is_never_told_as_a_plan() {
+    let mut seen = [0, 0];
+    let unknown = |record: &serde_json::Value| {
+        text_at(record, "/protocolSection/statusModule/overallStatus") == Some("UNKNOWN")
+    };
+    for (path, record, page) in pages_where(unknown) {
+        let Some(count) = record
+            .pointer("/protocolSection/designModule/enrollmentInfo/count")
+            .and_then(serde_json::Value::as_u64)
+            .filter(|n| *n > 0)
+        else {
+            continue;
+        };
+        let actual =
+            text_at(&record, "/protocolSection/designModule/enrollmentInfo/type") == Some("ACTUAL");
+        let summary = &page.sections.summary;
+        seen[usize::from(actual)] += 1;
+        if actual {
+            assert_says_none(&path, summary, &["The plan was for"]);
+            assert!(
+                summary.contains("By its last update,") && summary.contains("people had joined."),
+                "{}: {count} joined: {summary}",
+                path.display()
+            );
+        } else {
+            assert!(
+                summary.contains("The plan was for about"),
+                "{}: {summary}",
+                path.display()
+            );
+        }
+    }
+    assert!(seen[1] >= 3 && seen[0] >= 10, "{seen:?}");
+}
+
+/// A record that lists one location but whose title or description says the trial runs at
+/// several places (read by hand: "a single arm, multi-center study", "This is a multicenter
+/// study", "a multi-institutional clinical study"), or whose one location is a message about
+/// sites, is never said to take place at one site; one whose description only cites another
+/// multicenter study, or whose one hospital is called "Nationwide", still is.
+#[test]
+fn a_multicenter_trial_is_not_said_to_run_at_one_site() {
+    let corpus = fixtures().join("trials/corpus");
+    for id in [
+        "NCT03799601",
+        "NCT00066638",
+        "NCT01249703",
+        "NCT00244023",
+        "NCT05752838",
+        // One location whose facility is "For additional information regarding investigative
+        // sites for this trial, contact 1-877-CTLILLY…": the sites are not listed.
+        "NCT00833638",
+        "NCT00422578",
+    ] {
+        let s = summarize(&corpus.join(format!("{id}.json")));
+        let text = page_text(&s);
+        assert!(!text.contains("at one site"), "{id}: {text}");
+    }
+    // "in a multicenter Japanese study, EB…": another study; one location listed. And one
+    // hospital called "Nationwide Children's Hospital".
+    for id in ["NCT02341040", "NCT05670756"] {
+        let s = summarize(&corpus.join(format!("{id}.json")));
+        assert!(
+            page_text(&s).contains("at one site"),
+            "{id}: {}",
+            page_text(&s)
+        );
+    }
+}
+
+/// A cross-sectional study looks at people once: no page of one says it follows anyone or for
+/// how long (NCT05752838, a one-time web survey, said "Researchers followed them for one day").
+#[test]
+fn a_one_time_study_follows_no_one() {
+    let pages = pages_where(|r| text_at(r, TIME_PERSPECTIVE) == Some("CROSS_SECTIONAL"));
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
+        assert_says_none(
+            path,
+            &text,
+            &[
+                "follows",
+                "follow them",
+                "followed them",
+                "watch and record",
+            ],
+        );
+        assert!(
+            text.contains("one point in time"),
+            "{}: {text}",
+            path.display()
+        );
+    }
+    assert!(
+        pages.len() >= 5,
+        "only {} cross-sectional records",
+        pages.len()
+    );
+}
+
+/// "As listed by the trial registrant" is the registrant's list, in their order (NCT03177746
+/// lists premature ejaculation first; the page put erectile dysfunction first).
+#[test]
+fn conditions_as_registered_keep_the_registrant_order() {
+    for (path, record, s) in pages_where(|_| true) {
+        let mut listed: Vec<String> = Vec::new();
+        for c in record
+            .pointer("/protocolSection/conditionsModule/conditions")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str())
+        {
+            let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !c.is_empty() && !listed.iter().any(|l| l.eq_ignore_ascii_case(&c)) {
+                listed.push(c);
+            }
+        }
+        let shown = &s.conditions.as_registered;
+        assert!(
+            shown.len() >= listed.len(),
+            "{}: {shown:?} against {listed:?}",
+            path.display()
+        );
+        for (shown, listed) in shown.iter().zip(&listed) {
+            assert!(
+                shown.eq_ignore_ascii_case(listed),
+                "{}: {shown:?} where the registrant listed {listed:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// A study whose status is unknown but had not yet started taking people at its last update
+/// (`lastKnownStatus` NOT_YET_RECRUITING) is not said to "have ended": it may never have begun.
+#[test]
+fn an_unknown_study_that_had_not_started_is_not_said_to_have_ended() {
+    let pages = pages_where(|r| {
+        text_at(r, OVERALL_STATUS) == Some("UNKNOWN")
+            && text_at(r, "/protocolSection/statusModule/lastKnownStatus")
+                == Some("NOT_YET_RECRUITING")
+    });
+    for (path, _, s) in &pages {
+        let summary = &s.sections.summary;
+        assert!(
+            !summary.contains("may have ended"),
+            "{}: {summary}",
+            path.display()
+        );
+        assert!(
+            summary.contains("may never have begun"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(pages.len() >= 3, "only {} such records", pages.len());
+}
+
+/// A case-control study compares its cases with another group: no page of one says it
+/// "follows" only the cases (NCT01249703 compares men with erectile dysfunction and healthy
+/// men; the page said "This study was to follow men with erectile dysfunction").
+#[test]
+fn a_case_control_study_says_it_compares() {
+    let design = "/protocolSection/designModule/designInfo";
+    let pages: Vec<_> = pages_where(|r| {
+        text_at(r, &format!("{design}/observationalModel")) == Some("CASE_CONTROL")
+            && text_at(r, TIME_PERSPECTIVE) != Some("RETROSPECTIVE")
+    })
+    .into_iter()
+    // A study of people who use a product is told by what they use.
+    .filter(|(_, _, s)| {
+        !s.interventions
+            .iter()
+            .any(|i| i.role == laysum::facts::Role::Tested)
+    })
+    .collect();
+    for (path, _, s) in &pages {
+        let summary = s.sections.summary.to_lowercase();
+        assert!(
+            !summary.contains("follows"),
+            "{}: {summary}",
+            path.display()
+        );
+        assert!(summary.contains("compare"), "{}: {summary}", path.display());
+    }
+    assert!(
+        pages.len() >= 5,
+        "only {} case-control records",
+        pages.len()
+    );
+}
+
+/// A trial for people whose illness came back or did not go away with treatment says so: every
+/// interventional record whose brief title says "relapsed" or "refractory" (NCT05147467,
+/// "Relapsed/Refractory CLL/SLL", said only "people with chronic lymphocytic leukemia"). One
+/// for prostate cancer "previously treated with radiotherapy" (NCT01105130) is not said to have
+/// come back.
+#[test]
+fn a_trial_for_relapsed_or_refractory_illness_says_so() {
+    let pages = pages_where(|r| {
+        let title = text_at(r, "/protocolSection/identificationModule/briefTitle")
+            .unwrap_or("")
+            .to_lowercase();
+        text_at(r, STUDY_TYPE) == Some("INTERVENTIONAL")
+            && (title.contains("relapsed") || title.contains("refractory"))
+    });
+    for (path, _, s) in &pages {
+        let summary = &s.sections.summary;
+        assert!(
+            summary.contains("whose illness came back or stayed after earlier treatment"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(
+        pages.len() >= 5,
+        "only {} relapsed or refractory trials",
+        pages.len()
+    );
+    let s = summarize(&fixtures().join("trials/corpus/NCT01105130.json"));
+    assert!(
+        !s.sections.summary.contains("came back"),
+        "{}",
+        s.sections.summary
+    );
+}
+
+/// How a tested product is given comes from its own words before its arm's: NCT00512707's arm
+/// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
+#[test]
+fn the_route_is_read_from_what_is_tested_first() {
+    let s = summarize(&fixtures().join("trials/corpus/NCT00512707.json"));
+    assert!(
+        s.sections.summary.contains("given on the skin"),
+        "{}",
+        s.sections.summary
+    );
+}
+
+/// A trial whose first main measure is not about safety is never said to look "mainly at
+/// safety", however many main measures follow (NCT06388018 lists adverse events twelfth of
+/// thirteen, after the time to pelvic recurrence); one whose first main measure is about
+/// safety says safety.
+#[test]
+fn safety_is_main_only_when_it_is_measured_first() {
+    let safety = [
+        "adverse",
+        "safety",
+        "toxicit",
+        "tolerab",
+        "maximum tolerated",
+        "side effect",
+        "dose-limiting",
+        "dose limiting",
+    ];
+    let about_safety = |m: &str| {
+        let m = m.to_lowercase();
+        safety.iter().any(|w| m.contains(w))
+    };
+    let mut seen = [0, 0];
+    // A withdrawn trial tells what it planned to give, not what it would look at.
+    let interventional = |record: &serde_json::Value| {
+        text_at(record, "/protocolSection/designModule/studyType") == Some("INTERVENTIONAL")
+            && text_at(record, "/protocolSection/statusModule/overallStatus") != Some("WITHDRAWN")
+    };
+    for (path, record, page) in pages_where(interventional) {
+        let measures: Vec<&str> = record
+            .pointer("/protocolSection/outcomesModule/primaryOutcomes")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["measure"].as_str())
+            .collect();
+        let Some(first) = measures.first() else {
+            continue;
+        };
+        let summary = &page.sections.summary;
+        if about_safety(first) {
+            seen[0] += 1;
+            assert!(
+                summary.contains("safety"),
+                "{}: first measured {first:?}: {summary}",
+                path.display()
+            );
+        } else if measures[1..].iter().any(|m| about_safety(m)) {
+            seen[1] += 1;
+            assert_says_none(
+                &path,
+                summary,
+                &["mainly at safety", "mainly at side effects"],
+            );
+        }
+    }
+    assert!(seen[0] >= 20 && seen[1] >= 5, "{seen:?}");
+}
+
+/// A drug interaction study (read by hand: vardenafil with doxazosin on blood pressure, a
+/// "Drug-Drug Interaction (DDI) Study", avanafil with probe medicines) says it looks at
+/// medicines taken together, and never that what it gives "might help"; a trial of two
+/// treatments given together for an illness (testosterone with a PDE5 inhibitor) is no
+/// interaction study.
+#[test]
+fn a_drug_interaction_study_says_medicines_are_taken_together() {
+    let corpus = fixtures().join("trials/corpus");
+    let interaction = [
+        fixtures().join("trials/NCT00517179.json"),
+        corpus.join("NCT01348880.json"),
+        corpus.join("NCT01415128.json"),
+        corpus.join("NCT04170790.json"),
+        corpus.join("NCT06090123.json"),
+    ];
+    for path in &interaction {
+        let summary = summarize(path).sections.summary;
+        assert!(
+            summary.contains("together"),
+            "{}: {summary}",
+            path.display()
+        );
+        assert_says_none(path, &summary, &["might help"]);
+    }
+    let pair = corpus.join("NCT00244023.json");
+    let summary = summarize(&pair).sections.summary;
+    assert_says_none(
+        &pair,
+        &summary,
+        &["taken together", "together with other medicines"],
+    );
+}
+
+/// A page that says a trial looks at asthma attacks has a main measure of attacks
+/// (exacerbations); the Asthma Control Test asks about symptoms, rescue medicine and daily
+/// life, and a trial measured by it looks at how well asthma is controlled (NCT00870584).
+#[test]
+fn asthma_attacks_are_said_only_when_attacks_are_measured() {
+    let mut seen = 0;
+    for (path, record, page) in pages_where(|_| true) {
+        let measures: Vec<String> = record
+            .pointer("/protocolSection/outcomesModule/primaryOutcomes")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["measure"].as_str().map(str::to_lowercase))
+            .collect();
+        let attacks = measures
+            .iter()
+            .any(|m| m.contains("exacerbation") || m.contains("attack"));
+        if !attacks {
+            assert_says_none(&path, &page.sections.summary, &["asthma attacks"]);
+        }
+        if measures.iter().any(|m| m.contains("asthma control")) {
+            seen += 1;
+            assert!(
+                page.sections
+                    .summary
+                    .contains("how well asthma is controlled"),
+                "{}: {}",
+                path.display(),
+                page.sections.summary
+            );
+        }
+    }
+    assert!(seen >= 2, "only {seen} records measured by asthma control");
+}
+
+/// A single-group trial whose titles or description say it gives its treatment at several
+/// doses ("a dose-escalation study", "one of three planned dose levels") never says everyone
+/// gets "the same treatment"; a food challenge's "increasing doses" of the food (NCT03964051)
+/// is no dose escalation of what is tested.
+#[test]
+fn a_dose_escalation_trial_does_not_give_everyone_the_same() {
+    let escalation = [
+        "dose escalation",
+        "dose-escalation",
+        "escalating doses",
+        "dose levels",
+        "dose-finding",
+    ];
+    let single = |record: &serde_json::Value| {
+        text_at(
+            record,
+            "/protocolSection/designModule/designInfo/interventionModel",
+        ) == Some("SINGLE_GROUP")
+    };
+    let mut seen = 0;
+    for (path, record, page) in pages_where(single) {
+        let texts = [
+            "/protocolSection/identificationModule/briefTitle",
+            "/protocolSection/identificationModule/officialTitle",
+            "/protocolSection/descriptionModule/briefSummary",
+            "/protocolSection/descriptionModule/detailedDescription",
+        ]
+        .map(|p| text_at(&record, p).unwrap_or("").to_lowercase())
+        .join(" ");
+        let summary = &page.sections.summary;
+        if escalation.iter().any(|w| texts.contains(w)) {
+            seen += 1;
+            assert_says_none(&path, summary, &["the same treatment"]);
+            assert!(
+                summary.contains("not everyone at the same dose"),
+                "{}: {summary}",
+                path.display()
+            );
+        }
+    }
+    assert!(seen >= 5, "only {seen} dose-escalation records");
+    let food = fixtures().join("trials/corpus/NCT03964051.json");
+    let summary = summarize(&food).sections.summary;
+    assert!(summary.contains("the same treatment"), "{summary}");
+}
+
+/// A trial stopped early tells how long it planned to follow people, never that it followed
+/// them that long (NCT03670628 planned a year; its last visit held was at three months).
+#[test]
+fn a_stopped_trial_says_how_long_it_planned_to_follow() {
+    let stopped = |record: &serde_json::Value| {
+        text_at(record, "/protocolSection/statusModule/overallStatus") == Some("TERMINATED")
+    };
+    let mut seen = 0;
+    for (path, _, page) in pages_where(stopped) {
+        let summary = &page.sections.summary;
+        assert_says_none(&path, summary, &["Researchers followed them"]);
+        seen += usize::from(summary.contains("Researchers planned to follow them for"));
+    }
+    assert!(seen >= 10, "only {seen} stopped trials give a follow-up");
+}
+
+/// A record registered as one group that lists several arms (cohorts by age and weight,
+/// devices at different times, with or without chemotherapy) never says everyone gets "the
+/// same treatment": it says how many groups there are.
+#[test]
+fn one_group_with_several_arms_is_not_the_same_treatment() {
+    let several = |record: &serde_json::Value| {
+        text_at(
+            record,
+            "/protocolSection/designModule/designInfo/interventionModel",
+        ) == Some("SINGLE_GROUP")
+            && record
+                .pointer("/protocolSection/armsInterventionsModule/armGroups")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|arms| arms.len() > 1)
+    };
+    let pages = pages_where(several);
+    for (path, _, page) in &pages {
+        assert_says_none(path, &page.sections.summary, &["the same treatment"]);
+    }
+    assert!(pages.len() >= 10, "only {} such records", pages.len());
+}
+
+/// A study of past records takes no one in: its page never says who "can join" (NCT05774990
+/// reads the records of children treated from 2008 to 2022).
+#[test]
+fn no_one_can_join_a_study_of_past_records() {
+    let pages = pages_where(|r| text_at(r, TIME_PERSPECTIVE) == Some("RETROSPECTIVE"));
+    for (path, _, page) in &pages {
+        assert_says_none(path, &page.sections.summary, &["can join"]);
+    }
+    assert!(
+        pages.len() >= 5,
+        "only {} studies of past records",
+        pages.len()
+    );
+}
+
+/// Groups that get the same products differ "in a different order" exactly when two or more
+/// arm labels give an order ("Arm A (Osimertinib->Dacomitinib)", "Arm B
+/// (Dacomitinib->Osimertinib)"), and otherwise "in a different dose or schedule".
+#[test]
+fn groups_that_differ_in_order_say_so() {
+    let mut seen = [0, 0];
+    for (path, record, page) in pages_where(|_| true) {
+        let summary = &page.sections.summary;
+        let order = summary.contains("in a different order");
+        if !order && !summary.contains("in a different dose or schedule") {
+            continue;
+        }
+        let ordered = record
+            .pointer("/protocolSection/armsInterventionsModule/armGroups")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["label"].as_str().map(str::to_lowercase))
+            .filter(|l| l.contains("->") || l.contains(" then ") || l.contains("followed by"))
+            .count();
+        assert_eq!(order, ordered >= 2, "{}: {summary}", path.display());
+        seen[usize::from(order)] += 1;
+    }
+    assert!(seen[0] >= 5 && seen[1] >= 1, "{seen:?}");
+}

@@ -1,0 +1,262 @@
+//! Who took part, read against each record's participant flow: who started (after screening,
+//! and never more than started the groups), who finished (the last period of the chain), and
+//! the reasons people left.
+
+use super::results::{num_subjects, resolve, results_records};
+use crate::helpers::*;
+use serde_json::Value;
+
+/// A summary never says everyone the record counts as joined took part when fewer started the
+/// trial's groups (NCT00763412: 31 enrolled, 8 and 8 started, and the page said "31 people took
+/// part"). Who started is read from the participant flow: the first period whose STARTED counts
+/// more than one group, totals aside.
+#[test]
+fn the_summary_does_not_count_as_taking_part_those_who_never_started() {
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let Some(joined) = raw
+            .pointer("/protocolSection/designModule/enrollmentInfo/count")
+            .and_then(Value::as_u64)
+        else {
+            continue;
+        };
+        let flow = &raw["resultsSection"]["participantFlowModule"];
+        let totals: Vec<&str> = flow["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|g| {
+                g["title"]
+                    .as_str()
+                    .is_some_and(|t| t.to_lowercase().contains("total"))
+            })
+            .filter_map(|g| g["id"].as_str())
+            .collect();
+        let started_per_group = |period: &Value| -> Vec<u64> {
+            period["milestones"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|m| m["type"].as_str() == Some("STARTED"))
+                .and_then(|m| m["achievements"].as_array())
+                .into_iter()
+                .flatten()
+                .filter(|a| !a["groupId"].as_str().is_some_and(|id| totals.contains(&id)))
+                .filter_map(|a| a["numSubjects"].as_str()?.parse().ok())
+                .filter(|n| *n > 0)
+                .collect()
+        };
+        let periods = flow["periods"].as_array().cloned().unwrap_or_default();
+        let Some(started) = periods
+            .iter()
+            .map(started_per_group)
+            .find(|groups| groups.len() > 1)
+            .or_else(|| periods.first().map(started_per_group))
+            .map(|groups| groups.iter().sum::<u64>())
+        else {
+            continue;
+        };
+        if started == 0 || started >= joined {
+            continue;
+        }
+        seen += 1;
+        let summary = summarize(&path).sections.summary;
+        let joined_words = format!("{} people", laysum::derive::with_separators(joined));
+        assert!(
+            !summary.contains(&format!("{joined_words} took part"))
+                && !summary.contains(&format!("{joined_words} have joined")),
+            "{}: {started} started of {joined}: {summary}",
+            path.display()
+        );
+        assert!(
+            summary.contains("not all of them"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(
+        seen >= 5,
+        "only {seen} records where fewer started than joined"
+    );
+}
+
+/// A screening or lead-in period that everyone starts in one group, before the trial's groups:
+/// the page counts who started the trial proper, not everyone screened.
+#[test]
+fn who_took_part_is_counted_after_screening() {
+    let started = |period: &Value| -> Vec<u64> {
+        period["milestones"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["type"] == "STARTED")
+            .flat_map(|m| m["achievements"].as_array().cloned().unwrap_or_default())
+            .filter_map(|a| num_subjects(&a))
+            .filter(|&n| n > 0)
+            .collect()
+    };
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let Some(first) = periods.first() else {
+            continue;
+        };
+        let screened = started(first);
+        if screened.len() != 1 || !periods[1..].iter().any(|p| started(p).len() > 1) {
+            continue;
+        }
+        seen += 1;
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        let all = laysum::derive::with_separators(screened[0]);
+        assert!(
+            !text.contains(&format!("{all} people started")),
+            "{}: counts the {all} screened as taking part",
+            path.display()
+        );
+    }
+    assert!(seen >= 1, "no record with a screening period");
+}
+
+/// "The most common reasons people left were …" names the reasons most people left for: no
+/// reason the page leaves out had more people than one it names.
+#[test]
+fn the_reasons_people_left_are_the_most_common_ones() {
+    let mut checked = 0;
+    for (path, raw) in results_records() {
+        let s = summarize(&path);
+        let text = s.sections.what_the_trial_found.clone().unwrap();
+        if !text.contains("people left") {
+            continue;
+        }
+        let total = |reason: &Value| -> u64 {
+            reason["reasons"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(num_subjects)
+                .sum()
+        };
+        let named: Vec<&str> = s
+            .quality
+            .facts
+            .iter()
+            .map(|f| f.field.as_str())
+            .filter(|f| f.contains(".dropWithdraws[") && f.ends_with("].type"))
+            .collect();
+        assert!(!named.is_empty(), "{}: {text}", path.display());
+        // Reasons are counted by type over the period the page reads and the ones after it.
+        let first_period: usize = named
+            .iter()
+            .map(|f| {
+                let at = f.find(".periods[").unwrap() + ".periods[".len();
+                f[at..at + f[at..].find(']').unwrap()]
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .min()
+            .unwrap();
+        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
+            .as_array()
+            .unwrap();
+        let mut totals: Vec<(String, u64)> = Vec::new();
+        for period in &periods[first_period..] {
+            for reason in period["dropWithdraws"].as_array().into_iter().flatten() {
+                let kind = reason["type"].as_str().unwrap_or("").to_lowercase();
+                match totals.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += total(reason),
+                    None => totals.push((kind, total(reason))),
+                }
+            }
+        }
+        let named_kinds: Vec<String> = named
+            .iter()
+            .map(|f| {
+                resolve(&raw, f)
+                    .and_then(Value::as_str)
+                    .unwrap()
+                    .to_lowercase()
+            })
+            .collect();
+        let count_of = |kind: &str| totals.iter().find(|(k, _)| k == kind).unwrap().1;
+        let least_named = named_kinds.iter().map(|k| count_of(k)).min().unwrap();
+        for (kind, n) in &totals {
+            if !named_kinds.contains(kind) {
+                // As many as for a named one is a tie: neither is more common.
+                assert!(
+                    *n < least_named,
+                    "{}: {n} left for “{kind}”, as many or more than for a reason named: {text}",
+                    path.display(),
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} pages name reasons");
+}
+
+/// Who finished is who completed the last period of the trial, not the first: where each
+/// period after the first starts with just those who completed the one before (NCT03670628:
+/// a baseline visit all 13 completed, then weekly sessions 5 completed, then a wait 1
+/// completed), the page's "finished" counts are the last period's COMPLETED ones.
+#[test]
+fn who_finished_is_who_completed_the_last_period() {
+    let counts = |milestones: &Value, kind: &str| -> Vec<(String, u64)> {
+        milestones
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["type"] == kind)
+            .flat_map(|m| m["achievements"].as_array().cloned().unwrap_or_default())
+            .filter_map(|a| Some((a["groupId"].as_str()?.to_owned(), num_subjects(&a)?)))
+            .collect()
+    };
+    let digits = laysum::derive::with_separators;
+    let people = |n: u64| match n {
+        1 => "1 person".to_owned(),
+        n => format!("{} people", digits(n)),
+    };
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let first_started = periods
+            .first()
+            .map(|p| counts(&p["milestones"], "STARTED"))
+            .unwrap_or_default();
+        let starting = first_started.iter().filter(|(_, n)| *n > 0).count();
+        if periods.len() < 2 || !(2..=3).contains(&starting) {
+            continue;
+        }
+        let chained = periods.windows(2).all(|w| {
+            let mut done = counts(&w[0]["milestones"], "COMPLETED");
+            let mut next = counts(&w[1]["milestones"], "STARTED");
+            done.sort();
+            next.sort();
+            !done.is_empty() && done == next
+        });
+        if !chained {
+            continue;
+        }
+        seen += 1;
+        let last = counts(&periods.last().unwrap()["milestones"], "COMPLETED");
+        let found = summarize(&path).sections.what_the_trial_found.unwrap();
+        for (group, started) in first_started.iter().filter(|(_, n)| *n > 0) {
+            let finished = last.iter().find(|(g, _)| g == group).map_or(0, |(_, n)| *n);
+            let says = match finished {
+                0 => format!("{} started.", people(*started)),
+                n => format!("{} started and {} finished", people(*started), digits(n)),
+            };
+            assert!(
+                found.contains(&says),
+                "{}: “{says}” in {found}",
+                path.display()
+            );
+        }
+    }
+    assert!(seen >= 5, "only {seen} records with periods in a chain");
+}
