@@ -243,6 +243,9 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     let findings = results::findings(trial, &reading, lexicon, &mut source);
     let purpose = population::purpose(trial, &experimental, lexicon);
     let population = population::population(trial, &conditions, lexicon);
+    let prevented = (kind == StudyKind::Interventional)
+        .then(|| population::prevented(trial, &conditions, lexicon))
+        .flatten();
 
     let age_fact = |age: Option<Age>, field: &str| {
         age.map(|a| {
@@ -307,6 +310,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         purpose,
         population,
         previously_treated: population::previously_treated(trial, lexicon),
+        prevented,
         interaction: (kind == StudyKind::Interventional)
             .then(|| design::interaction(trial, &lexicon.roles))
             .flatten(),

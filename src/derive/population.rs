@@ -4,7 +4,7 @@
 
 use super::{ELIGIBILITY, OFFICIAL_TITLE};
 use crate::facts::*;
-use crate::lexicon::{contains_phrase, Lexicon};
+use crate::lexicon::{contains_phrase, find_phrase, Lexicon};
 use crate::trial::*;
 
 const PURPOSE: &str = "protocolSection.designModule.designInfo.primaryPurpose";
@@ -71,6 +71,56 @@ pub(super) fn previously_treated(trial: &Trial, lexicon: &Lexicon) -> Option<Fac
             format!("protocolSection.conditionsModule.conditions[{i}]"),
         )
     })
+}
+
+/// The condition a title says the trial tries to prevent ("Tadalafil in Preventing Erectile
+/// Dysfunction in Patients With Prostate Cancer"), by its plain name: one of the conditions
+/// whose plain or registered name follows a word of prevention within a few words, beside
+/// another illness the people have.
+pub(super) fn prevented(
+    trial: &Trial,
+    conditions: &[Fact<Condition>],
+    lexicon: &Lexicon,
+) -> Option<Fact<String>> {
+    // How far after the word of prevention the condition may begin ("preventing the onset
+    // of …").
+    const NEAR: usize = 24;
+    let words = &lexicon.condition_words.prevented;
+    [(trial.title.as_str(), TITLE)]
+        .into_iter()
+        .chain(trial.official_title.as_deref().map(|t| (t, OFFICIAL_TITLE)))
+        .find_map(|(title, field)| {
+            let lower = title.to_lowercase();
+            // Where each word of prevention ends, as whole words.
+            let mut after = Vec::new();
+            for w in words {
+                let mut from = 0;
+                while let Some(at) = find_phrase(&lower[from..], w) {
+                    from += at + w.len();
+                    after.push(from);
+                }
+            }
+            conditions.iter().find_map(|c| {
+                let names = [
+                    c.value.plain.to_lowercase(),
+                    c.value.registered.to_lowercase(),
+                ];
+                let near = after.iter().any(|&from| {
+                    let rest = &lower[from..];
+                    names
+                        .iter()
+                        .any(|n| find_phrase(rest, n).is_some_and(|at| at <= NEAR))
+                });
+                // Without another illness the people have, "prevention" is of attacks of the
+                // one they have ("Fremanezumab for the Prevention of Episodic Cluster
+                // Headache"), not of the illness itself.
+                let another = conditions.iter().any(|o| {
+                    o.value.kind == ConditionKind::Illness && o.value.plain != c.value.plain
+                });
+                (near && another && c.value.kind == ConditionKind::Illness)
+                    .then(|| Fact::new(c.value.plain.clone(), field))
+            })
+        })
 }
 
 /// Who takes part: healthy volunteers when the title or the conditions say so, or an early

@@ -65,6 +65,10 @@ pub struct Facts {
     /// Who may join had the illness treated before, and it came back or did not get better:
     /// a title or condition says "relapsed", "refractory" (NCT05147467).
     pub previously_treated: Option<Fact<bool>>,
+    /// The condition the title says the trial tries to prevent, by its plain name: not one
+    /// the people taking part have (NCT00931528 prevents erectile dysfunction in men having
+    /// radiotherapy for prostate cancer).
+    pub prevented: Option<Fact<String>>,
     /// A study of medicines taken together: whether one changes how the body handles the
     /// other, or how safe it is (a drug interaction study).
     pub interaction: Option<Fact<bool>>,

@@ -74,6 +74,8 @@ pub struct ConditionWords {
     pub eponyms: Vec<String>,
     /// Words that say who may join had the illness treated before ("relapsed", "refractory").
     pub previously_treated: Vec<String>,
+    /// Words of a title after which a condition is what the trial tries to prevent.
+    pub prevented: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +86,7 @@ pub(super) struct ConditionsFile {
     safety: TermList,
     not_conditions: TermList,
     previously_treated: TermList,
+    prevented: TermList,
     reading: ConditionReading,
 }
 #[derive(Deserialize)]
@@ -124,6 +127,7 @@ impl ConditionWords {
             modifiers: lower(file.reading.modifiers),
             eponyms: lower(file.reading.eponyms),
             previously_treated: lower(file.previously_treated.terms),
+            prevented: lower(file.prevented.terms),
         }
     }
 }

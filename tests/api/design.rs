@@ -636,3 +636,30 @@ fn groups_that_differ_in_order_say_so() {
     }
     assert!(seen[0] >= 5 && seen[1] >= 1, "{seen:?}");
 }
+
+/// A condition the title says the trial prevents is not one the people have (read by hand:
+/// NCT00931528, "Tadalafil in Preventing Erectile Dysfunction in Patients With Prostate Cancer
+/// Treated With Radiation Therapy", whose criteria require working erections). A trial "for the
+/// Prevention of Episodic Cluster Headache" in people who have it prevents attacks, and is not
+/// said to prevent the illness (NCT02945046).
+#[test]
+fn a_condition_the_trial_prevents_is_not_one_people_have() {
+    let corpus = fixtures().join("trials/corpus");
+    let page = summarize(&corpus.join("NCT00931528.json"));
+    let summary = &page.sections.summary;
+    assert!(
+        summary.contains("might help prevent erectile dysfunction in men with prostate cancer"),
+        "{summary}"
+    );
+    assert_says_none(
+        &corpus.join("NCT00931528.json"),
+        &page_text(&page),
+        &["men with prostate cancer and erectile dysfunction"],
+    );
+    let attacks = summarize(&corpus.join("NCT02945046.json"));
+    assert_says_none(
+        &corpus.join("NCT02945046.json"),
+        &page_text(&attacks),
+        &["prevent episodic cluster headache"],
+    );
+}
