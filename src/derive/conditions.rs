@@ -131,7 +131,43 @@ pub(super) fn conditions(
             );
         }
     }
+    kinds_from_titles(trial, lexicon, &mut out, source);
     out
+}
+
+/// A kind of an illness the title puts right before its plain name ("Non-Allergic Asthma")
+/// is kept in the name: the trial is for that kind only.
+fn kinds_from_titles(
+    trial: &Trial,
+    lexicon: &Lexicon,
+    out: &mut [Fact<Condition>],
+    source: &mut impl FnMut(&str, &str),
+) {
+    let words = &lexicon.condition_words;
+    let titles = [
+        (
+            trial.title.as_str(),
+            "protocolSection.identificationModule.briefTitle",
+        ),
+        (
+            trial.official_title.as_deref().unwrap_or(""),
+            "protocolSection.identificationModule.officialTitle",
+        ),
+    ];
+    for condition in out.iter_mut() {
+        let plain = &condition.value.plain;
+        let found = titles.iter().find_map(|(title, field)| {
+            let lower = title.to_lowercase();
+            words.kinds.iter().find_map(|kind| {
+                let named = format!("{kind} {plain}");
+                crate::lexicon::contains_phrase(&lower, &named).then_some((named, *title, *field))
+            })
+        });
+        if let Some((named, title, field)) = found {
+            source(title, field);
+            condition.value.plain = named;
+        }
+    }
 }
 
 /// Whether a MeSH term can speak for a registered term: it shares a word of substance with it

@@ -72,6 +72,8 @@ pub struct ConditionWords {
     pub modifiers: Vec<String>,
     /// Names from people that keep their capital in a condition's name.
     pub eponyms: Vec<String>,
+    /// Words of a title that say which kind of an illness a trial is for ("non-allergic").
+    pub kinds: Vec<String>,
     /// Words that say who may join had the illness treated before ("relapsed", "refractory").
     pub previously_treated: Vec<String>,
     /// Words of a title after which a condition is what the trial tries to prevent.
@@ -107,6 +109,8 @@ struct ConditionReading {
     modifiers: Vec<String>,
     #[serde(default)]
     eponyms: Vec<String>,
+    #[serde(default)]
+    kinds: Vec<String>,
 }
 
 impl ConditionWords {
@@ -126,6 +130,7 @@ impl ConditionWords {
             staging: lower(file.reading.staging),
             modifiers: lower(file.reading.modifiers),
             eponyms: lower(file.reading.eponyms),
+            kinds: lower(file.reading.kinds),
             previously_treated: lower(file.previously_treated.terms),
             prevented: lower(file.prevented.terms),
         }

@@ -663,3 +663,27 @@ fn a_condition_the_trial_prevents_is_not_one_people_have() {
         &["prevent episodic cluster headache"],
     );
 }
+
+/// A trial whose title is for one kind of an illness says that kind (read by hand: NCT00162773,
+/// "Effect of Anti-IgE in Non-Allergic Asthma", whose criteria need negative skin tests);
+/// omalizumab is approved for the allergic kind, so "asthma" alone would mislead those readers.
+/// A title's "Non-allergic Controls" (NCT04322838) makes no illness non-allergic.
+#[test]
+fn the_kind_of_illness_a_title_names_is_kept() {
+    let corpus = fixtures().join("trials/corpus");
+    let page = summarize(&corpus.join("NCT00162773.json"));
+    assert!(
+        page.sections
+            .summary
+            .contains("people with non-allergic asthma"),
+        "{}",
+        page.sections.summary
+    );
+    assert_eq!(page.conditions.plain, ["non-allergic asthma"]);
+    let controls = summarize(&corpus.join("NCT04322838.json"));
+    assert_says_none(
+        &corpus.join("NCT04322838.json"),
+        &page_text(&controls),
+        &["non-allergic allergy"],
+    );
+}
