@@ -13,6 +13,7 @@ mod llm;
 mod llm_server;
 mod meaning;
 mod pages;
+mod population;
 mod rerender;
 mod results;
 mod review;

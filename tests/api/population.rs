@@ -1,0 +1,152 @@
+//! Whom a page says a trial is for, read against the records: the conditions (their kind,
+//! their order, one the trial prevents rather than one people have), relapsed or refractory
+//! illness, and the age group.
+
+use crate::helpers::*;
+
+const STUDY_TYPE: &str = "/protocolSection/designModule/studyType";
+
+/// Who may join is read from the ages: a trial only for people of 12 to 17 is for teenagers,
+/// never "children" (NCT05602779, 13 to 17, said "self-harm in children").
+#[test]
+fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
+    let years = |record: &serde_json::Value, age: &str| -> Option<u32> {
+        let text = text_at(record, &format!("/protocolSection/eligibilityModule/{age}"))?;
+        let (n, unit) = text.split_once(' ')?;
+        unit.starts_with("Year").then(|| n.parse().ok())?
+    };
+    let pages = pages_where(|r| {
+        years(r, "minimumAge").is_some_and(|m| m >= 12)
+            && years(r, "maximumAge").is_some_and(|m| m < 18)
+    });
+    for (path, _, s) in &pages {
+        let text = page_text(s).to_lowercase();
+        assert!(!text.contains("children"), "{}: {text}", path.display());
+        assert!(text.contains("teenagers"), "{}: {text}", path.display());
+    }
+    assert!(
+        pages.len() >= 3,
+        "only {} records for 12- to 17-year-olds",
+        pages.len()
+    );
+}
+
+/// "As listed by the trial registrant" is the registrant's list, in their order (NCT03177746
+/// lists premature ejaculation first; the page put erectile dysfunction first).
+#[test]
+fn conditions_as_registered_keep_the_registrant_order() {
+    for (path, record, s) in pages_where(|_| true) {
+        let mut listed: Vec<String> = Vec::new();
+        for c in record
+            .pointer("/protocolSection/conditionsModule/conditions")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str())
+        {
+            let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !c.is_empty() && !listed.iter().any(|l| l.eq_ignore_ascii_case(&c)) {
+                listed.push(c);
+            }
+        }
+        let shown = &s.conditions.as_registered;
+        assert!(
+            shown.len() >= listed.len(),
+            "{}: {shown:?} against {listed:?}",
+            path.display()
+        );
+        for (shown, listed) in shown.iter().zip(&listed) {
+            assert!(
+                shown.eq_ignore_ascii_case(listed),
+                "{}: {shown:?} where the registrant listed {listed:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// A trial for people whose illness came back or did not go away with treatment says so: every
+/// interventional record whose brief title says "relapsed" or "refractory" (NCT05147467,
+/// "Relapsed/Refractory CLL/SLL", said only "people with chronic lymphocytic leukemia"). One
+/// for prostate cancer "previously treated with radiotherapy" (NCT01105130) is not said to have
+/// come back.
+#[test]
+fn a_trial_for_relapsed_or_refractory_illness_says_so() {
+    let pages = pages_where(|r| {
+        let title = text_at(r, "/protocolSection/identificationModule/briefTitle")
+            .unwrap_or("")
+            .to_lowercase();
+        text_at(r, STUDY_TYPE) == Some("INTERVENTIONAL")
+            && (title.contains("relapsed") || title.contains("refractory"))
+    });
+    for (path, _, s) in &pages {
+        let summary = &s.sections.summary;
+        assert!(
+            summary.contains("whose illness came back or stayed after earlier treatment"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(
+        pages.len() >= 5,
+        "only {} relapsed or refractory trials",
+        pages.len()
+    );
+    let s = summarize(&fixtures().join("trials/corpus/NCT01105130.json"));
+    assert!(
+        !s.sections.summary.contains("came back"),
+        "{}",
+        s.sections.summary
+    );
+}
+
+/// A condition the title says the trial prevents is not one the people have (read by hand:
+/// NCT00931528, "Tadalafil in Preventing Erectile Dysfunction in Patients With Prostate Cancer
+/// Treated With Radiation Therapy", whose criteria require working erections). A trial "for the
+/// Prevention of Episodic Cluster Headache" in people who have it prevents attacks, and is not
+/// said to prevent the illness (NCT02945046).
+#[test]
+fn a_condition_the_trial_prevents_is_not_one_people_have() {
+    let corpus = fixtures().join("trials/corpus");
+    let page = summarize(&corpus.join("NCT00931528.json"));
+    let summary = &page.sections.summary;
+    assert!(
+        summary.contains("might help prevent erectile dysfunction in men with prostate cancer"),
+        "{summary}"
+    );
+    assert_says_none(
+        &corpus.join("NCT00931528.json"),
+        &page_text(&page),
+        &["men with prostate cancer and erectile dysfunction"],
+    );
+    let attacks = summarize(&corpus.join("NCT02945046.json"));
+    assert_says_none(
+        &corpus.join("NCT02945046.json"),
+        &page_text(&attacks),
+        &["prevent episodic cluster headache"],
+    );
+}
+
+/// A trial whose title is for one kind of an illness says that kind (read by hand: NCT00162773,
+/// "Effect of Anti-IgE in Non-Allergic Asthma", whose criteria need negative skin tests);
+/// omalizumab is approved for the allergic kind, so "asthma" alone would mislead those readers.
+/// A title's "Non-allergic Controls" (NCT04322838) makes no illness non-allergic.
+#[test]
+fn the_kind_of_illness_a_title_names_is_kept() {
+    let corpus = fixtures().join("trials/corpus");
+    let page = summarize(&corpus.join("NCT00162773.json"));
+    assert!(
+        page.sections
+            .summary
+            .contains("people with non-allergic asthma"),
+        "{}",
+        page.sections.summary
+    );
+    assert_eq!(page.conditions.plain, ["non-allergic asthma"]);
+    let controls = summarize(&corpus.join("NCT04322838.json"));
+    assert_says_none(
+        &corpus.join("NCT04322838.json"),
+        &page_text(&controls),
+        &["non-allergic allergy"],
+    );
+}
