@@ -9,6 +9,8 @@
 //! unknown, the MeSH terms the registry matched speak for it.
 
 use super::interventions::plain_name;
+use super::texts::Texts;
+use super::TITLE;
 use crate::facts::*;
 use crate::lexicon::{contains_phrase, ConditionWords, Lexicon};
 use crate::trial::*;
@@ -27,6 +29,7 @@ pub(super) enum Term {
 /// term is unknown, the MeSH terms the registry matched to the record; else the term as read.
 pub(super) fn conditions(
     trial: &Trial,
+    texts: &Texts,
     lexicon: &Lexicon,
     source: &mut impl FnMut(&str, &str),
 ) -> Vec<Fact<Condition>> {
@@ -100,8 +103,7 @@ pub(super) fn conditions(
     // Every term was a design word: the MeSH terms are all there is; without them, the
     // conditions the title names ("… in Infants at High Risk of Developing Allergy").
     if out.is_empty() && mesh_plain.is_empty() {
-        let title = trial.title.to_lowercase();
-        let mut hits = lexicon.condition_phrases.hits(&title);
+        let mut hits = lexicon.condition_phrases.hits(&texts.title);
         // The longest name first: "allergic asthma" rather than "asthma".
         hits.sort_by_key(|h| std::cmp::Reverse(lexicon.condition_terms[h.entry].len()));
         for hit in hits.iter().take(2) {
@@ -112,7 +114,7 @@ pub(super) fn conditions(
                     ConditionKind::Illness,
                     term,
                     &trial.title,
-                    "protocolSection.identificationModule.briefTitle".to_owned(),
+                    TITLE.to_owned(),
                     &mut out,
                 );
             }
@@ -131,40 +133,34 @@ pub(super) fn conditions(
             );
         }
     }
-    kinds_from_titles(trial, lexicon, &mut out, source);
+    kinds_from_titles(texts, lexicon, &mut out, source);
     out
 }
 
 /// A kind of an illness the title puts right before its plain name ("Non-Allergic Asthma")
 /// is kept in the name: the trial is for that kind only.
 fn kinds_from_titles(
-    trial: &Trial,
+    texts: &Texts,
     lexicon: &Lexicon,
     out: &mut [Fact<Condition>],
     source: &mut impl FnMut(&str, &str),
 ) {
     let words = &lexicon.condition_words;
-    let titles = [
-        (
-            trial.title.as_str(),
-            "protocolSection.identificationModule.briefTitle",
-        ),
-        (
-            trial.official_title.as_deref().unwrap_or(""),
-            "protocolSection.identificationModule.officialTitle",
-        ),
-    ];
+    // Most titles name no kind: no name to try then.
+    let named = |title: &str| words.kinds.iter().any(|k| title.contains(k.as_str()));
+    if !texts.titles().any(|(title, _)| named(title)) {
+        return;
+    }
     for condition in out.iter_mut() {
         let plain = &condition.value.plain;
-        let found = titles.iter().find_map(|(title, field)| {
-            let lower = title.to_lowercase();
+        let found = texts.titles().find_map(|(title, field)| {
             words.kinds.iter().find_map(|kind| {
                 let named = format!("{kind} {plain}");
-                crate::lexicon::contains_phrase(&lower, &named).then_some((named, *title, *field))
+                contains_phrase(title, &named).then_some((named, field))
             })
         });
-        if let Some((named, title, field)) = found {
-            source(title, field);
+        if let Some((named, field)) = found {
+            source(texts.as_written(field), field);
             condition.value.plain = named;
         }
     }

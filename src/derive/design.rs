@@ -3,12 +3,12 @@
 //! tested treatment is compared with.
 
 use super::interventions::Reading;
-use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL, OFFICIAL_TITLE};
+use super::texts::{Reach, Texts};
+use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL};
 use crate::facts::*;
-use crate::lexicon::{Lexicon, PhraseList, Roles};
+use crate::lexicon::{Lexicon, Roles};
 use crate::trial::*;
 
-const TITLE: &str = "protocolSection.identificationModule.briefTitle";
 const INTERVENTIONS: &str = "protocolSection.armsInterventionsModule.interventions";
 const PRE_ASSIGNMENT: &str = "resultsSection.participantFlowModule.preAssignmentDetails";
 
@@ -68,16 +68,16 @@ pub fn tense(progress: Progress) -> Tense {
 
 /// How the trial is built. Whether a placebo or sham is given comes from the interventions'
 /// reading, which judges by the product rather than by the arm's type.
-pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Design {
+pub(super) fn design(trial: &Trial, texts: &Texts, reading: &Reading, lexicon: &Lexicon) -> Design {
     Design {
         uneven: (trial.allocation == Allocation::Randomized)
             .then(|| uneven_allocation(trial, &lexicon.roles))
             .flatten(),
         cluster: (trial.allocation == Allocation::Randomized)
-            .then(|| clusters(trial, &lexicon.roles))
+            .then(|| clusters(trial, texts, &lexicon.roles))
             .flatten(),
         dose_levels: (trial.model == InterventionModel::SingleGroup)
-            .then(|| said(trial, &lexicon.roles.dose_levels, true))
+            .then(|| texts.first_marked(&lexicon.roles.dose_levels, Reach::Description))
             .flatten(),
         groups: (trial.model == InterventionModel::SingleGroup && trial.arms.len() > 1)
             .then(|| Fact::new(trial.arms.len(), ARMS)),
@@ -90,7 +90,7 @@ pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Des
         // Open label by the masking field, blinded by the title: the record contradicts itself
         // and neither is said.
         blinded: (trial.masking != Masking::NotGiven
-            && !(trial.masking == Masking::None && titled_blind(trial, &lexicon.roles)))
+            && !(trial.masking == Masking::None && titled_blind(texts, &lexicon.roles)))
         .then(|| Fact::new(trial.masking != Masking::None, MASKING)),
         single_group: (trial.model != InterventionModel::NotGiven)
             .then(|| Fact::new(trial.model == InterventionModel::SingleGroup, MODEL)),
@@ -100,48 +100,29 @@ pub(super) fn design(trial: &Trial, reading: &Reading, lexicon: &Lexicon) -> Des
 }
 
 /// Whether a title says people do not know what they get ("Randomized, Double-Blind").
-fn titled_blind(trial: &Trial, roles: &Roles) -> bool {
-    std::iter::once(trial.title.as_str())
-        .chain(trial.official_title.as_deref())
-        .any(|t| roles.blind.marks(&t.to_lowercase()))
+fn titled_blind(texts: &Texts, roles: &Roles) -> bool {
+    texts.titles().any(|(t, _)| roles.blind.marks(t))
 }
 
 /// Whether a title, the brief summary or the description says whole groups were randomized
 /// ("a cluster-randomized trial"), with the field that says so.
-fn clusters(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
-    // Most records never say "cluster" or "wedge": nothing to lower-case then.
+fn clusters(trial: &Trial, texts: &Texts, roles: &Roles) -> Option<Fact<bool>> {
+    // Most descriptions never say "cluster" or "wedge": no need to lower-case them then.
     let hinted = [trial.title.as_str()]
         .into_iter()
         .chain(trial.official_title.as_deref())
         .chain(trial.brief_summary.as_deref())
         .chain(trial.description.as_deref())
         .any(|t| t.contains("luster") || t.contains("LUSTER") || t.contains("edge"));
-    hinted.then(|| said(trial, &roles.clusters, true)).flatten()
+    hinted
+        .then(|| texts.first_marked(&roles.clusters, Reach::Description))
+        .flatten()
 }
 
 /// Whether a title or the brief summary says the study looks at medicines taken together
 /// ("the interaction between doxazosin GITS and vardenafil"), with the field that says so.
-pub(super) fn interaction(trial: &Trial, roles: &Roles) -> Option<Fact<bool>> {
-    said(trial, &roles.interaction, false)
-}
-
-/// Whether a title or the brief summary (and the description, when `described`) holds one of
-/// the phrases, with the field of the first that does.
-fn said(trial: &Trial, phrases: &PhraseList, described: bool) -> Option<Fact<bool>> {
-    [
-        (Some(trial.title.as_str()), TITLE),
-        (trial.official_title.as_deref(), OFFICIAL_TITLE),
-        (trial.brief_summary.as_deref(), BRIEF_SUMMARY),
-        (
-            trial.description.as_deref().filter(|_| described),
-            DESCRIPTION,
-        ),
-    ]
-    .into_iter()
-    .find_map(|(text, field)| {
-        let lower = text?.to_lowercase();
-        phrases.marks(&lower).then(|| Fact::new(true, field))
-    })
+pub(super) fn interaction(texts: &Texts, roles: &Roles) -> Option<Fact<bool>> {
+    texts.first_marked(&roles.interaction, Reach::Summary)
 }
 
 /// Whether two or more arm labels give an order of products ("Tadalafil Then Sildenafil").

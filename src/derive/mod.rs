@@ -13,6 +13,7 @@ mod outcomes;
 mod population;
 mod results;
 mod route;
+mod texts;
 mod timing;
 
 pub use design::{progress, stage, tense};
@@ -46,10 +47,12 @@ const OBSERVATIONAL_MODEL: &str = "protocolSection.designModule.designInfo.obser
 const HAS_RESULTS: &str = "hasResults";
 const ELIGIBILITY: &str = "protocolSection.eligibilityModule";
 const ARMS: &str = "protocolSection.armsInterventionsModule.armGroups";
+const TITLE: &str = "protocolSection.identificationModule.briefTitle";
 const OFFICIAL_TITLE: &str = "protocolSection.identificationModule.officialTitle";
 
 /// Derives the facts of a trial.
 pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
+    let texts = texts::Texts::of(trial);
     let mut sources = Vec::new();
     let mut source = |text: &str, field: &str| {
         sources.push(Source {
@@ -229,7 +232,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         Fact::new(names.join(", "), substances[0].field.clone())
     });
 
-    let design = design(trial, &reading, lexicon);
+    let design = design(trial, &texts, &reading, lexicon);
     let experimental: Vec<usize> = reading.with_role(Role::Tested).collect();
     // With no named treatment there is nothing to say "it is given" of.
     let route = if experimental.is_empty() {
@@ -239,12 +242,12 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     };
     let follow_up = follow_up(trial, &lexicon.not_follow_up, &mut source);
     let (focus, safety_first) = focus(trial, lexicon, &mut source);
-    let conditions = conditions(trial, lexicon, &mut source);
+    let conditions = conditions(trial, &texts, lexicon, &mut source);
     let findings = results::findings(trial, &reading, lexicon, &mut source);
-    let purpose = population::purpose(trial, &experimental, lexicon);
-    let population = population::population(trial, &conditions, lexicon);
+    let purpose = population::purpose(trial, &texts, &experimental, lexicon);
+    let population = population::population(trial, &texts, &conditions, lexicon);
     let prevented = (kind == StudyKind::Interventional)
-        .then(|| population::prevented(trial, &conditions, lexicon))
+        .then(|| population::prevented(&texts, &conditions, lexicon))
         .flatten();
 
     let age_fact = |age: Option<Age>, field: &str| {
@@ -285,10 +288,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
 
     Facts {
         nct_id: trial.nct_id.clone(),
-        title: Fact::new(
-            trial.title.clone(),
-            "protocolSection.identificationModule.briefTitle",
-        ),
+        title: Fact::new(trial.title.clone(), TITLE),
         kind: Fact::new(kind, STUDY_TYPE),
         stage: stage.map(|s| Fact::new(s, PHASES)),
         status: Fact::new(status, STATUS),
@@ -309,10 +309,10 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         design,
         purpose,
         population,
-        previously_treated: population::previously_treated(trial, lexicon),
+        previously_treated: population::previously_treated(trial, &texts, lexicon),
         prevented,
         interaction: (kind == StudyKind::Interventional)
-            .then(|| design::interaction(trial, &lexicon.roles))
+            .then(|| design::interaction(&texts, &lexicon.roles))
             .flatten(),
         interventions,
         treatments,

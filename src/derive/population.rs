@@ -2,22 +2,27 @@
 //! must not tell a healthy volunteer study or a prevention trial in babies as a treatment for
 //! people with the illness.
 
-use super::{ELIGIBILITY, OFFICIAL_TITLE};
+use super::texts::Texts;
+use super::{ELIGIBILITY, TITLE};
 use crate::facts::*;
 use crate::lexicon::{contains_phrase, find_phrase, Lexicon};
 use crate::trial::*;
 
 const PURPOSE: &str = "protocolSection.designModule.designInfo.primaryPurpose";
-const TITLE: &str = "protocolSection.identificationModule.briefTitle";
 
 /// The trial's purpose, when it is one the pages word differently from treatment. A diagnostic
 /// or screening label on a trial of medicines (`tested`: indexes into `trial.interventions`)
 /// is believed only when the record's words say something finds or checks an illness; else
 /// the trial studies what the medicine does.
-pub(super) fn purpose(trial: &Trial, tested: &[usize], lexicon: &Lexicon) -> Option<Fact<Purpose>> {
+pub(super) fn purpose(
+    trial: &Trial,
+    texts: &Texts,
+    tested: &[usize],
+    lexicon: &Lexicon,
+) -> Option<Fact<Purpose>> {
     match trial.purpose {
         Purpose::Diagnostic | Purpose::Screening
-            if mislabelled_diagnostic(trial, tested, lexicon) =>
+            if mislabelled_diagnostic(trial, texts, tested, lexicon) =>
         {
             Some(Fact::new(Purpose::BasicScience, PURPOSE))
         }
@@ -30,7 +35,12 @@ pub(super) fn purpose(trial: &Trial, tested: &[usize], lexicon: &Lexicon) -> Opt
 
 /// Every tested product is a medicine, and no tested product's words nor the titles speak of
 /// finding or checking anything (`roles.toml`, `[purpose]`).
-fn mislabelled_diagnostic(trial: &Trial, tested: &[usize], lexicon: &Lexicon) -> bool {
+fn mislabelled_diagnostic(
+    trial: &Trial,
+    texts: &Texts,
+    tested: &[usize],
+    lexicon: &Lexicon,
+) -> bool {
     let medicines = !tested.is_empty()
         && tested.iter().all(|&i| {
             matches!(
@@ -47,30 +57,32 @@ fn mislabelled_diagnostic(trial: &Trial, tested: &[usize], lexicon: &Lexicon) ->
         let iv = &trial.interventions[i];
         says(&iv.name) || iv.description.as_deref().is_some_and(says)
     });
-    let titles_say = says(&trial.title) || trial.official_title.as_deref().is_some_and(says);
+    let titles_say = texts.titles().any(|(t, _)| words.marks(t));
     !products_say && !titles_say
 }
 
 /// Whether a title or a registered condition says who may join had the illness treated before
 /// ("Relapsed/Refractory CLL/SLL"), with the field that says so.
-pub(super) fn previously_treated(trial: &Trial, lexicon: &Lexicon) -> Option<Fact<bool>> {
+pub(super) fn previously_treated(
+    trial: &Trial,
+    texts: &Texts,
+    lexicon: &Lexicon,
+) -> Option<Fact<bool>> {
     let words = &lexicon.condition_words.previously_treated;
-    let says = |text: &str| {
-        let lower = text.to_lowercase();
-        words.iter().any(|w| contains_phrase(&lower, w))
-    };
-    if says(&trial.title) {
-        return Some(Fact::new(true, TITLE));
+    let says = |lower: &str| words.iter().any(|w| contains_phrase(lower, w));
+    if let Some((_, field)) = texts.titles().find(|(t, _)| says(t)) {
+        return Some(Fact::new(true, field));
     }
-    if trial.official_title.as_deref().is_some_and(says) {
-        return Some(Fact::new(true, OFFICIAL_TITLE));
-    }
-    trial.conditions.iter().position(|c| says(c)).map(|i| {
-        Fact::new(
-            true,
-            format!("protocolSection.conditionsModule.conditions[{i}]"),
-        )
-    })
+    trial
+        .conditions
+        .iter()
+        .position(|c| says(&c.to_lowercase()))
+        .map(|i| {
+            Fact::new(
+                true,
+                format!("protocolSection.conditionsModule.conditions[{i}]"),
+            )
+        })
 }
 
 /// The condition a title says the trial tries to prevent ("Tadalafil in Preventing Erectile
@@ -78,7 +90,7 @@ pub(super) fn previously_treated(trial: &Trial, lexicon: &Lexicon) -> Option<Fac
 /// whose plain or registered name follows a word of prevention within a few words, beside
 /// another illness the people have.
 pub(super) fn prevented(
-    trial: &Trial,
+    texts: &Texts,
     conditions: &[Fact<Condition>],
     lexicon: &Lexicon,
 ) -> Option<Fact<String>> {
@@ -86,41 +98,40 @@ pub(super) fn prevented(
     // of …").
     const NEAR: usize = 24;
     let words = &lexicon.condition_words.prevented;
-    [(trial.title.as_str(), TITLE)]
-        .into_iter()
-        .chain(trial.official_title.as_deref().map(|t| (t, OFFICIAL_TITLE)))
-        .find_map(|(title, field)| {
-            let lower = title.to_lowercase();
-            // Where each word of prevention ends, as whole words.
-            let mut after = Vec::new();
-            for w in words {
-                let mut from = 0;
-                while let Some(at) = find_phrase(&lower[from..], w) {
-                    from += at + w.len();
-                    after.push(from);
-                }
+    texts.titles().find_map(|(lower, field)| {
+        // Where each word of prevention ends, as whole words.
+        let mut after = Vec::new();
+        for w in words {
+            let mut from = 0;
+            while let Some(at) = find_phrase(&lower[from..], w) {
+                from += at + w.len();
+                after.push(from);
             }
-            conditions.iter().find_map(|c| {
-                let names = [
-                    c.value.plain.to_lowercase(),
-                    c.value.registered.to_lowercase(),
-                ];
-                let near = after.iter().any(|&from| {
-                    let rest = &lower[from..];
-                    names
-                        .iter()
-                        .any(|n| find_phrase(rest, n).is_some_and(|at| at <= NEAR))
-                });
-                // Without another illness the people have, "prevention" is of attacks of the
-                // one they have ("Fremanezumab for the Prevention of Episodic Cluster
-                // Headache"), not of the illness itself.
-                let another = conditions.iter().any(|o| {
-                    o.value.kind == ConditionKind::Illness && o.value.plain != c.value.plain
-                });
-                (near && another && c.value.kind == ConditionKind::Illness)
-                    .then(|| Fact::new(c.value.plain.clone(), field))
-            })
+        }
+        if after.is_empty() {
+            return None;
+        }
+        conditions.iter().find_map(|c| {
+            let names = [
+                c.value.plain.to_lowercase(),
+                c.value.registered.to_lowercase(),
+            ];
+            let near = after.iter().any(|&from| {
+                let rest = &lower[from..];
+                names
+                    .iter()
+                    .any(|n| find_phrase(rest, n).is_some_and(|at| at <= NEAR))
+            });
+            // Without another illness the people have, "prevention" is of attacks of the
+            // one they have ("Fremanezumab for the Prevention of Episodic Cluster
+            // Headache"), not of the illness itself.
+            let another = conditions
+                .iter()
+                .any(|o| o.value.kind == ConditionKind::Illness && o.value.plain != c.value.plain);
+            (near && another && c.value.kind == ConditionKind::Illness)
+                .then(|| Fact::new(c.value.plain.clone(), field))
         })
+    })
 }
 
 /// Who takes part: healthy volunteers when the title or the conditions say so, or an early
@@ -129,15 +140,16 @@ pub(super) fn prevented(
 /// youngest is twelve or older too.
 pub(super) fn population(
     trial: &Trial,
+    texts: &Texts,
     conditions: &[Fact<Condition>],
     lexicon: &Lexicon,
 ) -> Option<Fact<Population>> {
-    let title = trial.title.to_lowercase();
+    let title = &texts.title;
     let words = &lexicon.condition_words;
     let healthy_title = words
         .healthy_title
         .iter()
-        .any(|w| contains_phrase(&title, w));
+        .any(|w| contains_phrase(title, w));
     let healthy_conditions = !conditions.is_empty()
         && conditions
             .iter()
@@ -151,7 +163,7 @@ pub(super) fn population(
         && words
             .healthy_studies
             .iter()
-            .any(|w| contains_phrase(&title, w));
+            .any(|w| contains_phrase(title, w));
     if healthy_title || handling_study {
         return Some(Fact::new(Population::HealthyVolunteers, TITLE));
     }

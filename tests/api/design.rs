@@ -7,6 +7,9 @@ use crate::helpers::*;
 const TIME_PERSPECTIVE: &str = "/protocolSection/designModule/designInfo/timePerspective";
 const OVERALL_STATUS: &str = "/protocolSection/statusModule/overallStatus";
 const STUDY_TYPE: &str = "/protocolSection/designModule/studyType";
+const MODEL: &str = "/protocolSection/designModule/designInfo/interventionModel";
+const ARMS: &str = "/protocolSection/armsInterventionsModule/armGroups";
+const PRIMARY_OUTCOMES: &str = "/protocolSection/outcomesModule/primaryOutcomes";
 
 /// A study of records made before it began (`timePerspective` RETROSPECTIVE) asks nothing of
 /// anyone and follows no one: its page never says it follows people or that taking part means
@@ -124,9 +127,7 @@ fn a_cluster_randomized_trial_says_places_were_randomized() {
 #[test]
 fn an_actual_count_is_never_told_as_a_plan() {
     let mut seen = [0, 0];
-    let unknown = |record: &serde_json::Value| {
-        text_at(record, "/protocolSection/statusModule/overallStatus") == Some("UNKNOWN")
-    };
+    let unknown = |record: &serde_json::Value| text_at(record, OVERALL_STATUS) == Some("UNKNOWN");
     for (path, record, page) in pages_where(unknown) {
         let Some(count) = record
             .pointer("/protocolSection/designModule/enrollmentInfo/count")
@@ -316,15 +317,12 @@ fn safety_is_main_only_when_it_is_measured_first() {
     let mut seen = [0, 0];
     // A withdrawn trial tells what it planned to give, not what it would look at.
     let interventional = |record: &serde_json::Value| {
-        text_at(record, "/protocolSection/designModule/studyType") == Some("INTERVENTIONAL")
-            && text_at(record, "/protocolSection/statusModule/overallStatus") != Some("WITHDRAWN")
+        text_at(record, STUDY_TYPE) == Some("INTERVENTIONAL")
+            && text_at(record, OVERALL_STATUS) != Some("WITHDRAWN")
     };
     for (path, record, page) in pages_where(interventional) {
-        let measures: Vec<&str> = record
-            .pointer("/protocolSection/outcomesModule/primaryOutcomes")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
+        let measures: Vec<&str> = items_at(&record, PRIMARY_OUTCOMES)
+            .iter()
             .filter_map(|o| o["measure"].as_str())
             .collect();
         let Some(first) = measures.first() else {
@@ -390,11 +388,8 @@ fn a_drug_interaction_study_says_medicines_are_taken_together() {
 fn asthma_attacks_are_said_only_when_attacks_are_measured() {
     let mut seen = 0;
     for (path, record, page) in pages_where(|_| true) {
-        let measures: Vec<String> = record
-            .pointer("/protocolSection/outcomesModule/primaryOutcomes")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
+        let measures: Vec<String> = items_at(&record, PRIMARY_OUTCOMES)
+            .iter()
             .filter_map(|o| o["measure"].as_str().map(str::to_lowercase))
             .collect();
         let attacks = measures
@@ -431,12 +426,7 @@ fn a_dose_escalation_trial_does_not_give_everyone_the_same() {
         "dose levels",
         "dose-finding",
     ];
-    let single = |record: &serde_json::Value| {
-        text_at(
-            record,
-            "/protocolSection/designModule/designInfo/interventionModel",
-        ) == Some("SINGLE_GROUP")
-    };
+    let single = |record: &serde_json::Value| text_at(record, MODEL) == Some("SINGLE_GROUP");
     let mut seen = 0;
     for (path, record, page) in pages_where(single) {
         let texts = [
@@ -468,9 +458,8 @@ fn a_dose_escalation_trial_does_not_give_everyone_the_same() {
 /// them that long (NCT03670628 planned a year; its last visit held was at three months).
 #[test]
 fn a_stopped_trial_says_how_long_it_planned_to_follow() {
-    let stopped = |record: &serde_json::Value| {
-        text_at(record, "/protocolSection/statusModule/overallStatus") == Some("TERMINATED")
-    };
+    let stopped =
+        |record: &serde_json::Value| text_at(record, OVERALL_STATUS) == Some("TERMINATED");
     let mut seen = 0;
     for (path, _, page) in pages_where(stopped) {
         let summary = &page.sections.summary;
@@ -486,14 +475,7 @@ fn a_stopped_trial_says_how_long_it_planned_to_follow() {
 #[test]
 fn one_group_with_several_arms_is_not_the_same_treatment() {
     let several = |record: &serde_json::Value| {
-        text_at(
-            record,
-            "/protocolSection/designModule/designInfo/interventionModel",
-        ) == Some("SINGLE_GROUP")
-            && record
-                .pointer("/protocolSection/armsInterventionsModule/armGroups")
-                .and_then(serde_json::Value::as_array)
-                .is_some_and(|arms| arms.len() > 1)
+        text_at(record, MODEL) == Some("SINGLE_GROUP") && items_at(record, ARMS).len() > 1
     };
     let pages = pages_where(several);
     for (path, _, page) in &pages {
@@ -529,11 +511,8 @@ fn groups_that_differ_in_order_say_so() {
         if !order && !summary.contains("in a different dose or schedule") {
             continue;
         }
-        let ordered = record
-            .pointer("/protocolSection/armsInterventionsModule/armGroups")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
+        let ordered = items_at(&record, ARMS)
+            .iter()
             .filter_map(|a| a["label"].as_str().map(str::to_lowercase))
             .filter(|l| l.contains("->") || l.contains(" then ") || l.contains("followed by"))
             .count();

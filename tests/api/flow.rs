@@ -6,6 +6,18 @@ use super::results::{num_subjects, resolve, results_records};
 use crate::helpers::*;
 use serde_json::Value;
 
+const PERIODS: &str = "/resultsSection/participantFlowModule/periods";
+
+/// A participant-flow period's counts of one milestone ("STARTED", "COMPLETED"), by group id.
+fn milestone_counts(period: &Value, kind: &str) -> Vec<(String, u64)> {
+    items_at(period, "/milestones")
+        .iter()
+        .filter(|m| m["type"] == kind)
+        .flat_map(|m| items_at(m, "/achievements"))
+        .filter_map(|a| Some((a["groupId"].as_str()?.to_owned(), num_subjects(a)?)))
+        .collect()
+}
+
 /// A summary never says everyone the record counts as joined took part when fewer started the
 /// trial's groups (NCT00763412: 31 enrolled, 8 and 8 started, and the page said "31 people took
 /// part"). Who started is read from the participant flow: the first period whose STARTED counts
@@ -85,22 +97,15 @@ fn the_summary_does_not_count_as_taking_part_those_who_never_started() {
 #[test]
 fn who_took_part_is_counted_after_screening() {
     let started = |period: &Value| -> Vec<u64> {
-        period["milestones"]
-            .as_array()
+        milestone_counts(period, "STARTED")
             .into_iter()
-            .flatten()
-            .filter(|m| m["type"] == "STARTED")
-            .flat_map(|m| m["achievements"].as_array().cloned().unwrap_or_default())
-            .filter_map(|a| num_subjects(&a))
+            .map(|(_, n)| n)
             .filter(|&n| n > 0)
             .collect()
     };
     let mut seen = 0;
     for (path, raw) in results_records() {
-        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let periods = items_at(&raw, PERIODS);
         let Some(first) = periods.first() else {
             continue;
         };
@@ -203,16 +208,6 @@ fn the_reasons_people_left_are_the_most_common_ones() {
 /// completed), the page's "finished" counts are the last period's COMPLETED ones.
 #[test]
 fn who_finished_is_who_completed_the_last_period() {
-    let counts = |milestones: &Value, kind: &str| -> Vec<(String, u64)> {
-        milestones
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|m| m["type"] == kind)
-            .flat_map(|m| m["achievements"].as_array().cloned().unwrap_or_default())
-            .filter_map(|a| Some((a["groupId"].as_str()?.to_owned(), num_subjects(&a)?)))
-            .collect()
-    };
     let digits = laysum::derive::with_separators;
     let people = |n: u64| match n {
         1 => "1 person".to_owned(),
@@ -220,21 +215,18 @@ fn who_finished_is_who_completed_the_last_period() {
     };
     let mut seen = 0;
     for (path, raw) in results_records() {
-        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let periods = items_at(&raw, PERIODS);
         let first_started = periods
             .first()
-            .map(|p| counts(&p["milestones"], "STARTED"))
+            .map(|p| milestone_counts(p, "STARTED"))
             .unwrap_or_default();
         let starting = first_started.iter().filter(|(_, n)| *n > 0).count();
         if periods.len() < 2 || !(2..=3).contains(&starting) {
             continue;
         }
         let chained = periods.windows(2).all(|w| {
-            let mut done = counts(&w[0]["milestones"], "COMPLETED");
-            let mut next = counts(&w[1]["milestones"], "STARTED");
+            let mut done = milestone_counts(&w[0], "COMPLETED");
+            let mut next = milestone_counts(&w[1], "STARTED");
             done.sort();
             next.sort();
             !done.is_empty() && done == next
@@ -243,7 +235,7 @@ fn who_finished_is_who_completed_the_last_period() {
             continue;
         }
         seen += 1;
-        let last = counts(&periods.last().unwrap()["milestones"], "COMPLETED");
+        let last = milestone_counts(periods.last().unwrap(), "COMPLETED");
         let found = summarize(&path).sections.what_the_trial_found.unwrap();
         for (group, started) in first_started.iter().filter(|(_, n)| *n > 0) {
             let finished = last.iter().find(|(g, _)| g == group).map_or(0, |(_, n)| *n);

@@ -39,6 +39,14 @@ pub fn all_real_records_read() -> Vec<(PathBuf, serde_json::Value)> {
         .collect()
 }
 
+/// The items of the JSON array at a pointer of a record; none where there is no array.
+pub fn items_at<'a>(record: &'a serde_json::Value, pointer: &str) -> &'a [serde_json::Value] {
+    record
+        .pointer(pointer)
+        .and_then(serde_json::Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
 /// The text at a JSON pointer of a record ("/protocolSection/statusModule/overallStatus").
 pub fn text_at<'a>(record: &'a serde_json::Value, pointer: &str) -> Option<&'a str> {
     record.pointer(pointer)?.as_str()
