@@ -139,6 +139,7 @@ pub fn normalize(study: Study) -> Trial {
             _ => Sex::All,
         },
         healthy_volunteers: eligibility.healthy_volunteers,
+        criteria: eligibility.eligibility_criteria,
     };
 
     let sites: Vec<Site> = protocol

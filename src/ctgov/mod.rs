@@ -242,6 +242,8 @@ pub struct EligibilityModule {
     pub minimum_age: Option<String>,
     #[serde(default, deserialize_with = "lenient::string")]
     pub maximum_age: Option<String>,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub eligibility_criteria: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

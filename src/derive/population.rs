@@ -134,7 +134,32 @@ pub(super) fn prevented(
     })
 }
 
-/// Who takes part: healthy volunteers when the title or the conditions say so, or an early
+/// The first item of the inclusion criteria, in lower case, without its bullet or number and
+/// the punctuation it ends with: "healthy adults under age 60".
+fn first_inclusion(criteria: Option<&str>) -> Option<String> {
+    let criteria = criteria?;
+    // The heading and the first item are near the top; a long list is not lowered whole.
+    let end = (0..=criteria.len().min(4096))
+        .rev()
+        .find(|&i| criteria.is_char_boundary(i))?;
+    let lower = criteria[..end].to_lowercase();
+    let start = lower.find("inclusion criteria")? + "inclusion criteria".len();
+    let item = lower[start..]
+        .trim_start_matches([':', ' '])
+        .lines()
+        .map(|line| {
+            line.trim()
+                .trim_start_matches(|c: char| {
+                    c.is_ascii_digit() || matches!(c, '*' | '-' | '•' | '.' | ')' | '\\')
+                })
+                .trim()
+        })
+        .find(|line| !line.is_empty())?;
+    Some(item.trim_end_matches(['.', ';', ',', ':']).to_owned())
+}
+
+/// Who takes part: healthy volunteers when the title, the first inclusion criterion or the
+/// conditions say so, or an early
 /// study of how the body handles a medicine takes them; babies or
 /// children when the oldest who may join is under two or under eighteen, teenagers when the
 /// youngest is twelve or older too.
@@ -166,6 +191,21 @@ pub(super) fn population(
             .any(|w| contains_phrase(title, w));
     if healthy_title || handling_study {
         return Some(Fact::new(Population::HealthyVolunteers, TITLE));
+    }
+    if trial.eligibility.healthy_volunteers == Some(true)
+        && first_inclusion(trial.eligibility.criteria.as_deref()).is_some_and(|first| {
+            words.healthy.contains(&first)
+                || words.healthy_criteria.iter().any(|w| {
+                    first.strip_prefix(w.as_str()).is_some_and(|rest| {
+                        rest.starts_with(|c: char| !c.is_alphanumeric() && c != '-')
+                    })
+                })
+        })
+    {
+        return Some(Fact::new(
+            Population::HealthyVolunteers,
+            format!("{ELIGIBILITY}.eligibilityCriteria"),
+        ));
     }
     if healthy_conditions {
         return Some(Fact::new(

@@ -64,6 +64,8 @@ pub struct ConditionWords {
     pub healthy: Vec<String>,
     /// Words of a title that names healthy volunteers ("… in Healthy Male Volunteers").
     pub healthy_title: Vec<String>,
+    /// How a first inclusion criterion that takes healthy people opens ("Healthy adults").
+    pub healthy_criteria: Vec<String>,
     /// Words of a title of a study of how the body handles a medicine.
     pub healthy_studies: Vec<String>,
     pub safety: Vec<String>,
@@ -102,6 +104,8 @@ struct HealthyTerms {
     title: Vec<String>,
     #[serde(default)]
     studies: Vec<String>,
+    #[serde(default)]
+    criteria: Vec<String>,
 }
 #[derive(Deserialize)]
 struct ConditionReading {
@@ -125,6 +129,7 @@ impl ConditionWords {
             healthy: lower(file.healthy.terms),
             healthy_title: lower(file.healthy.title),
             healthy_studies: lower(file.healthy.studies),
+            healthy_criteria: lower(file.healthy.criteria),
             safety: lower(file.safety.terms),
             not_conditions: lower(file.not_conditions.terms),
             staging: lower(file.reading.staging),

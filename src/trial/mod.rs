@@ -224,6 +224,8 @@ pub struct Eligibility {
     pub max_age: Option<Age>,
     pub sex: Sex,
     pub healthy_volunteers: Option<bool>,
+    /// The criteria as the registry writes them: "Inclusion Criteria: * Healthy adults …".
+    pub criteria: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

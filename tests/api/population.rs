@@ -150,3 +150,50 @@ fn the_kind_of_illness_a_title_names_is_kept() {
         &["non-allergic allergy"],
     );
 }
+
+/// A study that takes only healthy people is not for people with the condition it registers
+/// (read by hand: NCT05594173 registers "Dysphagia", takes "Healthy adults under age 60" and
+/// excludes anyone with trouble swallowing; NCT00258778 tests a Gaucher enzyme in "Healthy male
+/// or female[s] between 18 and 45"; NCT00463957 takes "Healthy" men). Healthy babies at risk of
+/// an allergy are babies the trial tries to spare it (NCT03062995).
+#[test]
+fn a_study_of_healthy_people_is_not_for_people_with_its_condition() {
+    let trials = fixtures().join("trials");
+    for (path, healthy, never) in [
+        (
+            trials.join("NCT05594173.json"),
+            "healthy volunteers",
+            "people with trouble swallowing",
+        ),
+        (
+            trials.join("corpus/NCT00258778.json"),
+            "healthy volunteers",
+            "people with gaucher disease",
+        ),
+        (
+            trials.join("corpus/NCT00463957.json"),
+            "healthy men",
+            "men with erectile dysfunction",
+        ),
+    ] {
+        let page = summarize(&path);
+        let summary = page.sections.summary.to_lowercase();
+        assert!(summary.contains(healthy), "{}: {summary}", path.display());
+        assert!(!summary.contains(never), "{}: {summary}", path.display());
+        assert!(
+            !page.headline.to_lowercase().contains(never),
+            "{}: {}",
+            path.display(),
+            page.headline
+        );
+    }
+    let babies = summarize(&trials.join("corpus/NCT03062995.json"));
+    assert!(
+        babies
+            .sections
+            .summary
+            .contains("might help prevent allergy in babies"),
+        "{}",
+        babies.sections.summary
+    );
+}
