@@ -249,6 +249,12 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     let prevented = (kind == StudyKind::Interventional)
         .then(|| population::prevented(&texts, &conditions, lexicon))
         .flatten();
+    let diagnosed = match (kind, &prevented) {
+        (StudyKind::Interventional, None) => {
+            population::diagnosed(trial, purpose.as_ref(), &conditions, lexicon)
+        }
+        _ => None,
+    };
 
     let age_fact = |age: Option<Age>, field: &str| {
         age.map(|a| {
@@ -311,6 +317,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         population,
         previously_treated: population::previously_treated(trial, &texts, lexicon),
         prevented,
+        diagnosed,
         interaction: (kind == StudyKind::Interventional)
             .then(|| design::interaction(&texts, &lexicon.roles))
             .flatten(),

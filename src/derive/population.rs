@@ -134,17 +134,54 @@ pub(super) fn prevented(
     })
 }
 
-/// The first item of the inclusion criteria, in lower case, without its bullet or number and
-/// the punctuation it ends with: "healthy adults under age 60".
-fn first_inclusion(criteria: Option<&str>) -> Option<String> {
-    let criteria = criteria?;
-    // The heading and the first item are near the top; a long list is not lowered whole.
-    let end = (0..=criteria.len().min(4096))
-        .rev()
-        .find(|&i| criteria.is_char_boundary(i))?;
-    let lower = criteria[..end].to_lowercase();
-    let start = lower.find("inclusion criteria")? + "inclusion criteria".len();
-    let item = lower[start..]
+/// In a prevention trial, the illnesses the inclusion criteria say people have (by plain
+/// name): what the trial tries to prevent is its other illnesses, or, when people have them
+/// all, their attacks or harm. NCT05929300 takes men with "a biopsy-proven diagnosis of
+/// localized prostate cancer" scheduled for surgery, and its yoga is to spare them erectile
+/// dysfunction and incontinence, not prostate cancer; NCT00410098's bikram yoga is for people
+/// with "controlled asthma". An item says so with words of a diagnosis; one that names a risk
+/// or a relative ("a first-degree relative with type 1 diabetes") does not.
+pub(super) fn diagnosed(
+    trial: &Trial,
+    purpose: Option<&Fact<Purpose>>,
+    conditions: &[Fact<Condition>],
+    lexicon: &Lexicon,
+) -> Option<Fact<Vec<String>>> {
+    if purpose.map(|p| p.value) != Some(Purpose::Prevention) {
+        return None;
+    }
+    let lower = trial.eligibility.criteria.as_deref()?.to_lowercase();
+    let words = &lexicon.condition_words;
+    let says = |item: &str, phrases: &[String]| phrases.iter().any(|w| contains_phrase(item, w));
+    let items: Vec<&str> = inclusion_items(&lower)
+        .filter(|item| says(item, &words.diagnosed) && !says(item, &words.not_diagnosed))
+        .collect();
+    let named = |c: &Fact<Condition>| {
+        let names = [
+            c.value.plain.to_lowercase(),
+            c.value.registered.to_lowercase(),
+        ];
+        items
+            .iter()
+            .any(|item| names.iter().any(|n| contains_phrase(item, n)))
+    };
+    let had: Vec<String> = conditions
+        .iter()
+        .filter(|c| c.value.kind == ConditionKind::Illness && named(c))
+        .map(|c| c.value.plain.clone())
+        .collect();
+    (!had.is_empty()).then(|| Fact::new(had, format!("{ELIGIBILITY}.eligibilityCriteria")))
+}
+
+/// The items of the inclusion criteria (given in lower case), up to the exclusion criteria,
+/// without their bullets or numbers and the punctuation they end with.
+fn inclusion_items(lower: &str) -> impl Iterator<Item = &str> {
+    let start = lower
+        .find("inclusion criteria")
+        .map_or(lower.len(), |at| at + "inclusion criteria".len());
+    let section = &lower[start..];
+    let section = &section[..section.find("exclusion criteria").unwrap_or(section.len())];
+    section
         .trim_start_matches([':', ' '])
         .lines()
         .map(|line| {
@@ -153,9 +190,22 @@ fn first_inclusion(criteria: Option<&str>) -> Option<String> {
                     c.is_ascii_digit() || matches!(c, '*' | '-' | '•' | '.' | ')' | '\\')
                 })
                 .trim()
+                .trim_end_matches(['.', ';', ',', ':'])
         })
-        .find(|line| !line.is_empty())?;
-    Some(item.trim_end_matches(['.', ';', ',', ':']).to_owned())
+        .filter(|line| !line.is_empty())
+}
+
+/// The first item of the inclusion criteria, in lower case: "healthy adults under age 60".
+fn first_inclusion(criteria: Option<&str>) -> Option<String> {
+    let criteria = criteria?;
+    // The heading and the first item are near the top; a long list is not lowered whole.
+    let end = (0..=criteria.len().min(4096))
+        .rev()
+        .find(|&i| criteria.is_char_boundary(i))?;
+    let lower = criteria[..end].to_lowercase();
+    lower.contains("inclusion criteria").then_some(())?;
+    let first = inclusion_items(&lower).next().map(str::to_owned);
+    first
 }
 
 /// Who takes part: healthy volunteers when the title, the first inclusion criterion or the

@@ -69,6 +69,11 @@ pub struct Facts {
     /// the people taking part have (NCT00931528 prevents erectile dysfunction in men having
     /// radiotherapy for prostate cancer).
     pub prevented: Option<Fact<String>>,
+    /// In a prevention trial, the illnesses the inclusion criteria say people have: the trial
+    /// tries to prevent its other illnesses (NCT05929300: yoga to spare men having prostate
+    /// cancer surgery erectile dysfunction and incontinence), or, with none other, their
+    /// attacks or harm.
+    pub diagnosed: Option<Fact<Vec<String>>>,
     /// A study of medicines taken together: whether one changes how the body handles the
     /// other, or how safe it is (a drug interaction study).
     pub interaction: Option<Fact<bool>>,

@@ -80,6 +80,10 @@ pub struct ConditionWords {
     pub previously_treated: Vec<String>,
     /// Words of a title after which a condition is what the trial tries to prevent.
     pub prevented: Vec<String>,
+    /// Words of an inclusion criterion that say people have an illness it names ("diagnosis
+    /// of"), and words that say otherwise ("risk of", "relative").
+    pub diagnosed: Vec<String>,
+    pub not_diagnosed: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -91,11 +95,17 @@ pub(super) struct ConditionsFile {
     not_conditions: TermList,
     previously_treated: TermList,
     prevented: TermList,
+    diagnosed: DiagnosedTerms,
     reading: ConditionReading,
 }
 #[derive(Deserialize)]
 struct TermList {
     terms: Vec<String>,
+}
+#[derive(Deserialize)]
+struct DiagnosedTerms {
+    terms: Vec<String>,
+    unless: Vec<String>,
 }
 #[derive(Deserialize)]
 struct HealthyTerms {
@@ -138,6 +148,8 @@ impl ConditionWords {
             kinds: lower(file.reading.kinds),
             previously_treated: lower(file.previously_treated.terms),
             prevented: lower(file.prevented.terms),
+            diagnosed: lower(file.diagnosed.terms),
+            not_diagnosed: lower(file.diagnosed.unless),
         }
     }
 }

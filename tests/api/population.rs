@@ -197,3 +197,44 @@ fn a_study_of_healthy_people_is_not_for_people_with_its_condition() {
         babies.sections.summary
     );
 }
+
+/// A prevention trial in people who have one of its illnesses does not prevent that one (read
+/// by hand: NCT05929300 and NCT05363644 take men with "a biopsy-proven diagnosis" or "primary
+/// diagnosis" of prostate cancer having surgery, to spare them erectile dysfunction and
+/// incontinence; NCT00410098 takes people with "controlled asthma"). A criterion that names
+/// the illness in a relative says nothing of the baby (NCT02547519, oral insulin to prevent
+/// type 1 diabetes).
+#[test]
+fn a_prevention_trial_does_not_prevent_what_people_have() {
+    let corpus = fixtures().join("trials/corpus");
+    for id in ["NCT05929300", "NCT05363644"] {
+        let path = corpus.join(format!("{id}.json"));
+        let page = summarize(&path);
+        let summary = &page.sections.summary;
+        assert!(
+            summary.contains("might help prevent erectile dysfunction")
+                && summary.contains("in men with prostate cancer."),
+            "{id}: {summary}"
+        );
+        assert_says_none(&path, &page_text(&page), &["prevent prostate cancer"]);
+    }
+    let asthma = corpus.join("NCT00410098.json");
+    let page = summarize(&asthma);
+    assert!(
+        page.sections
+            .summary
+            .contains("might help people with asthma"),
+        "{}",
+        page.sections.summary
+    );
+    assert_says_none(&asthma, &page_text(&page), &["prevent asthma"]);
+    let babies = summarize(&corpus.join("NCT02547519.json"));
+    assert!(
+        babies
+            .sections
+            .summary
+            .contains("might help prevent type 1 diabetes in babies"),
+        "{}",
+        babies.sections.summary
+    );
+}
