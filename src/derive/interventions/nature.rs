@@ -38,8 +38,9 @@ pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
         .split(|c: char| !c.is_alphanumeric())
         .rfind(|w| !w.is_empty())
         .unwrap_or("");
-    if roles.assessment.marks(&name)
-        || roles.assessment_described.marks(&description)
+    if roles.assessment.marks(&without_codes(&name, |w| {
+        roles.assessment.find(w).is_some_and(|r| r.len() == w.len())
+    })) || roles.assessment_described.marks(&description)
         || roles.assessment_ends.iter().any(|e| e == last_word)
         || lexicon.treatment(&iv.name).is_some_and(|t| t.test)
     {
@@ -49,6 +50,27 @@ pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
         return Nature::MaybeAssessment;
     }
     Nature::Active
+}
+
+/// A name without its product codes: "ct-101-m" is a smoking-cessation app (NCT03694327), not
+/// a CT scan. A code is a word of letters joined by a hyphen to a number, unless it is itself
+/// a listed phrase (`keep`: "in-111", a tracer).
+fn without_codes(name: &str, keep: impl Fn(&str) -> bool) -> std::borrow::Cow<'_, str> {
+    let is_code = |word: &str| {
+        word.split_once('-').is_some_and(|(letters, rest)| {
+            !letters.is_empty()
+                && letters.chars().all(char::is_alphabetic)
+                && rest.starts_with(|c: char| c.is_ascii_digit())
+        }) && !keep(word)
+    };
+    if !name.split_whitespace().any(is_code) {
+        return name.into();
+    }
+    name.split_whitespace()
+        .filter(|w| !is_code(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .into()
 }
 
 /// The active part of a medicine's name that joins it with measures or look-alikes, as the
@@ -249,6 +271,7 @@ mod tests {
             (DiagnosticTest, "Basophil Activation Test", ""),
             (DiagnosticTest, "SNOT22 score", ""),
             (Other, "CT radioraphic assessment", ""),
+            (Radiation, "In-111 ibritumomab tiuxetan", ""),
             (
                 Biological,
                 "Indium In 111 Anti-CD45 Monoclonal Antibody BC8",
@@ -262,6 +285,11 @@ mod tests {
             );
         }
         assert_eq!(nature_of(Drug, "Tipifarnib", "Given PO"), Nature::Active);
+        // A product code is not a scan: CT-101-M is an app (NCT03694327).
+        assert_eq!(
+            nature_of(Device, "CT-101-M", "Mobile Application"),
+            Nature::Active
+        );
     }
 
     #[test]
