@@ -238,3 +238,21 @@ fn a_prevention_trial_does_not_prevent_what_people_have() {
         babies.sections.summary
     );
 }
+
+/// A list of conditions is never cut short as if it were whole (read by hand: NCT04842812
+/// registers liver, lung, breast, colorectal and brain cancers and solid tumors, liver first;
+/// its summary said "lung cancer, breast cancer and a brain tumor").
+#[test]
+fn a_summary_does_not_name_some_conditions_as_if_they_were_all() {
+    let corpus = fixtures().join("trials/corpus");
+    let page = summarize(&corpus.join("NCT04842812.json"));
+    let summary = &page.sections.summary;
+    assert!(
+        summary.contains("liver cancer") || summary.contains("and other conditions"),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("breast cancer and a brain tumor"),
+        "{summary}"
+    );
+}
