@@ -67,7 +67,9 @@ fn conditions_as_registered_keep_the_registrant_order() {
 
 /// A trial for people whose illness came back or did not go away with treatment says so: every
 /// interventional record whose brief title says "relapsed" or "refractory" (NCT05147467,
-/// "Relapsed/Refractory CLL/SLL", said only "people with chronic lymphocytic leukemia"). One
+/// "Relapsed/Refractory CLL/SLL", said only "people with chronic lymphocytic leukemia"), or
+/// whose official title says "salvage" (NCT00002938, "Salvage Prostatectomy for Radiation
+/// Failure", for cancer that came back or stayed after radiotherapy). One
 /// for prostate cancer "previously treated with radiotherapy" (NCT01105130) is not said to have
 /// come back.
 #[test]
@@ -76,8 +78,13 @@ fn a_trial_for_relapsed_or_refractory_illness_says_so() {
         let title = text_at(r, "/protocolSection/identificationModule/briefTitle")
             .unwrap_or("")
             .to_lowercase();
+        let official = text_at(r, "/protocolSection/identificationModule/officialTitle")
+            .unwrap_or("")
+            .to_lowercase();
         text_at(r, STUDY_TYPE) == Some("INTERVENTIONAL")
-            && (title.contains("relapsed") || title.contains("refractory"))
+            && (title.contains("relapsed")
+                || title.contains("refractory")
+                || official.contains("salvage"))
     });
     for (path, _, s) in &pages {
         let summary = &s.sections.summary;
