@@ -242,7 +242,8 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     };
     let follow_up = follow_up(trial, &lexicon.not_follow_up, &mut source);
     let (focus, safety_first) = focus(trial, lexicon, &mut source);
-    let conditions = conditions(trial, &texts, lexicon, &mut source);
+    let mut conditions = conditions(trial, &texts, lexicon, &mut source);
+    population::mark_caused(&texts, &treatments, &mut conditions, lexicon);
     let findings = results::findings(trial, &reading, lexicon, &mut source);
     let purpose = population::purpose(trial, &texts, &experimental, lexicon);
     let population = population::population(trial, &texts, &conditions, lexicon);

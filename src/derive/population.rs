@@ -173,6 +173,64 @@ pub(super) fn diagnosed(
     (!had.is_empty()).then(|| Fact::new(had, format!("{ELIGIBILITY}.eligibilityCriteria")))
 }
 
+/// Marks as side effects the conditions the titles or the brief summary say the tested
+/// treatment may cause: they are what the trial looks for, not an illness people have.
+/// NCT01067391 registers Hypotension beside spinal cord injury, and its "hypothesis is that
+/// tadalafil will cause significant hypotension in people with tetraplegia"; the page said
+/// "men with hypotension".
+pub(super) fn mark_caused(
+    texts: &Texts,
+    treatments: &[Fact<Treatment>],
+    conditions: &mut [Fact<Condition>],
+    lexicon: &Lexicon,
+) {
+    // How far before the word of causing the treatment's name may end, and after it the
+    // condition may begin ("tadalafil will cause significant hypotension").
+    const BEFORE: usize = 24;
+    const AFTER: usize = 24;
+    if treatments.is_empty()
+        || !conditions
+            .iter()
+            .any(|c| c.value.kind == ConditionKind::Illness)
+    {
+        return;
+    }
+    let names: Vec<String> = treatments
+        .iter()
+        .flat_map(|t| [t.value.name.to_lowercase(), t.value.plain.to_lowercase()])
+        .collect();
+    let texts = texts
+        .titles()
+        .map(|(t, _)| t)
+        .chain(texts.brief_summary.as_deref());
+    for text in texts {
+        for word in &lexicon.condition_words.caused {
+            let mut from = 0;
+            while let Some(at) = find_phrase(&text[from..], word) {
+                let at = from + at;
+                from = at + word.len();
+                let mut start = at.saturating_sub(BEFORE);
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let before = &text[start..at];
+                if !names.iter().any(|n| contains_phrase(before, n)) {
+                    continue;
+                }
+                let after = &text[from..];
+                for c in conditions.iter_mut() {
+                    let named = [&c.value.plain, &c.value.registered].iter().any(|n| {
+                        find_phrase(after, &n.to_lowercase()).is_some_and(|at| at <= AFTER)
+                    });
+                    if named && c.value.kind == ConditionKind::Illness {
+                        c.value.kind = ConditionKind::SideEffects;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The items of the inclusion criteria (given in lower case), up to the exclusion criteria,
 /// without their bullets or numbers and the punctuation they end with.
 fn inclusion_items(lower: &str) -> impl Iterator<Item = &str> {

@@ -78,6 +78,8 @@ pub struct ConditionWords {
     pub kinds: Vec<String>,
     /// Words that say who may join had the illness treated before ("relapsed", "refractory").
     pub previously_treated: Vec<String>,
+    /// Words after which a condition is what the tested treatment may cause ("will cause").
+    pub caused: Vec<String>,
     /// Words of a title after which a condition is what the trial tries to prevent.
     pub prevented: Vec<String>,
     /// Words of an inclusion criterion that say people have an illness it names ("diagnosis
@@ -95,6 +97,7 @@ pub(super) struct ConditionsFile {
     not_conditions: TermList,
     previously_treated: TermList,
     prevented: TermList,
+    caused: TermList,
     diagnosed: DiagnosedTerms,
     reading: ConditionReading,
 }
@@ -148,6 +151,7 @@ impl ConditionWords {
             kinds: lower(file.reading.kinds),
             previously_treated: lower(file.previously_treated.terms),
             prevented: lower(file.prevented.terms),
+            caused: lower(file.caused.terms),
             diagnosed: lower(file.diagnosed.terms),
             not_diagnosed: lower(file.diagnosed.unless),
         }

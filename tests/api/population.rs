@@ -263,3 +263,21 @@ fn a_summary_does_not_name_some_conditions_as_if_they_were_all() {
         "{summary}"
     );
 }
+
+/// A condition the record says the tested medicine may cause is what the trial looks for, not
+/// what people have (read by hand: NCT01067391, "the hypothesis is that tadalafil will cause
+/// significant hypotension in people with tetraplegia"; it takes men with spinal cord injury,
+/// not men with low blood pressure).
+#[test]
+fn a_condition_the_tested_medicine_may_cause_is_not_one_people_have() {
+    let path = fixtures().join("trials/corpus/NCT01067391.json");
+    let page = summarize(&path);
+    assert!(
+        page.sections
+            .summary
+            .contains("tadalafil in men with spinal cord injury"),
+        "{}",
+        page.sections.summary
+    );
+    assert_says_none(&path, &page_text(&page), &["men with hypotension"]);
+}
