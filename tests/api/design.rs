@@ -521,3 +521,18 @@ fn groups_that_differ_in_order_say_so() {
     }
     assert!(seen[0] >= 5 && seen[1] >= 1, "{seen:?}");
 }
+
+/// A time frame that counts from the last dose is not how long people are followed: a
+/// treatment's length differs from person to person (read by hand: NCT04732494's only
+/// parsable span was "until 30 days after last dose", and the page said "followed them for 30
+/// days" of a trial whose follow-up was a median of 7.4 months).
+#[test]
+fn days_after_the_last_dose_are_not_the_follow_up() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT04732494.json"));
+    let summary = &page.sections.summary;
+    assert!(!summary.contains("for 30 days"), "{summary}");
+    assert!(
+        summary.contains("mainly at how many people's disease shrinks"),
+        "{summary}"
+    );
+}
