@@ -211,6 +211,7 @@ pub fn normalize(study: Study) -> Trial {
             _ => InterventionModel::NotGiven,
         },
         looks_back: perspective.as_deref() == Some("RETROSPECTIVE"),
+        prospective: perspective.as_deref() == Some("PROSPECTIVE"),
         once: perspective.as_deref() == Some("CROSS_SECTIONAL"),
         case_control: design_info
             .observational_model

@@ -30,6 +30,7 @@ use interventions::treatment_kind;
 use numbers::record_numbers;
 use outcomes::focus;
 use route::route;
+use texts::Reach;
 use timing::follow_up;
 
 const PHASES: &str = "protocolSection.designModule.phases";
@@ -301,8 +302,13 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         status: Fact::new(status, STATUS),
         tense,
         has_results: Fact::new(trial.has_results, HAS_RESULTS),
-        looks_back: (kind == StudyKind::Observational && trial.looks_back)
-            .then(|| Fact::new(true, TIME_PERSPECTIVE)),
+        looks_back: match kind {
+            StudyKind::Observational if trial.looks_back => Some(Fact::new(true, TIME_PERSPECTIVE)),
+            StudyKind::Observational if !trial.prospective && !trial.once => {
+                texts.first_marked(&lexicon.roles.past_records, Reach::Summary)
+            }
+            _ => None,
+        },
         once: (kind == StudyKind::Observational && trial.once)
             .then(|| Fact::new(true, TIME_PERSPECTIVE)),
         case_control: (kind == StudyKind::Observational && trial.case_control)

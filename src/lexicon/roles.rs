@@ -34,6 +34,8 @@ pub struct Roles {
     pub uneven_groups: PhraseList,
     /// Words that say whole groups (clinics, schools), not people, were randomized.
     pub clusters: PhraseList,
+    /// Words of an observational study that reads records written before it began.
+    pub past_records: PhraseList,
     /// Words that say a study looks at medicines taken together (a drug interaction study).
     pub interaction: PhraseList,
     /// Words that say a single-group trial gives its treatment at several doses.
@@ -109,7 +111,12 @@ pub(super) struct RolesFile {
     sequence: SequenceWords,
     sites: SiteWords,
     masking: MaskingWords,
+    records: RecordWords,
     names: NameWords,
+}
+#[derive(Deserialize)]
+struct RecordWords {
+    past: Vec<String>,
 }
 #[derive(Deserialize)]
 struct MaskingWords {
@@ -170,6 +177,7 @@ impl Roles {
             allocation_ratio: plain(file.allocation.ratio),
             uneven_groups: plain(file.allocation.uneven),
             clusters: plain(file.allocation.cluster),
+            past_records: plain(file.records.past),
             interaction: plain(file.interaction.phrases),
             dose_levels: plain(file.doses.levels),
             sequence_arrows: file.sequence.arrows,

@@ -30,6 +30,8 @@ pub struct Trial {
     /// An observational study that reads records made before it began
     /// (`timePerspective` RETROSPECTIVE): no one takes part in anything.
     pub looks_back: bool,
+    /// Its time perspective is given as PROSPECTIVE: it follows people from now on.
+    pub prospective: bool,
     /// A cross-sectional study: people are looked at once, at one point in time.
     pub once: bool,
     /// A case-control study: people with the condition are compared with people without it.
