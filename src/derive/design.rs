@@ -125,6 +125,25 @@ pub(super) fn interaction(texts: &Texts, roles: &Roles) -> Option<Fact<bool>> {
     texts.first_marked(&roles.interaction, Reach::Summary)
 }
 
+/// A trial that looks at whether what it tests changes how the body responds to vaccines
+/// ("Study Investigating Vaccine Responses in Adults … Treated With Dupilumab"), with the
+/// field that says so; not a trial of a vaccine.
+pub(super) fn vaccine_response(
+    texts: &Texts,
+    treatments: &[Fact<Treatment>],
+    roles: &Roles,
+) -> Option<Fact<bool>> {
+    let a_vaccine = |t: &Fact<Treatment>| {
+        [&t.value.name, &t.value.plain]
+            .iter()
+            .any(|n| roles.vaccine_names.marks(&n.to_lowercase()))
+    };
+    if treatments.is_empty() || treatments.iter().any(a_vaccine) {
+        return None;
+    }
+    texts.first_marked(&roles.vaccine_responses, Reach::Summary)
+}
+
 /// Whether two or more arm labels give an order of products ("Tadalafil Then Sildenafil").
 fn in_order(trial: &Trial, roles: &Roles) -> bool {
     let ordered = |label: &str| {

@@ -328,6 +328,9 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         interaction: (kind == StudyKind::Interventional)
             .then(|| design::interaction(&texts, &lexicon.roles))
             .flatten(),
+        vaccine_response: (kind == StudyKind::Interventional)
+            .then(|| design::vaccine_response(&texts, &treatments, &lexicon.roles))
+            .flatten(),
         interventions,
         treatments,
         background,

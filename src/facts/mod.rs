@@ -77,6 +77,9 @@ pub struct Facts {
     /// A study of medicines taken together: whether one changes how the body handles the
     /// other, or how safe it is (a drug interaction study).
     pub interaction: Option<Fact<bool>>,
+    /// A trial of whether what it tests changes how the body responds to vaccines, not of
+    /// whether it helps (NCT02210780: vaccines given to adults with eczema on dupilumab).
+    pub vaccine_response: Option<Fact<bool>>,
     /// Every intervention of the record with its role, in the record's order.
     pub interventions: Vec<Fact<InterventionRole>>,
     /// What is tested: what the experimental arms get and the comparison arms do not.

@@ -38,6 +38,10 @@ pub struct Roles {
     pub past_records: PhraseList,
     /// Words that say a study looks at medicines taken together (a drug interaction study).
     pub interaction: PhraseList,
+    /// Words that say a trial looks at how its treatment changes the response to vaccines.
+    pub vaccine_responses: PhraseList,
+    /// Words of a tested treatment's name that make it a vaccine.
+    pub vaccine_names: PhraseList,
     /// Words that say a single-group trial gives its treatment at several doses.
     pub dose_levels: PhraseList,
     /// Arrows ("->") and words ("then") of an arm label that give the order of its products.
@@ -146,6 +150,8 @@ struct DoseWords {
 #[derive(Deserialize)]
 struct InteractionWords {
     phrases: Vec<String>,
+    vaccine_responses: Vec<String>,
+    vaccine_names: Vec<String>,
 }
 #[derive(Deserialize)]
 struct PurposeWords {
@@ -179,6 +185,8 @@ impl Roles {
             clusters: plain(file.allocation.cluster),
             past_records: plain(file.records.past),
             interaction: plain(file.interaction.phrases),
+            vaccine_responses: plain(file.interaction.vaccine_responses),
+            vaccine_names: plain(file.interaction.vaccine_names),
             dose_levels: plain(file.doses.levels),
             sequence_arrows: file.sequence.arrows,
             sequence_words: plain(file.sequence.words),

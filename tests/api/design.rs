@@ -385,6 +385,21 @@ fn a_drug_interaction_study_says_medicines_are_taken_together() {
     );
 }
 
+/// A trial of whether a treatment changes how the body responds to vaccines does not test
+/// whether it helps (read by hand: NCT02210780, "Study Investigating Vaccine Responses in Adults
+/// With Moderate to Severe Atopic Dermatitis Treated With Dupilumab", primary outcome the
+/// response to a tetanus vaccine at week 16).
+#[test]
+fn a_vaccine_response_study_does_not_test_whether_the_treatment_helps() {
+    let path = fixtures().join("trials/NCT02210780.json");
+    let summary = summarize(&path).sections.summary;
+    assert!(
+        summary.contains("dupilumab changes how the body responds to vaccines"),
+        "{summary}"
+    );
+    assert_says_none(&path, &summary, &["might help"]);
+}
+
 /// A page that says a trial looks at asthma attacks has a main measure of attacks
 /// (exacerbations); the Asthma Control Test asks about symptoms, rescue medicine and daily
 /// life, and a trial measured by it looks at how well asthma is controlled (NCT00870584).
