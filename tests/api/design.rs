@@ -400,6 +400,21 @@ fn a_vaccine_response_study_does_not_test_whether_the_treatment_helps() {
     assert_says_none(&path, &summary, &["might help"]);
 }
 
+/// An allergic reaction is not an antibody level (read by hand: NCT05670756 asks parents in a
+/// survey about "True Allergy (Consistent With an IgE-mediated Reaction)" and draws no blood;
+/// its page said "antibody levels in the blood").
+#[test]
+fn an_ige_mediated_reaction_is_not_a_blood_test() {
+    let path = fixtures().join("trials/corpus/NCT05670756.json");
+    let page = summarize(&path);
+    assert_says_none(&path, &page_text(&page), &["antibody levels"]);
+    assert!(
+        page.sections.summary.contains("allergic reactions"),
+        "{}",
+        page.sections.summary
+    );
+}
+
 /// A page that says a trial looks at asthma attacks has a main measure of attacks
 /// (exacerbations); the Asthma Control Test asks about symptoms, rescue medicine and daily
 /// life, and a trial measured by it looks at how well asthma is controlled (NCT00870584).
