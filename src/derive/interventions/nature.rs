@@ -31,7 +31,7 @@ pub(crate) fn nature(iv: &Intervention, lexicon: &Lexicon) -> Nature {
         return Nature::Active;
     }
     // "Omalizumab or placebo" names both: the product is active and a placebo is in the design.
-    if names_a_placebo(iv, lexicon) && !mixes_placebo(&name) {
+    if names_a_placebo(iv, lexicon) && !mixes_placebo(&name) && !named_beside_placebo(iv, lexicon) {
         return Nature::Placebo;
     }
     let last_word = name
@@ -174,6 +174,14 @@ pub(crate) fn names_a_placebo(iv: &Intervention, lexicon: &Lexicon) -> bool {
     std::iter::once(&iv.name)
         .chain(&iv.other_names)
         .any(|n| lexicon.roles.placebo.marks(&n.to_lowercase()))
+}
+
+/// A product whose own name is no placebo, listed with a placebo among other names that also
+/// name the product: "Oral L-Arginine", other names "ArginMax" and "Placebo", is the arginine
+/// of an arm that takes it with placebo capsules (NCT01105130), not a placebo.
+fn named_beside_placebo(iv: &Intervention, lexicon: &Lexicon) -> bool {
+    let placebo = |n: &str| lexicon.roles.placebo.marks(&n.to_lowercase());
+    !placebo(&iv.name) && iv.other_names.iter().any(|n| !placebo(n))
 }
 
 /// "X or placebo", "placebo/X", "X versus placebo": one entry for the drug and its placebo.
