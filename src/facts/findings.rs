@@ -20,6 +20,9 @@ pub struct Findings {
     pub fewer_started: bool,
     /// Plain reasons people left, the most common first (names only, no counts).
     pub reasons_left: Vec<Fact<String>>,
+    /// Someone left the trial because they died: a reason of the participant flow, whatever
+    /// the adverse-events module counts.
+    pub died_leaving: Option<Fact<bool>>,
     /// The primary outcomes.
     pub main_results: Vec<MainResult>,
     /// More primary outcomes than the page says.

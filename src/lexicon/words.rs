@@ -36,6 +36,14 @@ pub struct ResultsWords {
     pub units: HashMap<String, String>,
     pub groups: GroupWords,
     pub measures: MeasureTitleWords,
+    pub left: LeftWords,
+}
+
+/// Reasons people left that say something of them beyond leaving.
+#[derive(Debug, Deserialize)]
+pub struct LeftWords {
+    /// Reasons (lower case) that say the person died.
+    pub died: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -133,12 +133,17 @@ pub(super) fn took_part(
     // Reasons people left, ranked by how many left for each over this period and the ones
     // after it (the ranking is not shown): a trial in two parts lists its reasons in each.
     let mut reasons: Vec<(u64, usize, usize, &str)> = Vec::new();
+    let died = &namer.lexicon.results.left.died;
     for &(q, later) in periods.iter().filter(|(q, _)| *q >= p) {
         for (d, x) in later.drop_withdraws.iter().enumerate() {
             let Some(x) = x else { continue };
             let total: u64 = x.counts.iter().flatten().filter_map(|(_, n)| *n).sum();
             if total == 0 {
                 continue;
+            }
+            if found.died_leaving.is_none() && died.contains(&x.kind.to_lowercase()) {
+                let field = format!("{FLOW}.periods[{q}].dropWithdraws[{d}].type");
+                found.died_leaving = Some(Fact::new(true, field));
             }
             match reasons
                 .iter_mut()
