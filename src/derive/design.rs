@@ -96,6 +96,7 @@ pub(super) fn design(trial: &Trial, texts: &Texts, reading: &Reading, lexicon: &
             .then(|| Fact::new(trial.model == InterventionModel::SingleGroup, MODEL)),
         crossover: (trial.model == InterventionModel::Crossover).then(|| Fact::new(true, MODEL)),
         same_everywhere: reading.same_everywhere.then(|| Fact::new(true, ARMS)),
+        placebo_everywhere: reading.placebo_everywhere.then(|| Fact::new(true, ARMS)),
     }
 }
 

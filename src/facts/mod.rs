@@ -209,6 +209,9 @@ pub struct Design {
     pub crossover: Option<Fact<bool>>,
     /// Every arm gets the same tested products, in other doses or schedules.
     pub same_everywhere: Option<Fact<bool>>,
+    /// Every arm lists the placebo too: no group gets only the placebo (NCT02619617 gave
+    /// everyone a placebo for one attack and SOM230 for the next).
+    pub placebo_everywhere: Option<Fact<bool>>,
     /// The record puts people into groups by an uneven ratio ("randomized 2:1"): chance
     /// decides, but not as a coin toss would.
     pub uneven: Option<Fact<bool>>,

@@ -75,6 +75,9 @@ pub(super) struct Reading {
     pub sham: bool,
     /// Several arms, each getting every tested product: they differ in dose or schedule.
     pub same_everywhere: bool,
+    /// Every arm lists every tested product and every placebo too: each person gets both,
+    /// one after the other, or either at random within an arm ("CM326 or matched placebo").
+    pub placebo_everywhere: bool,
     /// The arms that test (indexes into `trial.arms`).
     pub test_arms: Vec<usize>,
     /// A test arm whose label names the approach tested, and the comparison arm that is its
@@ -194,6 +197,7 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
         placebo_given: false,
         sham: false,
         same_everywhere: false,
+        placebo_everywhere: false,
         test_arms: test_arms.clone(),
         strategy_arm,
     };
@@ -220,6 +224,12 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
     reading.same_everywhere = trial.arms.len() >= 2
         && !tested.is_empty()
         && tested
+            .iter()
+            .all(|&i| reading.arms[i].len() == trial.arms.len());
+    let placebos: Vec<usize> = reading.with_role(Role::Placebo).collect();
+    reading.placebo_everywhere = reading.same_everywhere
+        && !placebos.is_empty()
+        && placebos
             .iter()
             .all(|&i| reading.arms[i].len() == trial.arms.len());
     reading
