@@ -37,6 +37,14 @@ pub struct ResultsWords {
     pub groups: GroupWords,
     pub measures: MeasureTitleWords,
     pub left: LeftWords,
+    pub baseline: BaselineWords,
+}
+
+/// Time frames that are only the start, before any treatment.
+#[derive(Debug, Deserialize)]
+pub struct BaselineWords {
+    /// Whole time frames (lower case, without end punctuation) that are the baseline.
+    pub time_frames: Vec<String>,
 }
 
 /// Reasons people left that say something of them beyond leaving.

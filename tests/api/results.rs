@@ -544,3 +544,14 @@ fn a_record_that_counted_no_problems_says_so() {
     }
     assert!(uncounted >= 5, "only {uncounted} records that counted none");
 }
+
+/// A primary outcome measured only before treatment is where people started, not what the
+/// trial found (read by hand: NCT03101033's first primary outcome is pain "before treatment",
+/// 5.63 and 5.92 points; the next ones are one, three and six months after).
+#[test]
+fn a_measure_taken_before_treatment_is_not_the_result() {
+    let path = fixtures().join("trials/corpus/NCT03101033.json");
+    let text = summarize(&path).sections.what_the_trial_found.unwrap();
+    assert_says_none(&path, &text, &["5.63", "5.92"]);
+    assert!(text.contains("after one month"), "{text}");
+}

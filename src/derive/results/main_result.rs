@@ -12,13 +12,21 @@ pub(super) fn main_results(
     found: &mut Findings,
     source: &mut dyn FnMut(&str, &str),
 ) {
-    let primary: Vec<(usize, &OutcomeResult)> = results
+    let mut primary: Vec<(usize, &OutcomeResult)> = results
         .outcomes
         .iter()
         .enumerate()
         .filter_map(|(o, x)| x.as_ref().map(|x| (o, x)))
         .filter(|(_, x)| x.kind == OutcomeKind::Primary)
         .collect();
+    // A measure taken only before treatment is where people started: later ones come first.
+    let baseline = &namer.lexicon.results.baseline.time_frames;
+    primary.sort_by_key(|(_, x)| {
+        x.time_frame.as_deref().is_some_and(|tf| {
+            let tf = tf.trim().trim_end_matches(['.', ';', ':']).to_lowercase();
+            baseline.contains(&tf)
+        })
+    });
     found.more_main_results = primary.len() > MOST_RESULTS;
     for (o, outcome) in primary.into_iter().take(MOST_RESULTS) {
         let base = format!("{OUTCOMES}[{o}]");
