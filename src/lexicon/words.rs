@@ -52,6 +52,9 @@ pub struct BaselineWords {
 pub struct LeftWords {
     /// Reasons (lower case) that say the person died.
     pub died: Vec<String>,
+    /// Words of a first period's title that make it screening: who took part is read from
+    /// the period after it.
+    pub screening: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -252,3 +252,19 @@ fn who_finished_is_who_completed_the_last_period() {
     }
     assert!(seen >= 5, "only {seen} records with periods in a chain");
 }
+
+/// A first period of the participant flow that is screening is not the trial (read by hand:
+/// NCT01133288's "Eligibility Assessment" started 7 and passed 2; "Intervention Allocation"
+/// started 2; the glove trial itself never began). The page said "7 people started" and that
+/// seven took part.
+#[test]
+fn a_screening_period_is_not_who_started_the_trial() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT01133288.json"));
+    let found = page.sections.what_the_trial_found.unwrap();
+    assert!(found.starts_with("2 people started"), "{found}");
+    assert!(
+        page.sections.summary.contains("not all of them started"),
+        "{}",
+        page.sections.summary
+    );
+}

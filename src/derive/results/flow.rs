@@ -23,8 +23,13 @@ fn milestone<'a>(period: &'a Period, kind: &str) -> Option<(usize, &'a Milestone
 
 /// The period whose STARTED and COMPLETED tell who took part: the first, or the first the
 /// trial's groups start after a screening period everyone starts in one group ("894 people
-/// started" of 410 randomised, the rest never entering the trial proper).
-fn trial_period<'a>(periods: &[(usize, &'a Period)]) -> Option<(usize, &'a Period)> {
+/// started" of 410 randomised, the rest never entering the trial proper), or the one after a
+/// first period whose title says it is screening (NCT01133288's "Eligibility Assessment": 7
+/// started it, 2 passed, and no one started the glove trial).
+fn trial_period<'a>(
+    periods: &[(usize, &'a Period)],
+    screening: &[String],
+) -> Option<(usize, &'a Period)> {
     // How many groups have people starting a period.
     let starting = |period: &Period| {
         milestone(period, "STARTED").map_or(0, |(_, m)| {
@@ -36,6 +41,13 @@ fn trial_period<'a>(periods: &[(usize, &'a Period)]) -> Option<(usize, &'a Perio
         })
     };
     let &first = periods.first()?;
+    let screens = first.1.title.as_deref().is_some_and(|t| {
+        let t = t.to_lowercase();
+        screening.iter().any(|w| contains_phrase(&t, w))
+    });
+    if let (true, Some(&next)) = (screens, periods.get(1)) {
+        return Some(next);
+    }
     Some(if starting(first.1) == 1 {
         periods
             .iter()
@@ -58,7 +70,7 @@ pub(super) fn took_part(
 ) -> u64 {
     let periods = periods(results);
     // Who took part, and why they left, are read from the trial's period.
-    let Some((p, period)) = trial_period(&periods) else {
+    let Some((p, period)) = trial_period(&periods, &namer.lexicon.results.left.screening) else {
         return 0;
     };
     let Some((m_started, started)) = milestone(period, "STARTED") else {
