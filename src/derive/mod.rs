@@ -169,6 +169,21 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         out
     };
     let mut treatments = treatments_in(Role::Tested, &mut source);
+    // One product listed twice, once by its substance and once by its form, is one treatment:
+    // NCT00244023's "testosterone" and "Testosterone gel" (both the same 50 mg sachet, in the
+    // same arm) read "testosterone and testosterone gel". The longer name stays.
+    let names: Vec<String> = treatments
+        .iter()
+        .map(|t| t.value.plain.to_lowercase())
+        .collect();
+    let mut index = 0;
+    treatments.retain(|_| {
+        let me = &names[index];
+        index += 1;
+        !names
+            .iter()
+            .any(|other| other.len() > me.len() && contains_phrase(other, me))
+    });
     // What the title names is the news: it comes first ("Testing yttrium-90 BC8, …" rather
     // than the transplant every such trial has).
     treatments.sort_by_key(|t| {

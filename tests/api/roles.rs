@@ -292,3 +292,22 @@ fn a_one_sex_trial_says_men_or_women() {
         "only {checked} one-sex pages name who takes part"
     );
 }
+
+/// One product listed twice, by its substance and by its form, is named once (read by hand:
+/// NCT00244023 lists "testosterone" and "Testosterone gel", both "one sachet of 50 mg" in the
+/// same arm; the page said "testosterone and testosterone gel").
+#[test]
+fn one_product_listed_by_substance_and_form_is_named_once() {
+    let path = fixtures().join("trials/corpus/NCT00244023.json");
+    let page = summarize(&path);
+    assert!(
+        page.headline.starts_with("Testing testosterone gel for"),
+        "{}",
+        page.headline
+    );
+    assert_says_none(
+        &path,
+        &page_text(&page),
+        &["testosterone and testosterone gel"],
+    );
+}
