@@ -591,6 +591,8 @@ fn groups_that_differ_in_order_say_so() {
 /// treatment's length differs from person to person (read by hand: NCT04732494's only
 /// parsable span was "until 30 days after last dose", and the page said "followed them for 30
 /// days" of a trial whose follow-up was a median of 7.4 months).
+/// Nor is a time before the first dose (NCT01348880: "1 and 2 weeks prior to the Day 1
+/// dosing" of an 8-hour study said "followed them for two weeks").
 #[test]
 fn days_after_the_last_dose_are_not_the_follow_up() {
     let page = summarize(&fixtures().join("trials/corpus/NCT04732494.json"));
@@ -600,4 +602,7 @@ fn days_after_the_last_dose_are_not_the_follow_up() {
         summary.contains("mainly at how many people's disease shrinks"),
         "{summary}"
     );
+    let page = summarize(&fixtures().join("trials/corpus/NCT01348880.json"));
+    let summary = &page.sections.summary;
+    assert!(!summary.contains("two weeks"), "{summary}");
 }
