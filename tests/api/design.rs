@@ -1,6 +1,7 @@
 //! What a page says of how a study is built and where it stands, read against the records
 //! themselves: the design words the fields do not carry (cluster, interaction, dose escalation,
-//! order), tense and status, follow-up and main measures. Whom it is for: `population.rs`.
+//! order), tense and status. Whom it is for: `population.rs`; what it measures and for how
+//! long: `measures.rs`.
 
 use crate::helpers::*;
 
@@ -9,7 +10,6 @@ const OVERALL_STATUS: &str = "/protocolSection/statusModule/overallStatus";
 const STUDY_TYPE: &str = "/protocolSection/designModule/studyType";
 const MODEL: &str = "/protocolSection/designModule/designInfo/interventionModel";
 const ARMS: &str = "/protocolSection/armsInterventionsModule/armGroups";
-const PRIMARY_OUTCOMES: &str = "/protocolSection/outcomesModule/primaryOutcomes";
 
 /// A study of records made before it began (`timePerspective` RETROSPECTIVE, or OTHER with a
 /// brief summary that says so: read by hand, NCT03798535 "will be carried out as a
@@ -298,60 +298,6 @@ fn the_route_is_read_from_what_is_tested_first() {
     );
 }
 
-/// A trial whose first main measure is not about safety is never said to look "mainly at
-/// safety", however many main measures follow (NCT06388018 lists adverse events twelfth of
-/// thirteen, after the time to pelvic recurrence); one whose first main measure is about
-/// safety says safety.
-#[test]
-fn safety_is_main_only_when_it_is_measured_first() {
-    let safety = [
-        "adverse",
-        "safety",
-        "toxicit",
-        "tolerab",
-        "maximum tolerated",
-        "side effect",
-        "dose-limiting",
-        "dose limiting",
-    ];
-    let about_safety = |m: &str| {
-        let m = m.to_lowercase();
-        safety.iter().any(|w| m.contains(w))
-    };
-    let mut seen = [0, 0];
-    // A withdrawn trial tells what it planned to give, not what it would look at.
-    let interventional = |record: &serde_json::Value| {
-        text_at(record, STUDY_TYPE) == Some("INTERVENTIONAL")
-            && text_at(record, OVERALL_STATUS) != Some("WITHDRAWN")
-    };
-    for (path, record, page) in pages_where(interventional) {
-        let measures: Vec<&str> = items_at(&record, PRIMARY_OUTCOMES)
-            .iter()
-            .filter_map(|o| o["measure"].as_str())
-            .collect();
-        let Some(first) = measures.first() else {
-            continue;
-        };
-        let summary = &page.sections.summary;
-        if about_safety(first) {
-            seen[0] += 1;
-            assert!(
-                summary.contains("safety"),
-                "{}: first measured {first:?}: {summary}",
-                path.display()
-            );
-        } else if measures[1..].iter().any(|m| about_safety(m)) {
-            seen[1] += 1;
-            assert_says_none(
-                &path,
-                summary,
-                &["mainly at safety", "mainly at side effects"],
-            );
-        }
-    }
-    assert!(seen[0] >= 20 && seen[1] >= 5, "{seen:?}");
-}
-
 /// A drug interaction study (read by hand: vardenafil with doxazosin on blood pressure, a
 /// "Drug-Drug Interaction (DDI) Study", avanafil with probe medicines) says it looks at
 /// medicines taken together, and never that what it gives "might help"; a trial of two
@@ -413,21 +359,6 @@ fn a_vaccine_response_study_does_not_test_whether_the_treatment_helps() {
     assert_says_none(&path, &summary, &["might help"]);
 }
 
-/// An allergic reaction is not an antibody level (read by hand: NCT05670756 asks parents in a
-/// survey about "True Allergy (Consistent With an IgE-mediated Reaction)" and draws no blood;
-/// its page said "antibody levels in the blood").
-#[test]
-fn an_ige_mediated_reaction_is_not_a_blood_test() {
-    let path = fixtures().join("trials/corpus/NCT05670756.json");
-    let page = summarize(&path);
-    assert_says_none(&path, &page_text(&page), &["antibody levels"]);
-    assert!(
-        page.sections.summary.contains("allergic reactions"),
-        "{}",
-        page.sections.summary
-    );
-}
-
 /// No group of a trial whose every arm lists the placebo gets only the placebo (read by hand:
 /// NCT02619617 gave everyone a placebo for one attack and SOM230 for the next; NCT04688775's
 /// arms are "Eptinezumab Then Placebo" and "Placebo Then Eptinezumab"). A trial whose arms give
@@ -444,38 +375,6 @@ fn no_group_gets_only_a_placebo_that_every_arm_lists() {
     assert!(summary.contains("one after the other"), "{summary}");
     let summary = summarize(&corpus.join("NCT05324137.json")).sections.summary;
     assert!(summary.contains("who got a placebo"), "{summary}");
-}
-
-/// A page that says a trial looks at asthma attacks has a main measure of attacks
-/// (exacerbations); the Asthma Control Test asks about symptoms, rescue medicine and daily
-/// life, and a trial measured by it looks at how well asthma is controlled (NCT00870584).
-#[test]
-fn asthma_attacks_are_said_only_when_attacks_are_measured() {
-    let mut seen = 0;
-    for (path, record, page) in pages_where(|_| true) {
-        let measures: Vec<String> = items_at(&record, PRIMARY_OUTCOMES)
-            .iter()
-            .filter_map(|o| o["measure"].as_str().map(str::to_lowercase))
-            .collect();
-        let attacks = measures
-            .iter()
-            .any(|m| m.contains("exacerbation") || m.contains("attack"));
-        if !attacks {
-            assert_says_none(&path, &page.sections.summary, &["asthma attacks"]);
-        }
-        if measures.iter().any(|m| m.contains("asthma control")) {
-            seen += 1;
-            assert!(
-                page.sections
-                    .summary
-                    .contains("how well asthma is controlled"),
-                "{}: {}",
-                path.display(),
-                page.sections.summary
-            );
-        }
-    }
-    assert!(seen >= 2, "only {seen} records measured by asthma control");
 }
 
 /// A single-group trial whose titles or description say it gives its treatment at several
@@ -517,21 +416,6 @@ fn a_dose_escalation_trial_does_not_give_everyone_the_same() {
     let food = fixtures().join("trials/corpus/NCT03964051.json");
     let summary = summarize(&food).sections.summary;
     assert!(summary.contains("the same treatment"), "{summary}");
-}
-
-/// A trial stopped early tells how long it planned to follow people, never that it followed
-/// them that long (NCT03670628 planned a year; its last visit held was at three months).
-#[test]
-fn a_stopped_trial_says_how_long_it_planned_to_follow() {
-    let stopped =
-        |record: &serde_json::Value| text_at(record, OVERALL_STATUS) == Some("TERMINATED");
-    let mut seen = 0;
-    for (path, _, page) in pages_where(stopped) {
-        let summary = &page.sections.summary;
-        assert_says_none(&path, summary, &["Researchers followed them"]);
-        seen += usize::from(summary.contains("Researchers planned to follow them for"));
-    }
-    assert!(seen >= 10, "only {seen} stopped trials give a follow-up");
 }
 
 /// A record registered as one group that lists several arms (cohorts by age and weight,
@@ -585,24 +469,4 @@ fn groups_that_differ_in_order_say_so() {
         seen[usize::from(order)] += 1;
     }
     assert!(seen[0] >= 5 && seen[1] >= 1, "{seen:?}");
-}
-
-/// A time frame that counts from the last dose is not how long people are followed: a
-/// treatment's length differs from person to person (read by hand: NCT04732494's only
-/// parsable span was "until 30 days after last dose", and the page said "followed them for 30
-/// days" of a trial whose follow-up was a median of 7.4 months).
-/// Nor is a time before the first dose (NCT01348880: "1 and 2 weeks prior to the Day 1
-/// dosing" of an 8-hour study said "followed them for two weeks").
-#[test]
-fn days_after_the_last_dose_are_not_the_follow_up() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT04732494.json"));
-    let summary = &page.sections.summary;
-    assert!(!summary.contains("for 30 days"), "{summary}");
-    assert!(
-        summary.contains("mainly at how many people's disease shrinks"),
-        "{summary}"
-    );
-    let page = summarize(&fixtures().join("trials/corpus/NCT01348880.json"));
-    let summary = &page.sections.summary;
-    assert!(!summary.contains("two weeks"), "{summary}");
 }

@@ -12,6 +12,7 @@ mod helpers;
 mod llm;
 mod llm_server;
 mod meaning;
+mod measures;
 mod pages;
 mod population;
 mod rerender;

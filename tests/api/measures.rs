@@ -1,0 +1,145 @@
+//! What a page says a study measures and for how long, read against the records: safety
+//! first only when measured first, the plain meaning of a main measure, and which time frames
+//! are a follow-up.
+
+use crate::helpers::*;
+
+const PRIMARY_OUTCOMES: &str = "/protocolSection/outcomesModule/primaryOutcomes";
+const OVERALL_STATUS: &str = "/protocolSection/statusModule/overallStatus";
+const STUDY_TYPE: &str = "/protocolSection/designModule/studyType";
+
+/// A trial whose first main measure is not about safety is never said to look "mainly at
+/// safety", however many main measures follow (NCT06388018 lists adverse events twelfth of
+/// thirteen, after the time to pelvic recurrence); one whose first main measure is about
+/// safety says safety.
+#[test]
+fn safety_is_main_only_when_it_is_measured_first() {
+    let safety = [
+        "adverse",
+        "safety",
+        "toxicit",
+        "tolerab",
+        "maximum tolerated",
+        "side effect",
+        "dose-limiting",
+        "dose limiting",
+    ];
+    let about_safety = |m: &str| {
+        let m = m.to_lowercase();
+        safety.iter().any(|w| m.contains(w))
+    };
+    let mut seen = [0, 0];
+    // A withdrawn trial tells what it planned to give, not what it would look at.
+    let interventional = |record: &serde_json::Value| {
+        text_at(record, STUDY_TYPE) == Some("INTERVENTIONAL")
+            && text_at(record, OVERALL_STATUS) != Some("WITHDRAWN")
+    };
+    for (path, record, page) in pages_where(interventional) {
+        let measures: Vec<&str> = items_at(&record, PRIMARY_OUTCOMES)
+            .iter()
+            .filter_map(|o| o["measure"].as_str())
+            .collect();
+        let Some(first) = measures.first() else {
+            continue;
+        };
+        let summary = &page.sections.summary;
+        if about_safety(first) {
+            seen[0] += 1;
+            assert!(
+                summary.contains("safety"),
+                "{}: first measured {first:?}: {summary}",
+                path.display()
+            );
+        } else if measures[1..].iter().any(|m| about_safety(m)) {
+            seen[1] += 1;
+            assert_says_none(
+                &path,
+                summary,
+                &["mainly at safety", "mainly at side effects"],
+            );
+        }
+    }
+    assert!(seen[0] >= 20 && seen[1] >= 5, "{seen:?}");
+}
+
+/// An allergic reaction is not an antibody level (read by hand: NCT05670756 asks parents in a
+/// survey about "True Allergy (Consistent With an IgE-mediated Reaction)" and draws no blood;
+/// its page said "antibody levels in the blood").
+#[test]
+fn an_ige_mediated_reaction_is_not_a_blood_test() {
+    let path = fixtures().join("trials/corpus/NCT05670756.json");
+    let page = summarize(&path);
+    assert_says_none(&path, &page_text(&page), &["antibody levels"]);
+    assert!(
+        page.sections.summary.contains("allergic reactions"),
+        "{}",
+        page.sections.summary
+    );
+}
+
+/// A page that says a trial looks at asthma attacks has a main measure of attacks
+/// (exacerbations); the Asthma Control Test asks about symptoms, rescue medicine and daily
+/// life, and a trial measured by it looks at how well asthma is controlled (NCT00870584).
+#[test]
+fn asthma_attacks_are_said_only_when_attacks_are_measured() {
+    let mut seen = 0;
+    for (path, record, page) in pages_where(|_| true) {
+        let measures: Vec<String> = items_at(&record, PRIMARY_OUTCOMES)
+            .iter()
+            .filter_map(|o| o["measure"].as_str().map(str::to_lowercase))
+            .collect();
+        let attacks = measures
+            .iter()
+            .any(|m| m.contains("exacerbation") || m.contains("attack"));
+        if !attacks {
+            assert_says_none(&path, &page.sections.summary, &["asthma attacks"]);
+        }
+        if measures.iter().any(|m| m.contains("asthma control")) {
+            seen += 1;
+            assert!(
+                page.sections
+                    .summary
+                    .contains("how well asthma is controlled"),
+                "{}: {}",
+                path.display(),
+                page.sections.summary
+            );
+        }
+    }
+    assert!(seen >= 2, "only {seen} records measured by asthma control");
+}
+
+/// A trial stopped early tells how long it planned to follow people, never that it followed
+/// them that long (NCT03670628 planned a year; its last visit held was at three months).
+#[test]
+fn a_stopped_trial_says_how_long_it_planned_to_follow() {
+    let stopped =
+        |record: &serde_json::Value| text_at(record, OVERALL_STATUS) == Some("TERMINATED");
+    let mut seen = 0;
+    for (path, _, page) in pages_where(stopped) {
+        let summary = &page.sections.summary;
+        assert_says_none(&path, summary, &["Researchers followed them"]);
+        seen += usize::from(summary.contains("Researchers planned to follow them for"));
+    }
+    assert!(seen >= 10, "only {seen} stopped trials give a follow-up");
+}
+
+/// A time frame that counts from the last dose is not how long people are followed: a
+/// treatment's length differs from person to person (read by hand: NCT04732494's only
+/// parsable span was "until 30 days after last dose", and the page said "followed them for 30
+/// days" of a trial whose follow-up was a median of 7.4 months).
+/// Nor is a time before the first dose (NCT01348880: "1 and 2 weeks prior to the Day 1
+/// dosing" of an 8-hour study said "followed them for two weeks").
+#[test]
+fn days_after_the_last_dose_are_not_the_follow_up() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT04732494.json"));
+    let summary = &page.sections.summary;
+    assert!(!summary.contains("for 30 days"), "{summary}");
+    assert!(
+        summary.contains("mainly at how many people's disease shrinks"),
+        "{summary}"
+    );
+    let page = summarize(&fixtures().join("trials/corpus/NCT01348880.json"));
+    let summary = &page.sections.summary;
+    assert!(!summary.contains("two weeks"), "{summary}");
+}
