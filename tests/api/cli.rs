@@ -227,7 +227,21 @@ async fn serve_logs_json_and_finishes_requests_in_flight_on_sigterm() {
         .await
         .unwrap()
     });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // SIGTERM once the request is in flight: when the server has asked the registry, not
+    // after a fixed pause that a loaded machine may not have reached it in.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while registry
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .is_empty()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never asked the registry"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
