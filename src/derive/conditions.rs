@@ -134,7 +134,32 @@ pub(super) fn conditions(
         }
     }
     kinds_from_titles(texts, lexicon, &mut out, source);
+    drop_broader(&mut out);
     out
+}
+
+/// An illness whose plain name is part of another's is the broader word for it: "cancer"
+/// beside "multiple myeloma (a blood cancer)" (NCT00066638, from the MeSH term "Neoplasms,
+/// Plasma Cell"), "diabetes" beside "type 1 diabetes". Pages said "people with multiple
+/// myeloma (a blood cancer) and cancer"; the narrower name says it all.
+fn drop_broader(conditions: &mut Vec<Fact<Condition>>) {
+    let illness = |c: &Fact<Condition>| c.value.kind == ConditionKind::Illness;
+    let names: Vec<Option<String>> = conditions
+        .iter()
+        .map(|c| illness(c).then(|| c.value.plain.to_lowercase()))
+        .collect();
+    let mut index = 0;
+    conditions.retain(|_| {
+        let Some(me) = &names[index] else {
+            index += 1;
+            return true;
+        };
+        index += 1;
+        !names
+            .iter()
+            .flatten()
+            .any(|other| other.len() > me.len() && contains_phrase(other, me))
+    });
 }
 
 /// A kind of an illness the title puts right before its plain name ("Non-Allergic Asthma")

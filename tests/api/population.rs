@@ -281,3 +281,19 @@ fn a_condition_the_tested_medicine_may_cause_is_not_one_people_have() {
     );
     assert_says_none(&path, &page_text(&page), &["men with hypotension"]);
 }
+
+/// A broader word for an illness the page already names is not a second illness (read by
+/// hand: NCT00066638 registers plasma cell myeloma only, and its page said "multiple myeloma (a
+/// blood cancer) and cancer"; NCT02443155 said "type 1 diabetes and diabetes").
+#[test]
+fn a_broader_word_for_a_named_illness_is_not_another_illness() {
+    let corpus = fixtures().join("trials/corpus");
+    for (id, never) in [
+        ("NCT00066638", "and cancer"),
+        ("NCT02443155", "and diabetes"),
+    ] {
+        let path = corpus.join(format!("{id}.json"));
+        let summary = summarize(&path).sections.summary;
+        assert_says_none(&path, &summary, &[never]);
+    }
+}
