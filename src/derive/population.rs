@@ -279,10 +279,17 @@ pub(super) fn population(
 ) -> Option<Fact<Population>> {
     let title = &texts.title;
     let words = &lexicon.condition_words;
-    let healthy_title = words
-        .healthy_title
-        .iter()
-        .any(|w| contains_phrase(title, w));
+    // "… in Healthy Volunteers and Erectile Dysfunction Patients" (NCT03102398) takes patients
+    // too: the title names healthy volunteers only when no patients follow them.
+    let healthy_title = words.healthy_title.iter().any(|w| {
+        find_phrase(title, w).is_some_and(|at| {
+            let after = &title[at + w.len()..];
+            !words
+                .healthy_mixed
+                .iter()
+                .any(|m| contains_phrase(after, m))
+        })
+    });
     let healthy_conditions = !conditions.is_empty()
         && conditions
             .iter()

@@ -83,6 +83,8 @@ pub struct ConditionWords {
     pub healthy: Vec<String>,
     /// Words of a title that names healthy volunteers ("… in Healthy Male Volunteers").
     pub healthy_title: Vec<String>,
+    /// Words after a title's healthy volunteers that say it takes patients too.
+    pub healthy_mixed: Vec<String>,
     /// How a first inclusion criterion that takes healthy people opens ("Healthy adults").
     pub healthy_criteria: Vec<String>,
     /// Words of a title of a study of how the body handles a medicine.
@@ -138,6 +140,8 @@ struct HealthyTerms {
     studies: Vec<String>,
     #[serde(default)]
     criteria: Vec<String>,
+    #[serde(default)]
+    mixed: Vec<String>,
 }
 #[derive(Deserialize)]
 struct ConditionReading {
@@ -162,6 +166,7 @@ impl ConditionWords {
             healthy_title: lower(file.healthy.title),
             healthy_studies: lower(file.healthy.studies),
             healthy_criteria: lower(file.healthy.criteria),
+            healthy_mixed: lower(file.healthy.mixed),
             safety: lower(file.safety.terms),
             not_conditions: lower(file.not_conditions.terms),
             staging: lower(file.reading.staging),

@@ -194,6 +194,20 @@ fn a_study_of_healthy_people_is_not_for_people_with_its_condition() {
             page.headline
         );
     }
+    // A title that names healthy volunteers and patients takes patients too (NCT03102398, "…
+    // in Healthy Volunteers and Erectile Dysfunction Patients": its phase IIa part needs
+    // diagnosed erectile dysfunction and measures erectile function).
+    let mixed = trials.join("corpus/NCT03102398.json");
+    let summary = summarize(&mixed).sections.summary;
+    assert!(
+        summary.contains("men with erectile dysfunction"),
+        "{summary}"
+    );
+    assert_says_none(
+        &mixed,
+        &summary,
+        &["in healthy men", "not at whether it treats"],
+    );
     let babies = summarize(&trials.join("corpus/NCT03062995.json"));
     assert!(
         babies
