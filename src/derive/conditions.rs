@@ -135,6 +135,13 @@ pub(super) fn conditions(
     }
     kinds_from_titles(texts, lexicon, &mut out, source);
     drop_broader(&mut out);
+    // A condition that covers many illnesses ("advanced solid tumors") comes first: the
+    // headline names the first, and one of the cancers it covers would leave out the others.
+    let covering = &lexicon.condition_words.covering;
+    out.sort_by_key(|c| {
+        let plain = c.value.plain.to_lowercase();
+        !covering.iter().any(|w| contains_phrase(&plain, w))
+    });
     out
 }
 

@@ -95,6 +95,8 @@ pub struct ConditionWords {
     pub modifiers: Vec<String>,
     /// Names from people that keep their capital in a condition's name.
     pub eponyms: Vec<String>,
+    /// Words of a condition that covers many illnesses ("solid tumors"): named first.
+    pub covering: Vec<String>,
     /// Words of a title that say which kind of an illness a trial is for ("non-allergic").
     pub kinds: Vec<String>,
     /// Words that say who may join had the illness treated before ("relapsed", "refractory").
@@ -151,6 +153,8 @@ struct ConditionReading {
     eponyms: Vec<String>,
     #[serde(default)]
     kinds: Vec<String>,
+    #[serde(default)]
+    covering: Vec<String>,
 }
 
 impl ConditionWords {
@@ -173,6 +177,7 @@ impl ConditionWords {
             modifiers: lower(file.reading.modifiers),
             eponyms: lower(file.reading.eponyms),
             kinds: lower(file.reading.kinds),
+            covering: lower(file.reading.covering),
             previously_treated: lower(file.previously_treated.terms),
             prevented: lower(file.prevented.terms),
             caused: lower(file.caused.terms),

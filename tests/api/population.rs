@@ -311,3 +311,20 @@ fn a_broader_word_for_a_named_illness_is_not_another_illness() {
         assert_says_none(&path, &summary, &[never]);
     }
 }
+
+/// A trial for solid tumors of many kinds is not for the one cancer its list happens to start
+/// with (read by hand: NCT03729596, "MGC018 With or Without MGA012 in Advanced Solid Tumors",
+/// whose melanoma is one of five expansion groups; NCT05102214, "HLX301 … in Patients With
+/// Locally Advanced or Metastatic Solid Tumors"; both headlines named one cancer).
+#[test]
+fn a_trial_for_solid_tumors_is_headlined_for_them() {
+    let corpus = fixtures().join("trials/corpus");
+    for id in ["NCT03729596", "NCT05102214"] {
+        let page = summarize(&corpus.join(format!("{id}.json")));
+        assert!(
+            page.headline.contains("solid tumors"),
+            "{id}: {}",
+            page.headline
+        );
+    }
+}
