@@ -6,7 +6,7 @@ use super::interventions::Reading;
 use super::texts::{Reach, Texts};
 use super::{ALLOCATION, ARMS, BRIEF_SUMMARY, DESCRIPTION, MASKING, MODEL};
 use crate::facts::*;
-use crate::lexicon::{Lexicon, Roles};
+use crate::lexicon::{contains_phrase, Lexicon, Roles};
 use crate::trial::*;
 
 const INTERVENTIONS: &str = "protocolSection.armsInterventionsModule.interventions";
@@ -97,6 +97,7 @@ pub(super) fn design(trial: &Trial, texts: &Texts, reading: &Reading, lexicon: &
         crossover: (trial.model == InterventionModel::Crossover).then(|| Fact::new(true, MODEL)),
         same_everywhere: reading.same_everywhere.then(|| Fact::new(true, ARMS)),
         placebo_everywhere: reading.placebo_everywhere.then(|| Fact::new(true, ARMS)),
+        one_product: one_product(trial, reading).then(|| Fact::new(true, ARMS)),
     }
 }
 
@@ -143,6 +144,25 @@ pub(super) fn vaccine_response(
         return None;
     }
     texts.first_marked(&roles.vaccine_responses, Reach::Summary)
+}
+
+/// Whether every arm gets the one tested product and names it in its label: the arms differ
+/// in how it is given (fed or fasted, a valve or a steady flow of oxygen).
+fn one_product(trial: &Trial, reading: &Reading) -> bool {
+    // One name, listed once or once per arm.
+    let mut names: Vec<String> = reading
+        .with_role(Role::Tested)
+        .map(|i| trial.interventions[i].name.to_lowercase())
+        .collect();
+    names.dedup();
+    let [name] = names.as_slice() else {
+        return false;
+    };
+    (reading.same_everywhere || trial.arms.len() >= 2)
+        && trial
+            .arms
+            .iter()
+            .all(|arm| contains_phrase(&arm.label.to_lowercase(), name))
 }
 
 /// Whether two or more arm labels give an order of products ("Tadalafil Then Sildenafil").

@@ -212,6 +212,9 @@ pub struct Design {
     /// Every arm lists the placebo too: no group gets only the placebo (NCT02619617 gave
     /// everyone a placebo for one attack and SOM230 for the next).
     pub placebo_everywhere: Option<Fact<bool>>,
+    /// Every arm gets the one tested product and its label names it: the arms differ in how
+    /// it is given ("Sildenafil ODT tablet 50 mg, Fasted" and "…, Fed", NCT01254396).
+    pub one_product: Option<Fact<bool>>,
     /// The record puts people into groups by an uneven ratio ("randomized 2:1"): chance
     /// decides, but not as a coin toss would.
     pub uneven: Option<Fact<bool>>,

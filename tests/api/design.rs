@@ -470,3 +470,23 @@ fn groups_that_differ_in_order_say_so() {
     }
     assert!(seen[0] >= 5 && seen[1] >= 1, "{seen:?}");
 }
+
+/// A crossover of one product given two ways is not "X and another treatment" (read by hand:
+/// NCT01254396's arms are "Sildenafil ODT tablet 50 mg, Fasted" and "…, Fed"; NCT01298921's
+/// are continuous-flow and demand-valve oxygen). A crossover whose other arm names another
+/// product (NCT03814226, PACAP38 and VIP infusions) still says there is another treatment.
+#[test]
+fn one_product_given_two_ways_is_not_another_treatment() {
+    let corpus = fixtures().join("trials/corpus");
+    for id in ["NCT01254396", "NCT01298921"] {
+        let path = corpus.join(format!("{id}.json"));
+        let summary = summarize(&path).sections.summary;
+        assert!(
+            summary.contains("more than once, in a different way each time"),
+            "{id}: {summary}"
+        );
+        assert_says_none(&path, &summary, &["another treatment"]);
+    }
+    let summary = summarize(&corpus.join("NCT03814226.json")).sections.summary;
+    assert!(summary.contains("another treatment"), "{summary}");
+}
