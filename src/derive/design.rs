@@ -129,7 +129,8 @@ pub(super) fn interaction(texts: &Texts, roles: &Roles) -> Option<Fact<bool>> {
 
 /// A trial that looks at whether what it tests changes how the body responds to vaccines
 /// ("Study Investigating Vaccine Responses in Adults … Treated With Dupilumab"), with the
-/// field that says so; not a trial of a vaccine.
+/// field that says so; not a trial of a vaccine. Read in the titles only: such a trial says
+/// so there, and every interventional record would otherwise search its summary too.
 pub(super) fn vaccine_response(
     texts: &Texts,
     treatments: &[Fact<Treatment>],
@@ -143,7 +144,10 @@ pub(super) fn vaccine_response(
     if treatments.is_empty() || treatments.iter().any(a_vaccine) {
         return None;
     }
-    texts.first_marked(&roles.vaccine_responses, Reach::Summary)
+    texts
+        .titles()
+        .find(|(title, _)| roles.vaccine_responses.marks(title))
+        .map(|(_, field)| Fact::new(true, field))
 }
 
 /// Whether every arm gets the one tested product and names it in its label: the arms differ

@@ -231,14 +231,19 @@ pub(super) fn mark_caused(
     }
 }
 
+/// The headings of the registry's eligibility criteria, in lower case.
+const INCLUSION: &str = "inclusion criteria";
+const EXCLUSION: &str = "exclusion criteria";
+
 /// The items of the inclusion criteria (given in lower case), up to the exclusion criteria,
-/// without their bullets or numbers and the punctuation they end with.
+/// without their bullets or numbers and the punctuation they end with; none without the
+/// heading.
 fn inclusion_items(lower: &str) -> impl Iterator<Item = &str> {
     let start = lower
-        .find("inclusion criteria")
-        .map_or(lower.len(), |at| at + "inclusion criteria".len());
+        .find(INCLUSION)
+        .map_or(lower.len(), |at| at + INCLUSION.len());
     let section = &lower[start..];
-    let section = &section[..section.find("exclusion criteria").unwrap_or(section.len())];
+    let section = &section[..section.find(EXCLUSION).unwrap_or(section.len())];
     section
         .trim_start_matches([':', ' '])
         .lines()
@@ -261,7 +266,6 @@ fn first_inclusion(criteria: Option<&str>) -> Option<String> {
         .rev()
         .find(|&i| criteria.is_char_boundary(i))?;
     let lower = criteria[..end].to_lowercase();
-    lower.contains("inclusion criteria").then_some(())?;
     let first = inclusion_items(&lower).next().map(str::to_owned);
     first
 }
