@@ -328,3 +328,16 @@ fn a_trial_for_solid_tumors_is_headlined_for_them() {
         );
     }
 }
+
+/// Worn discs in the neck are not worn discs anywhere in the spine (read by hand: NCT04550923
+/// takes one or two levels "between C3-7" for neck fusion; its page said "degenerative disc
+/// disease (worn spinal discs)", which a reader with a worn lower back takes as theirs).
+#[test]
+fn the_part_of_the_spine_a_condition_names_is_kept() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT04550923.json"));
+    assert!(
+        page.sections.summary.contains("worn discs in the neck"),
+        "{}",
+        page.sections.summary
+    );
+}
