@@ -311,3 +311,28 @@ fn one_product_listed_by_substance_and_form_is_named_once() {
         &["testosterone and testosterone gel"],
     );
 }
+
+/// What both active arms get is background even beside an arm of usual care that lists
+/// nothing (read by hand: NCT01996852 gives sildenafil or a pump in "Standard ED Care" and in
+/// "Standard ED Care + Cognitive-Behavioral Intervention", and nothing listed in "Usual Care";
+/// the page said chance decided who got the meetings and who got sildenafil).
+#[test]
+fn what_both_active_arms_get_is_background_beside_usual_care() {
+    let path = fixtures().join("trials/corpus/NCT01996852.json");
+    let page = summarize(&path);
+    let role = |name: &str| {
+        page.interventions
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.role)
+    };
+    assert_eq!(role("sildenafil citrate"), Some(Role::Background));
+    assert_eq!(role("Cognitive-behavioral Meetings"), Some(Role::Tested));
+    assert!(
+        page.sections
+            .summary
+            .contains("added to sildenafil citrate"),
+        "{}",
+        page.sections.summary
+    );
+}

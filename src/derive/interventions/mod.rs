@@ -166,6 +166,12 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
     let (test_arms, control_arms) = sides(trial, &natures, &arms, lexicon);
     let linked = arms.iter().any(|a| !a.is_empty());
     let factorial = trial.model == InterventionModel::Factorial || crossed(trial, &natures, &arms);
+    // "Every arm" is every arm given something: an arm of usual care that lists nothing
+    // (NO_INTERVENTION) does not make what both other arms get a comparator (NCT01996852:
+    // sildenafil or a pump in both active arms, meetings added in one).
+    let given_something = (0..trial.arms.len())
+        .filter(|a| arms.iter().any(|given| given.contains(a)))
+        .count();
     let mut roles: Vec<(usize, Role)> = unique
         .iter()
         .map(|&i| {
@@ -173,7 +179,7 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
                 Nature::Placebo => Role::Placebo,
                 Nature::Assessment => Role::Assessment,
                 _ if !linked || arms[i].is_empty() || factorial => Role::Tested,
-                _ => role_of(&arms[i], trial.arms.len(), &test_arms, &control_arms),
+                _ => role_of(&arms[i], given_something, &test_arms, &control_arms),
             };
             (i, role)
         })
