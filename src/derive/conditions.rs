@@ -12,7 +12,7 @@ use super::interventions::plain_name;
 use super::texts::Texts;
 use super::TITLE;
 use crate::facts::*;
-use crate::lexicon::{contains_phrase, ConditionWords, Lexicon};
+use crate::lexicon::{contains_phrase, parts_of_longer, ConditionWords, Lexicon};
 use crate::trial::*;
 
 /// What one registered term reads as.
@@ -150,23 +150,16 @@ pub(super) fn conditions(
 /// Plasma Cell"), "diabetes" beside "type 1 diabetes". Pages said "people with multiple
 /// myeloma (a blood cancer) and cancer"; the narrower name says it all.
 fn drop_broader(conditions: &mut Vec<Fact<Condition>>) {
-    let illness = |c: &Fact<Condition>| c.value.kind == ConditionKind::Illness;
-    let names: Vec<Option<String>> = conditions
+    // Only illnesses are compared: an empty name is no part of anything.
+    let names: Vec<String> = conditions
         .iter()
-        .map(|c| illness(c).then(|| c.value.plain.to_lowercase()))
+        .map(|c| match c.value.kind {
+            ConditionKind::Illness => c.value.plain.to_lowercase(),
+            _ => String::new(),
+        })
         .collect();
-    let mut index = 0;
-    conditions.retain(|_| {
-        let Some(me) = &names[index] else {
-            index += 1;
-            return true;
-        };
-        index += 1;
-        !names
-            .iter()
-            .flatten()
-            .any(|other| other.len() > me.len() && contains_phrase(other, me))
-    });
+    let mut parts = parts_of_longer(&names).into_iter();
+    conditions.retain(|_| !parts.next().unwrap_or(false));
 }
 
 /// A kind of an illness the title puts right before its plain name ("Non-Allergic Asthma")

@@ -162,7 +162,7 @@ fn one_product(trial: &Trial, reading: &Reading) -> bool {
     let [name] = names.as_slice() else {
         return false;
     };
-    (reading.same_everywhere || trial.arms.len() >= 2)
+    trial.arms.len() >= 2
         && trial
             .arms
             .iter()

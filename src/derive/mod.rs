@@ -22,7 +22,7 @@ pub use numbers::{numbers_in, with_separators};
 pub use timing::{longest_duration, natural_unit};
 
 use crate::facts::*;
-use crate::lexicon::{contains_phrase, Lexicon};
+use crate::lexicon::{contains_phrase, parts_of_longer, Lexicon};
 use crate::trial::*;
 use conditions::conditions;
 use design::design;
@@ -176,14 +176,8 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         .iter()
         .map(|t| t.value.plain.to_lowercase())
         .collect();
-    let mut index = 0;
-    treatments.retain(|_| {
-        let me = &names[index];
-        index += 1;
-        !names
-            .iter()
-            .any(|other| other.len() > me.len() && contains_phrase(other, me))
-    });
+    let mut parts = parts_of_longer(&names).into_iter();
+    treatments.retain(|_| !parts.next().unwrap_or(false));
     // What the title names is the news: it comes first ("Testing yttrium-90 BC8, …" rather
     // than the transplant every such trial has).
     treatments.sort_by_key(|t| {

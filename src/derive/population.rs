@@ -5,7 +5,7 @@
 use super::texts::Texts;
 use super::{ELIGIBILITY, TITLE};
 use crate::facts::*;
-use crate::lexicon::{contains_phrase, find_phrase, Lexicon};
+use crate::lexicon::{contains_phrase, find_phrase, phrase_spans, Lexicon};
 use crate::trial::*;
 
 const PURPOSE: &str = "protocolSection.designModule.designInfo.primaryPurpose";
@@ -100,22 +100,15 @@ pub(super) fn prevented(
     let words = &lexicon.condition_words.prevented;
     texts.titles().find_map(|(lower, field)| {
         // Where each word of prevention ends, as whole words.
-        let mut after = Vec::new();
-        for w in words {
-            let mut from = 0;
-            while let Some(at) = find_phrase(&lower[from..], w) {
-                from += at + w.len();
-                after.push(from);
-            }
-        }
+        let after: Vec<usize> = words
+            .iter()
+            .flat_map(|w| phrase_spans(lower, w).map(|span| span.end))
+            .collect();
         if after.is_empty() {
             return None;
         }
         conditions.iter().find_map(|c| {
-            let names = [
-                c.value.plain.to_lowercase(),
-                c.value.registered.to_lowercase(),
-            ];
+            let names = names_lower(c);
             let near = after.iter().any(|&from| {
                 let rest = &lower[from..];
                 names
@@ -157,10 +150,7 @@ pub(super) fn diagnosed(
         .filter(|item| says(item, &words.diagnosed) && !says(item, &words.not_diagnosed))
         .collect();
     let named = |c: &Fact<Condition>| {
-        let names = [
-            c.value.plain.to_lowercase(),
-            c.value.registered.to_lowercase(),
-        ];
+        let names = names_lower(c);
         items
             .iter()
             .any(|item| names.iter().any(|n| contains_phrase(item, n)))
@@ -203,32 +193,41 @@ pub(super) fn mark_caused(
         .titles()
         .map(|(t, _)| t)
         .chain(texts.brief_summary.as_deref());
-    for text in texts {
-        for word in &lexicon.condition_words.caused {
-            let mut from = 0;
-            while let Some(at) = find_phrase(&text[from..], word) {
-                let at = from + at;
-                from = at + word.len();
-                let mut start = at.saturating_sub(BEFORE);
-                while !text.is_char_boundary(start) {
-                    start -= 1;
-                }
-                let before = &text[start..at];
-                if !names.iter().any(|n| contains_phrase(before, n)) {
-                    continue;
-                }
-                let after = &text[from..];
-                for c in conditions.iter_mut() {
-                    let named = [&c.value.plain, &c.value.registered].iter().any(|n| {
-                        find_phrase(after, &n.to_lowercase()).is_some_and(|at| at <= AFTER)
-                    });
-                    if named && c.value.kind == ConditionKind::Illness {
-                        c.value.kind = ConditionKind::SideEffects;
-                    }
-                }
+    let spans = texts.flat_map(|text| {
+        let words = &lexicon.condition_words.caused;
+        words
+            .iter()
+            .flat_map(move |w| phrase_spans(text, w).map(move |span| (text, span)))
+    });
+    for (text, span) in spans {
+        let mut start = span.start.saturating_sub(BEFORE);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        if !names
+            .iter()
+            .any(|n| contains_phrase(&text[start..span.start], n))
+        {
+            continue;
+        }
+        let after = &text[span.end..];
+        for c in conditions.iter_mut() {
+            let named = names_lower(c)
+                .iter()
+                .any(|n| find_phrase(after, n).is_some_and(|at| at <= AFTER));
+            if named && c.value.kind == ConditionKind::Illness {
+                c.value.kind = ConditionKind::SideEffects;
             }
         }
     }
+}
+
+/// A condition's plain and registered names, in lower case, for phrase searches.
+fn names_lower(c: &Fact<Condition>) -> [String; 2] {
+    [
+        c.value.plain.to_lowercase(),
+        c.value.registered.to_lowercase(),
+    ]
 }
 
 /// The headings of the registry's eligibility criteria, in lower case.

@@ -15,7 +15,10 @@ mod phrases;
 mod roles;
 mod words;
 
-pub use phrases::{contains_phrase, find_phrase, negated, Hit, PhraseList, PhraseSet};
+pub use phrases::{
+    contains_phrase, find_phrase, negated, parts_of_longer, phrase_spans, Hit, PhraseList,
+    PhraseSet,
+};
 pub use roles::{NameWords, Roles};
 pub use words::{
     ConditionWords, GroupWords, MeasureTitleWords, NotProblems, ProblemWords, ResultsWords,

@@ -254,9 +254,44 @@ pub fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
     None
 }
 
+/// Every whole-word occurrence of `phrase` in `text`, as byte ranges, left to right.
+pub fn phrase_spans<'a>(
+    text: &'a str,
+    phrase: &'a str,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + find_phrase(text.get(from..)?, phrase)?;
+        from = at + phrase.len();
+        Some(at..from)
+    })
+}
+
+/// For each name (lower case), whether it is a whole-word part of a longer name of the list:
+/// "cancer" beside "multiple myeloma (a blood cancer)", "testosterone" beside "testosterone
+/// gel". The longer, narrower name says it all.
+pub fn parts_of_longer(names: &[String]) -> Vec<bool> {
+    names
+        .iter()
+        .map(|me| {
+            names
+                .iter()
+                .any(|other| other.len() > me.len() && contains_phrase(other, me))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_are_every_whole_word_occurrence() {
+        let spans: Vec<_> = phrase_spans("cause causes cause", "cause").collect();
+        assert_eq!(spans, [0..5, 13..18]);
+        let names = ["cancer", "multiple myeloma (a blood cancer)", "diabetes"].map(String::from);
+        assert_eq!(parts_of_longer(&names), [true, false, false]);
+    }
 
     #[test]
     fn a_negation_reaches_over_a_list_but_not_past_a_cause() {
