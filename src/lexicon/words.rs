@@ -37,7 +37,16 @@ pub struct ResultsWords {
     pub groups: GroupWords,
     pub measures: MeasureTitleWords,
     pub left: LeftWords,
+    pub periods: PeriodWords,
     pub baseline: BaselineWords,
+}
+
+/// The participant flow's periods.
+#[derive(Debug, Deserialize)]
+pub struct PeriodWords {
+    /// Words of a first period's title that make it screening: who took part is read from
+    /// the period after it.
+    pub screening: Vec<String>,
 }
 
 /// Time frames that are only the start, before any treatment.
@@ -52,9 +61,6 @@ pub struct BaselineWords {
 pub struct LeftWords {
     /// Reasons (lower case) that say the person died.
     pub died: Vec<String>,
-    /// Words of a first period's title that make it screening: who took part is read from
-    /// the period after it.
-    pub screening: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

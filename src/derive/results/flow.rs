@@ -70,7 +70,7 @@ pub(super) fn took_part(
 ) -> u64 {
     let periods = periods(results);
     // Who took part, and why they left, are read from the trial's period.
-    let Some((p, period)) = trial_period(&periods, &namer.lexicon.results.left.screening) else {
+    let Some((p, period)) = trial_period(&periods, &namer.lexicon.results.periods.screening) else {
         return 0;
     };
     let Some((m_started, started)) = milestone(period, "STARTED") else {
