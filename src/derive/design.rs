@@ -76,6 +76,9 @@ pub(super) fn design(trial: &Trial, texts: &Texts, reading: &Reading, lexicon: &
         cluster: (trial.allocation == Allocation::Randomized)
             .then(|| clusters(trial, texts, &lexicon.roles))
             .flatten(),
+        sides: (trial.allocation == Allocation::Randomized)
+            .then(|| texts.first_marked(&lexicon.roles.sides, Reach::Description))
+            .flatten(),
         dose_levels: (trial.model == InterventionModel::SingleGroup)
             .then(|| texts.first_marked(&lexicon.roles.dose_levels, Reach::Description))
             .flatten(),

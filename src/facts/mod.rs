@@ -221,6 +221,10 @@ pub struct Design {
     /// Whole groups of people (clinics, schools) were put into the arms at random, not each
     /// person: "cluster-randomized".
     pub cluster: Option<Fact<bool>>,
+    /// Each person gets the treatment on one side of the body, the side chosen at random, and
+    /// the other side is the comparison (NCT05013879's taped and untaped legs): chance decides
+    /// the side, not who gets the treatment.
+    pub sides: Option<Fact<bool>>,
     /// A single group whose people get the treatment at several doses ("dose escalation").
     pub dose_levels: Option<Fact<bool>>,
     /// How many arms a record registered as one group lists, when more than one: cohorts by

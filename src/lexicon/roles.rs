@@ -34,6 +34,7 @@ pub struct Roles {
     pub uneven_groups: PhraseList,
     /// Words that say whole groups (clinics, schools), not people, were randomized.
     pub clusters: PhraseList,
+    pub sides: PhraseList,
     /// Words of an observational study that reads records written before it began.
     pub past_records: PhraseList,
     /// Words that say a study looks at medicines taken together (a drug interaction study).
@@ -137,6 +138,7 @@ struct AllocationWords {
     ratio: Vec<String>,
     uneven: Vec<String>,
     cluster: Vec<String>,
+    sides: Vec<String>,
 }
 #[derive(Deserialize)]
 struct SequenceWords {
@@ -183,6 +185,7 @@ impl Roles {
             allocation_ratio: plain(file.allocation.ratio),
             uneven_groups: plain(file.allocation.uneven),
             clusters: plain(file.allocation.cluster),
+            sides: plain(file.allocation.sides),
             past_records: plain(file.records.past),
             interaction: plain(file.interaction.phrases),
             vaccine_responses: plain(file.interaction.vaccine_responses),

@@ -125,6 +125,20 @@ fn a_cluster_randomized_trial_says_places_were_randomized() {
     }
 }
 
+/// A trial that tapes one leg of each person, the leg chosen at random, and keeps the other as
+/// the comparison (read by hand: NCT05013879, "Kinesio(R)Tape applied to one randomly selected
+/// leg while the other leg serves as a control") says chance chose the side, never that chance
+/// decided who got the tape: everyone got it.
+#[test]
+fn a_trial_that_randomizes_sides_says_everyone_got_the_treatment() {
+    let summary = summarize(&fixtures().join("trials/NCT05013879.json"))
+        .sections
+        .summary;
+    assert!(summary.contains("on one side of the body"), "{summary}");
+    assert!(summary.contains("decided which side"), "{summary}");
+    assert!(!summary.contains("decided who got"), "{summary}");
+}
+
 /// A study whose status is unknown but whose count is of who actually joined (enrollment type
 /// ACTUAL) gives that count as such, never as a plan (NCT04207047 planned up to 25 and had 3);
 /// one with an estimated count still gives the plan.
