@@ -94,6 +94,11 @@ pub struct MainResult {
     /// The title counted the people who had `measure` ("Number of Participants With …").
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub people_with: bool,
+    /// What a quoted measure that counts people is a measure of, in plain words: the
+    /// lexicon's meaning of the whole title. "Percentage of Subjects With … Major Improvement
+    /// (ASDAS-MI) Response" is not "how active the disease is" at 7% and 47% (NCT02552212).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_of: Option<String>,
     /// When, as a duration ("52 weeks") when the time frame gives one.
     pub after: Option<Fact<super::Duration>>,
     pub values: Vec<GroupValue>,

@@ -70,6 +70,9 @@ pub struct MeasureTitleWords {
     /// The prefixes that count the people who had what follows ("number of participants
     /// with"): the page says "how many people had" before the quoted rest.
     pub people_with: Vec<String>,
+    /// Words that make a title that counts people a count of those who reached a set change
+    /// ("… Major Improvement … Response"): quoted, with the plain words of what changed.
+    pub reached: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

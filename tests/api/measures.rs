@@ -143,3 +143,29 @@ fn days_after_the_last_dose_are_not_the_follow_up() {
     let summary = &page.sections.summary;
     assert!(!summary.contains("two weeks"), "{summary}");
 }
+
+/// A main result that counts the people who reached a set change (read by hand: NCT02552212's
+/// "Percentage of Subjects With Ankylosing Spondylitis Disease Activity Score Major Improvement
+/// (ASDAS-MI) Response Criteria Response at Week 52", 7.0 and 47.2 percent) is said as how many
+/// people had it, never as the level of disease activity that 7% and 47% would then be.
+#[test]
+fn a_share_of_people_who_reached_a_change_is_no_level() {
+    let found = summarize(&fixtures().join("trials/NCT02552212.json"))
+        .sections
+        .what_the_trial_found
+        .expect("the trial has posted results");
+    assert!(
+        found.contains(
+            "how many people had “Ankylosing Spondylitis Disease Activity Score Major Improvement”"
+        ),
+        "{found}"
+    );
+    assert!(
+        found.contains("It is a measure of how active the disease is."),
+        "{found}"
+    );
+    assert!(
+        !found.contains("measured was how active the disease is"),
+        "{found}"
+    );
+}

@@ -31,18 +31,24 @@ pub(super) fn main_results(
     for (o, outcome) in primary.into_iter().take(MOST_RESULTS) {
         let base = format!("{OUTCOMES}[{o}]");
         source(&outcome.title, &format!("{base}.title"));
-        let plain = namer
-            .lexicon
-            .measure(&outcome.title)
-            .map(|m| m.means.clone());
-        let quoted = plain.is_none();
-        let mut people_with = false;
-        let measure = plain.unwrap_or_else(|| {
-            let (core, counts_people) = measure_core(&outcome.title, namer.lexicon);
-            people_with = counts_people;
-            quote(core, found);
-            core.to_owned()
-        });
+        let entry = namer.lexicon.measure(&outcome.title);
+        let (core, counts_people) = measure_core(&outcome.title, namer.lexicon);
+        // A title that counts the people who reached a set change is a share of people, not a
+        // level of what the lexicon names: its own words are quoted, and the lexicon's say
+        // what it is a measure of.
+        let reached = counts_people && {
+            let lower = outcome.title.to_lowercase();
+            let words = &namer.lexicon.results.measures.reached;
+            words.iter().any(|w| contains_phrase(&lower, w))
+        };
+        let (measure, quoted, people_with, measure_of) = match entry {
+            Some(e) if !reached => (e.means.clone(), false, false, None),
+            entry => {
+                quote(core, found);
+                let of = entry.map(|e| e.means.clone());
+                (core.to_owned(), true, counts_people, of)
+            }
+        };
         let after = outcome.time_frame.as_deref().and_then(|tf| {
             let d = natural_unit(longest_duration(tf)?);
             source(tf, &format!("{base}.timeFrame"));
@@ -66,6 +72,7 @@ pub(super) fn main_results(
             change,
             quoted,
             people_with,
+            measure_of,
             after,
             values: Vec::new(),
             in_parts: false,
