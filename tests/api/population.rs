@@ -341,3 +341,17 @@ fn the_part_of_the_spine_a_condition_names_is_kept() {
         page.sections.summary
     );
 }
+
+/// A trial only for axial spondyloarthritis that X-rays do not show (read by hand: NCT02552212,
+/// "… in Subjects With axSpA Without X-ray Evidence of AS"; it excludes a diagnosis of AS) says
+/// so in its headline and conditions, and does not invite everyone with arthritis of the spine.
+#[test]
+fn a_trial_for_axial_spondyloarthritis_without_x_ray_signs_says_so() {
+    let s = summarize(&fixtures().join("trials/NCT02552212.json"));
+    assert!(s.headline.ends_with("not seen on X-rays"), "{}", s.headline);
+    assert!(
+        s.sections.summary.contains("not seen on X-rays"),
+        "{}",
+        s.sections.summary
+    );
+}
