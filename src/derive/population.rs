@@ -272,8 +272,8 @@ fn first_inclusion(criteria: Option<&str>) -> Option<String> {
 /// Who takes part: healthy volunteers when the title, the first inclusion criterion or the
 /// conditions say so, or an early
 /// study of how the body handles a medicine takes them; babies or
-/// children when the oldest who may join is under two or under eighteen, teenagers when the
-/// youngest is twelve or older too.
+/// children when the oldest who may join is under two or under eighteen, children and
+/// teenagers when the oldest is 18 or 19, teenagers when the youngest is twelve or older too.
 pub(super) fn population(
     trial: &Trial,
     texts: &Texts,
@@ -341,10 +341,12 @@ pub(super) fn population(
         .map_or(0.0, |min| f64::from(min.amount) * min.unit.hours());
     if hours <= 2.0 * year {
         Some(Fact::new(Population::Babies, field))
-    } else if hours < 18.0 * year && min_hours >= 12.0 * year {
+    } else if hours < 20.0 * year && min_hours >= 12.0 * year {
         Some(Fact::new(Population::Teenagers, field))
     } else if hours < 18.0 * year {
         Some(Fact::new(Population::Children, field))
+    } else if hours < 20.0 * year {
+        Some(Fact::new(Population::ChildrenAndTeenagers, field))
     } else {
         None
     }
@@ -424,7 +426,15 @@ mod tests {
             population_of(&with_max(17, TimeUnit::Year)),
             Some(Population::Children)
         );
-        assert_eq!(population_of(&with_max(18, TimeUnit::Year)), None);
+        assert_eq!(
+            population_of(&with_max(18, TimeUnit::Year)),
+            Some(Population::ChildrenAndTeenagers)
+        );
+        assert_eq!(
+            population_of(&with_max(19, TimeUnit::Year)),
+            Some(Population::ChildrenAndTeenagers)
+        );
+        assert_eq!(population_of(&with_max(20, TimeUnit::Year)), None);
     }
 
     #[test]
@@ -446,6 +456,7 @@ mod tests {
         assert_eq!(population_of(&aged(13, 17)), Some(Population::Teenagers));
         assert_eq!(population_of(&aged(12, 17)), Some(Population::Teenagers));
         assert_eq!(population_of(&aged(11, 17)), Some(Population::Children));
+        assert_eq!(population_of(&aged(12, 18)), Some(Population::Teenagers));
         assert_eq!(population_of(&aged(13, 21)), None);
     }
 }

@@ -122,6 +122,10 @@ pub enum Population {
     Children,
     /// Only people of 12 to 17 may join: "children" would tell a 16-year-old it is not for them.
     Teenagers,
+    /// The oldest who may join is 18 or 19, the youngest under 12 (NCT03281889: 3 to 18, "for
+    /// Children"): every such record is a trial for the young, and an 18-year-old is still a
+    /// teenager. "People" would invite adults.
+    ChildrenAndTeenagers,
     HealthyVolunteers,
 }
 

@@ -31,6 +31,44 @@ fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
     );
 }
 
+/// A trial whose oldest may be 18 or 19 is for the young: read by hand, all thirteen such
+/// records of the fixtures are trials for children or adolescents (NCT03281889, 3 to 18, "…
+/// Growth Decrement for Children"). Its headline says "children and teenagers", or
+/// "teenagers" when the youngest is 12 or more, never "people", which invites adults.
+#[test]
+fn a_trial_for_up_to_eighteen_year_olds_is_for_the_young() {
+    let years = |record: &serde_json::Value, age: &str| -> Option<u32> {
+        let text = text_at(record, &format!("/protocolSection/eligibilityModule/{age}"))?;
+        let (n, unit) = text.split_once(' ')?;
+        unit.starts_with("Year").then(|| n.parse().ok())?
+    };
+    let pages = pages_where(|r| years(r, "maximumAge").is_some_and(|m| (18..20).contains(&m)));
+    for (path, record, s) in &pages {
+        let young = if years(record, "minimumAge").is_some_and(|m| m >= 12) {
+            " teenagers with "
+        } else {
+            " children and teenagers with "
+        };
+        assert!(
+            s.headline.contains(young),
+            "{}: {}",
+            path.display(),
+            s.headline
+        );
+        assert!(
+            !s.headline.contains(" people "),
+            "{}: {}",
+            path.display(),
+            s.headline
+        );
+    }
+    assert!(
+        pages.len() >= 10,
+        "only {} records for up to 18-year-olds",
+        pages.len()
+    );
+}
+
 /// "As listed by the trial registrant" is the registrant's list, in their order (NCT03177746
 /// lists premature ejaculation first; the page put erectile dysfunction first).
 #[test]
