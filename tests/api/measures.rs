@@ -169,3 +169,27 @@ fn a_share_of_people_who_reached_a_change_is_no_level() {
         "{found}"
     );
 }
+
+/// An area under a curve is not always a medicine in the blood (read by hand: NCT02443155
+/// measures "… (AUC) 0-4h of Mixed Meal Tolerance Test (MMTT) Stimulated C-peptide", the
+/// body's own insulin; NCT00949078 "a Decrease in Pn-BHR Area Under the Curve (AUC)", its
+/// basophils' histamine release to peanut): neither page says it looks at how the body takes up
+/// and clears the medicine.
+#[test]
+fn an_area_under_a_curve_is_not_always_the_medicine() {
+    let pk = "how the body takes up and clears the medicine";
+    let corpus = fixtures().join("trials/corpus");
+    for (id, says) in [
+        ("NCT02443155", "how much insulin the body makes"),
+        ("NCT00949078", "how allergy cells in the blood react"),
+    ] {
+        let s = summarize(&corpus.join(format!("{id}.json")));
+        let text = page_text(&s);
+        assert!(!text.contains(pk), "{id}: {text}");
+        assert!(
+            s.sections.summary.contains(says),
+            "{id}: {}",
+            s.sections.summary
+        );
+    }
+}
