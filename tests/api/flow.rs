@@ -1,5 +1,5 @@
 //! Who took part, read against each record's participant flow: who started (after screening,
-//! and never more than started the groups), who finished (the last period of the chain), and
+//! and never more than started the groups), who finished (the last period of the chain every group goes on through), and
 //! the reasons people left.
 
 use super::results::{num_subjects, resolve, results_records};
@@ -266,5 +266,25 @@ fn a_screening_period_is_not_who_started_the_trial() {
         page.sections.summary.contains("not all of them started"),
         "{}",
         page.sections.summary
+    );
+}
+
+/// Every group finishes at the same period. NCT00301262 (read by hand) had a blinded phase,
+/// 84 of 94 on Viagra and 69 of 82 on placebo completing it, then an open-label phase on Viagra
+/// that 83 and 69 started: the page counted the Viagra group to the blinded phase's end and the
+/// placebo group to the open-label phase's (67), as if both had been compared alike.
+#[test]
+fn every_group_finishes_at_the_same_period() {
+    let found = summarize(&fixtures().join("trials/corpus/NCT00301262.json"))
+        .sections
+        .what_the_trial_found
+        .expect("the trial has posted results");
+    assert!(
+        found.contains("94 people started and 84 finished"),
+        "{found}"
+    );
+    assert!(
+        found.contains("82 people started and 69 finished"),
+        "{found}"
     );
 }

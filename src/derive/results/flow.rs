@@ -97,10 +97,10 @@ pub(super) fn took_part(
     // then "Waiting Period": NCT03670628's 13 started and 1 finished, not the 13 who
     // completed the baseline visit). Where fewer start the next period (an extension some
     // choose), the chain ends: those who did not go on still finished the trial.
-    let finished_of = |group: &Group| -> Option<Fact<u64>> {
-        let mut finished: Option<Fact<u64>> = None;
+    let chain_of = |group: &Group| -> Vec<Fact<u64>> {
+        let mut chain: Vec<Fact<u64>> = Vec::new();
         for &(q, later) in periods.iter().filter(|(q, _)| *q >= p) {
-            if let Some(before) = &finished {
+            if let Some(before) = chain.last() {
                 let goes_on = milestone(later, "STARTED")
                     .and_then(|(m, x)| count_of(group, q, m, x))
                     .is_some_and(|s| s.value == before.value);
@@ -113,9 +113,9 @@ pub(super) fn took_part(
             else {
                 break;
             };
-            finished = Some(done);
+            chain.push(done);
         }
-        finished
+        chain
     };
     // The groups that started this period: one that did not is no part of who took part.
     let mut groups: Vec<(usize, &Group, Fact<u64>)> = real_groups(&results.flow_groups, namer)
@@ -125,12 +125,22 @@ pub(super) fn took_part(
         })
         .collect();
     let started_in_all: u64 = groups.iter().map(|(_, _, start)| start.value).sum();
+    // Every group finishes at the same period: the one where the first chain ends. One group
+    // that goes on into an open-label phase is not counted there while the other stops at the
+    // blinded phase (NCT00301262 said 84 of 94 on Viagra finished the blinded phase, and 67 of
+    // 82 on placebo finished the open-label phase, on Viagra).
+    let mut chains: Vec<Vec<Fact<u64>>> = groups.iter().map(|(_, g, _)| chain_of(g)).collect();
+    let periods_finished = chains.iter().map(Vec::len).filter(|&n| n > 0).min();
+    if let Some(n) = periods_finished {
+        chains.iter_mut().for_each(|c| c.truncate(n));
+    }
+
     found.more_flow_groups = groups.len() > MOST_GROUPS;
     groups.truncate(MOST_GROUPS);
     let names = name_groups(namer, groups.iter().map(|(_, g, _)| *g), found);
-    for ((g, group, start), name) in groups.into_iter().zip(names) {
+    for (((g, group, start), name), chain) in groups.into_iter().zip(names).zip(chains) {
         // "0 finished" of a trial still following its people says nothing: it is left out.
-        let finished = finished_of(group).filter(|f| f.value > 0);
+        let finished = chain.into_iter().last().filter(|f| f.value > 0);
         source(&group.title, &format!("{FLOW}.groups[{g}].title"));
         for n in std::iter::once(&start).chain(&finished) {
             source(&n.value.to_string(), &n.field);
