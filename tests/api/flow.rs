@@ -1,6 +1,6 @@
 //! Who took part, read against each record's participant flow: who started (after screening,
-//! and never more than started the groups), who finished (the last period of the chain every group goes on through), and
-//! the reasons people left.
+//! and never more than started the groups), who finished (the last period of the chain that
+//! every group goes on through), and the reasons people left.
 
 use super::results::{num_subjects, resolve, results_records};
 use crate::helpers::*;
