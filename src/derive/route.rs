@@ -44,6 +44,19 @@ pub(super) fn route(
     let substance = experimental
         .iter()
         .any(|&i| super::interventions::is_substance(&trial.interventions[i], lexicon));
+    // A route that none of the tested products' types may take is not read at all: a yoga
+    // programme with "post-surgery yoga" in its description is not given "as part of a
+    // procedure" (NCT05929300).
+    let possible = |entry: &RouteEntry| {
+        entry.not_types.is_empty()
+            || experimental.iter().any(|&i| {
+                let kind = format!("{:?}", trial.interventions[i].kind);
+                !entry
+                    .not_types
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(&kind))
+            })
+    };
     // Each text's first route in file order, by its first phrase found.
     let firsts: Vec<Option<(usize, usize)>> = texts
         .iter()
@@ -53,6 +66,7 @@ pub(super) fn route(
                 .hits(text)
                 .into_iter()
                 .filter(|h| substance || !lexicon.routes[h.entry].substance)
+                .filter(|h| possible(&lexicon.routes[h.entry]))
                 .map(|h| (h.entry, h.phrase))
                 .min()
         })

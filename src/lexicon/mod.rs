@@ -100,6 +100,10 @@ pub struct RouteEntry {
     /// Routes of one way into the body share it ("as a pill", "by mouth"); else the id is.
     #[serde(default)]
     pub way: Option<String>,
+    /// Registry intervention types whose products are never given this way, whatever their
+    /// texts say: a yoga programme "after surgery" is no procedure.
+    #[serde(default)]
+    pub not_types: Vec<String>,
 }
 
 impl RouteEntry {

@@ -336,3 +336,39 @@ fn what_both_active_arms_get_is_background_beside_usual_care() {
         page.sections.summary
     );
 }
+
+/// How a treatment is given, read by hand from each record: NCT05929300's yoga ("8 weeks of
+/// post-surgery yoga", BEHAVIORAL) is a programme, not a procedure; NCT03830164's atorvastatin
+/// and vitamin E are "Given PO", by mouth, not "through food"; NCT05003804 gives "one capsule
+/// … mixed with breastmilk, formula or a milk product" to babies, no pill; NCT00712335's
+/// fluticasone and salmeterol come by "DPI" (a dry powder inhaler), montelukast "PO".
+#[test]
+fn the_way_a_treatment_is_given_is_read_from_its_own_words() {
+    let corpus = fixtures().join("trials/corpus");
+    for (id, given, not) in [
+        (
+            "NCT05929300",
+            "given as a programme of sessions",
+            "procedure",
+        ),
+        ("NCT03830164", "given by mouth", "through food"),
+        (
+            "NCT05003804",
+            "given by mouth, mixed into food or milk",
+            "pill",
+        ),
+        (
+            "NCT00712335",
+            "given as a medicine to breathe in and by mouth",
+            "pill",
+        ),
+    ] {
+        let s = summarize(&corpus.join(format!("{id}.json")));
+        assert!(
+            s.sections.summary.contains(given),
+            "{id}: {}",
+            s.sections.summary
+        );
+        assert!(!page_text(&s).contains(not), "{id}: {}", page_text(&s));
+    }
+}
