@@ -70,6 +70,11 @@ pub struct MeasureEntry {
     pub means: String,
     #[serde(default)]
     pub safety: bool,
+    /// What people had, to follow "how many people had" when the title counts people
+    /// ("Number of Participants With Dose Limiting Toxicities"): "side effects and safety"
+    /// at 0 of 3 and 3 of 3 reads as if no one had a side effect (NCT04402008).
+    #[serde(default)]
+    pub had: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

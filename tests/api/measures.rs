@@ -193,3 +193,23 @@ fn an_area_under_a_curve_is_not_always_the_medicine() {
         );
     }
 }
+
+/// A main result that counts the people who had side effects says so (read by hand:
+/// NCT04402008, "Phase 1: Number of Participants With Dose Limiting Toxicities (DLTs)", 0 of
+/// 3, 0 of 3 and 3 of 3): "side effects and safety" at 0 of 3 read as if no one had any, beside
+/// "3 of 3 had other problems".
+#[test]
+fn a_count_of_people_with_side_effects_says_what_they_had() {
+    let found = summarize(&fixtures().join("trials/corpus/NCT04402008.json"))
+        .sections
+        .what_the_trial_found
+        .expect("the trial has posted results");
+    assert!(
+        found.contains("how many people had side effects serious enough to limit the dose"),
+        "{found}"
+    );
+    assert!(
+        !found.contains("measured was side effects and safety"),
+        "{found}"
+    );
+}

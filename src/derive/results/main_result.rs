@@ -42,7 +42,10 @@ pub(super) fn main_results(
             words.iter().any(|w| contains_phrase(&lower, w))
         };
         let (measure, quoted, people_with, measure_of) = match entry {
-            Some(e) if !reached => (e.means.clone(), false, false, None),
+            Some(e) if !reached => match (&e.had, counts_people) {
+                (Some(had), true) => (had.clone(), false, true, None),
+                _ => (e.means.clone(), false, false, None),
+            },
             entry => {
                 quote(core, found);
                 let of = entry.map(|e| e.means.clone());
@@ -260,16 +263,24 @@ fn reading_of(
 pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, bool) {
     let words = &lexicon.results.measures;
     let lower = title.to_lowercase();
+    // "Phase 1: Number of Participants With …": the label goes with the prefix.
+    let label = lower
+        .find(": ")
+        .filter(|&colon| {
+            let first = lower[..colon].split_whitespace().next().unwrap_or("");
+            colon <= 30 && words.labels.iter().any(|l| l == first)
+        })
+        .map_or(0, |colon| colon + 2);
     let prefix = words
         .prefixes
         .iter()
         // A whole word: "number of participants with" is no prefix of "… without …".
         .filter(|p| {
-            lower.starts_with(p.as_str())
-                && !lower[p.len()..].starts_with(|c: char| c.is_alphanumeric())
+            lower[label..].starts_with(p.as_str())
+                && !lower[label + p.len()..].starts_with(|c: char| c.is_alphanumeric())
         })
         .max_by_key(|p| p.len());
-    let start = prefix.map_or(0, |p| p.len());
+    let start = prefix.map_or(0, |p| label + p.len());
     let rest = &lower[start..];
     let end = words
         .ends
@@ -320,6 +331,24 @@ mod tests {
         assert_eq!(
             measure_core("Number of Participants With Relapse", &lexicon),
             ("Number of Participants With Relapse", false)
+        );
+        // A label before a colon goes with the prefix; a colon of another kind stays.
+        assert_eq!(
+            measure_core(
+                "Phase 1: Number of Participants With Dose Limiting Toxicities (DLTs)",
+                &lexicon
+            ),
+            ("Dose Limiting Toxicities", true)
+        );
+        assert_eq!(
+            measure_core(
+                "Efficacy: Number of Participants With Peanut Allergy",
+                &lexicon
+            ),
+            (
+                "Efficacy: Number of Participants With Peanut Allergy",
+                false
+            )
         );
     }
 
