@@ -213,3 +213,15 @@ fn a_count_of_people_with_side_effects_says_what_they_had() {
         "{found}"
     );
 }
+
+/// A trial that tries to prevent eczema looks at whether people get it (read by hand:
+/// NCT05003804, "Part B: Primary Efficacy Endpoint: Incidence of physician-diagnosed atopic
+/// dermatitis at 336 days", in babies at risk), not at how clear their skin is.
+#[test]
+fn a_trial_that_prevents_eczema_looks_at_whether_people_get_it() {
+    let summary = summarize(&fixtures().join("trials/corpus/NCT05003804.json"))
+        .sections
+        .summary;
+    assert!(summary.contains("whether people get eczema"), "{summary}");
+    assert!(!summary.contains("how clear the skin is"), "{summary}");
+}
