@@ -372,3 +372,39 @@ fn the_way_a_treatment_is_given_is_read_from_its_own_words() {
         assert!(!page_text(&s).contains(not), "{id}: {}", page_text(&s));
     }
 }
+
+/// A shot is not under the skin because a product's label says so, and a device put in during
+/// an operation is no device on the skin (read by hand: NCT03682965 gives "injections … into a
+/// superficial inguinal lymph node"; NCT00804895 a "greater occipital nerve injection";
+/// NCT04188236's "Hernia Blocking System device [is] implanted during a lumbar discectomy
+/// procedure").
+#[test]
+fn shots_and_implants_go_where_the_record_says() {
+    let corpus = fixtures().join("trials/corpus");
+    for (id, given, risk) in [
+        ("NCT03682965", "given as a shot into a lymph node", None),
+        (
+            "NCT00804895",
+            "given as a shot near a nerve (a nerve block)",
+            None,
+        ),
+        (
+            "NCT04188236",
+            "given as an implant, put in during a procedure",
+            Some("pain, bleeding or infection from the procedure"),
+        ),
+    ] {
+        let s = summarize(&corpus.join(format!("{id}.json")));
+        assert!(
+            s.sections.summary.contains(given),
+            "{id}: {}",
+            s.sections.summary
+        );
+        assert!(!s.sections.summary.contains("under the skin"), "{id}");
+        if let Some(risk) = risk {
+            let wrong = &s.sections.what_could_go_wrong;
+            assert!(wrong.contains(risk), "{id}: {wrong}");
+            assert!(!wrong.contains("skin irritation"), "{id}: {wrong}");
+        }
+    }
+}
