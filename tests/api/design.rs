@@ -504,3 +504,18 @@ fn one_product_given_two_ways_is_not_another_treatment() {
     let summary = summarize(&corpus.join("NCT03814226.json")).sections.summary;
     assert!(summary.contains("another treatment"), "{summary}");
 }
+
+/// A trial that has ended with its count still the estimate tells the plan, never as if that
+/// many took part (read by hand: NCT00784485 was "Terminated due to poor enrollment" with an
+/// ESTIMATED enrollment of 13).
+#[test]
+fn an_ended_trial_with_an_estimated_count_tells_its_plan() {
+    let summary = summarize(&fixtures().join("trials/corpus/NCT00784485.json"))
+        .sections
+        .summary;
+    assert!(
+        summary.contains("The plan was for about 13 people to take part."),
+        "{summary}"
+    );
+    assert!(!summary.contains("13 people took part"), "{summary}");
+}
