@@ -148,12 +148,15 @@ pub fn normalize(study: Study) -> Trial {
         .unwrap_or_default()
         .into_iter()
         .filter_map(|l| {
-            Some(Site {
-                facility: clean(l.facility.as_deref())?,
+            let site = Site {
+                facility: clean(l.facility.as_deref()),
                 status: clean(l.status.as_deref()).map(|s| code(&s)),
                 city: clean(l.city.as_deref()),
                 country: clean(l.country.as_deref()),
-            })
+            };
+            // A site with a city or country but no name is still a place people can go.
+            (site.facility.is_some() || site.city.is_some() || site.country.is_some())
+                .then_some(site)
         })
         .collect();
     if sites.is_empty() {

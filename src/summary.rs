@@ -66,7 +66,8 @@ pub struct Conditions {
 /// A site as published: never a contact name, phone or e-mail.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Site {
-    pub facility: String,
+    /// `null` when the record names only the city or country.
+    pub facility: Option<String>,
     pub status: Option<String>,
     pub city: Option<String>,
     pub country: Option<String>,

@@ -392,7 +392,7 @@ fn sites(trial: &Trial, lexicon: &Lexicon) -> Option<Fact<Sites>> {
         && (says(&trial.title)
             || roles
                 .placeholder_site
-                .marks(&trial.sites[0].facility.to_lowercase())
+                .marks(&lone_place(&trial.sites[0]).to_lowercase())
             || trial.official_title.as_deref().is_some_and(says)
             || [&trial.brief_summary, &trial.description]
                 .into_iter()
@@ -406,6 +406,14 @@ fn sites(trial: &Trial, lexicon: &Lexicon) -> Option<Fact<Sites>> {
         },
         "protocolSection.contactsLocationsModule.locations",
     ))
+}
+
+/// What names a lone site: its facility, or its city when the record gives none.
+fn lone_place(site: &Site) -> &str {
+    site.facility
+        .as_deref()
+        .or(site.city.as_deref())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

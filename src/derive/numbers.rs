@@ -39,7 +39,7 @@ pub(super) fn record_numbers(trial: &Trial) -> BTreeSet<String> {
         o.description.as_deref().map(&mut add);
     }
     for site in &trial.sites {
-        add(&site.facility);
+        site.facility.as_deref().map(&mut add);
     }
     if let Some(e) = trial.enrollment {
         set.insert(e.count.to_string());

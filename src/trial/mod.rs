@@ -273,7 +273,9 @@ pub enum Sex {
 /// A trial site: where it is, never who to call.
 #[derive(Debug, Clone, Serialize)]
 pub struct Site {
-    pub facility: String,
+    /// `None` when the record gives only where it is (NCT00661115 lists six sites in India by
+    /// city alone).
+    pub facility: Option<String>,
     pub status: Option<String>,
     pub city: Option<String>,
     pub country: Option<String>,

@@ -194,6 +194,8 @@ fn a_multicenter_trial_is_not_said_to_run_at_one_site() {
         // sites for this trial, contact 1-877-CTLILLY…": the sites are not listed.
         "NCT00833638",
         "NCT00422578",
+        // One location with no facility, in the city "Many Locations", Czech Republic.
+        "NCT00919022",
     ] {
         let s = summarize(&corpus.join(format!("{id}.json")));
         let text = page_text(&s);

@@ -211,3 +211,27 @@ fn json_page_has_the_documented_shape() {
         .collect();
     assert_eq!(keys, ["city", "country", "facility", "status"]);
 }
+
+/// A site the record names only by its city is still listed (read by hand: NCT00661115 lists
+/// six locations in India, Bangalore twice, Belagum, Mumbai twice and Madurai, none with a
+/// facility name): the page said "No sites are listed".
+#[test]
+fn a_site_named_only_by_its_city_is_listed() {
+    let bytes = std::fs::read(fixtures().join("trials/corpus/NCT00661115.json")).unwrap();
+    let (s, markdown) = pipeline().page(&bytes, Format::Markdown).unwrap();
+    let cities: Vec<&str> = s.sites.iter().filter_map(|x| x.city.as_deref()).collect();
+    assert_eq!(
+        cities,
+        [
+            "Bangalore",
+            "Bangalore",
+            "Belagum",
+            "Mumbai",
+            "Mumbai",
+            "Madurai"
+        ]
+    );
+    assert!(s.sites.iter().all(|x| x.facility.is_none()));
+    assert!(markdown.contains("- Belagum, India"), "{markdown}");
+    assert!(!markdown.contains("No sites are listed"), "{markdown}");
+}
