@@ -393,3 +393,20 @@ fn a_trial_for_axial_spondyloarthritis_without_x_ray_signs_says_so() {
         s.sections.summary
     );
 }
+
+/// A body process registered as a condition is no illness people have (read by hand:
+/// NCT01230541, "Effect of Udenafil on Spermatogenesis", lists "Spermatogenesis" first).
+#[test]
+fn a_body_process_is_not_an_illness() {
+    let s = summarize(&fixtures().join("trials/corpus/NCT01230541.json"));
+    assert!(
+        !s.sections.summary.contains("spermatogenesis"),
+        "{}",
+        s.sections.summary
+    );
+    assert!(!s
+        .conditions
+        .plain
+        .iter()
+        .any(|c| c.contains("spermatogenesis")));
+}
