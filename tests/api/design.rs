@@ -521,3 +521,35 @@ fn an_ended_trial_with_an_estimated_count_tells_its_plan() {
     );
     assert!(!summary.contains("13 people took part"), "{summary}");
 }
+
+/// An observational study that has ended tells what it did, in the past (read by hand:
+/// NCT00831909, COMPLETED in 2010, said "This study follows people with lung cancer.
+/// Researchers watch and record what happens" beside "3,513 people took part").
+#[test]
+fn an_ended_observational_study_tells_what_it_did() {
+    let pages = pages_where(|r| {
+        text_at(r, STUDY_TYPE) == Some("OBSERVATIONAL")
+            && text_at(r, OVERALL_STATUS) == Some("COMPLETED")
+    });
+    for (path, _, s) in &pages {
+        let summary = &s.sections.summary;
+        for present in [
+            "This study follows",
+            "This study looks",
+            "does not give",
+            "watch and",
+        ] {
+            assert!(!summary.contains(present), "{}: {summary}", path.display());
+        }
+        assert!(
+            summary.contains("did not give any treatment"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(
+        pages.len() >= 10,
+        "only {} completed observational studies",
+        pages.len()
+    );
+}
