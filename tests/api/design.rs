@@ -405,6 +405,10 @@ fn a_dose_escalation_trial_does_not_give_everyone_the_same() {
         "escalating doses",
         "dose levels",
         "dose-finding",
+        // Read by hand: NCT05731219 "a single arm, open label, dose increasing study";
+        // NCT05515185 "in a dose-escalating 3+3 design".
+        "dose increasing study",
+        "3+3 design",
     ];
     let single = |record: &serde_json::Value| text_at(record, MODEL) == Some("SINGLE_GROUP");
     let mut seen = 0;
