@@ -72,14 +72,40 @@ pub(super) fn route(
         })
         .collect();
     // The tested products' own words come before their arms' (an arm that also gives the
-    // usual pill must not make a tested gel "a pill"); within each, the first route in file
-    // order, by its first phrase found, in the first text holding it.
+    // usual pill must not make a tested gel "a pill"); within their own words, the first route
+    // in file order, by its first phrase found, in the first text holding it.
     let best_in = |range: std::ops::Range<usize>| {
         range
             .filter_map(|t| firsts[t].map(|(entry, phrase)| (entry, phrase, t)))
             .min()
     };
-    let best = best_in(0..own).or_else(|| best_in(own..texts.len()));
+    // The arms' words alone may tell a product's history beside its use here: NCT03107052's
+    // arms each recall a "900 mg intravenous (IV) infusion … in the pivotal study" before
+    // what "will receive" it, a shot under the skin, in a dozen places. There the route the
+    // arms name most often wins; the first in file order among equals.
+    let most_named_in_arms = || {
+        let mut counts = vec![0usize; lexicon.routes.len()];
+        for (text, _, _) in &texts[own..] {
+            for e in lexicon.route_phrases.occurrences(text) {
+                let entry = &lexicon.routes[e];
+                if (substance || !entry.substance) && possible(entry) {
+                    counts[e] += 1;
+                }
+            }
+        }
+        let most = counts.iter().copied().max().filter(|&n| n > 0)?;
+        let entry = counts.iter().position(|&n| n == most)?;
+        (own..texts.len()).find_map(|t| {
+            lexicon
+                .route_phrases
+                .hits(&texts[t].0)
+                .into_iter()
+                .filter(|h| h.entry == entry)
+                .map(|h| (h.entry, h.phrase, t))
+                .min()
+        })
+    };
+    let best = best_in(0..own).or_else(most_named_in_arms);
     if let Some((entry, phrase, t)) = best {
         let field = texts[t].1.clone();
         source(&lexicon.routes[entry].phrases[phrase], &field);

@@ -89,6 +89,12 @@ impl PhraseSet {
         self.entry_spans(text).map(|(_, span)| span).collect()
     }
 
+    /// The entry of every whole-word occurrence, in text order: "sc injection" said twelve
+    /// times counts twelve.
+    pub fn occurrences<'t>(&'t self, text: &'t str) -> impl Iterator<Item = usize> + 't {
+        self.entry_spans(text).map(|(entry, _)| entry)
+    }
+
     /// Every whole-word occurrence with the entry of its phrase, found one at a time.
     fn entry_spans<'t>(
         &'t self,
