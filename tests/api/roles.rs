@@ -341,7 +341,8 @@ fn what_both_active_arms_get_is_background_beside_usual_care() {
 /// post-surgery yoga", BEHAVIORAL) is a programme, not a procedure; NCT03830164's atorvastatin
 /// and vitamin E are "Given PO", by mouth, not "through food"; NCT05003804 gives "one capsule
 /// … mixed with breastmilk, formula or a milk product" to babies, no pill; NCT00712335's
-/// fluticasone and salmeterol come by "DPI" (a dry powder inhaler), montelukast "PO".
+/// fluticasone and salmeterol come by "DPI" (a dry powder inhaler), montelukast "PO";
+/// NCT03107052's fremanezumab by "SC injection" in this study.
 #[test]
 fn the_way_a_treatment_is_given_is_read_from_its_own_words() {
     let corpus = fixtures().join("trials/corpus");
@@ -361,6 +362,13 @@ fn the_way_a_treatment_is_given_is_read_from_its_own_words() {
             "NCT00712335",
             "given as a medicine to breathe in and by mouth",
             "pill",
+        ),
+        // Only its arms say how: each recalls the "900 mg intravenous (IV) infusion" of an
+        // earlier study, then what each "will receive", SC injections, a dozen times.
+        (
+            "NCT03107052",
+            "given as a shot under the skin",
+            "through an IV",
         ),
     ] {
         let s = summarize(&corpus.join(format!("{id}.json")));
