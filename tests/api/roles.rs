@@ -342,7 +342,8 @@ fn what_both_active_arms_get_is_background_beside_usual_care() {
 /// and vitamin E are "Given PO", by mouth, not "through food"; NCT05003804 gives "one capsule
 /// … mixed with breastmilk, formula or a milk product" to babies, no pill; NCT00712335's
 /// fluticasone and salmeterol come by "DPI" (a dry powder inhaler), montelukast "PO";
-/// NCT03107052's fremanezumab by "SC injection" in this study.
+/// NCT03107052's fremanezumab by "SC injection" in this study; NCT06000007's programme through
+/// "a mobile app".
 #[test]
 fn the_way_a_treatment_is_given_is_read_from_its_own_words() {
     let corpus = fixtures().join("trials/corpus");
@@ -369,6 +370,13 @@ fn the_way_a_treatment_is_given_is_read_from_its_own_words() {
             "NCT03107052",
             "given as a shot under the skin",
             "through an IV",
+        ),
+        // A pain self-management programme "delivered via a mobile app", registered as a
+        // device: no skin to irritate.
+        (
+            "NCT06000007",
+            "given through an app on a phone or tablet",
+            "skin irritation",
         ),
     ] {
         let s = summarize(&corpus.join(format!("{id}.json")));
