@@ -18,6 +18,7 @@ pub fn normalize(study: Study) -> Trial {
     let design_info = design.design_info.unwrap_or_default();
     // Observational studies: how they look at time (RETROSPECTIVE, CROSS_SECTIONAL, …).
     let perspective = design_info.time_perspective.as_deref().map(code);
+    let model_description = clean(design_info.intervention_model_description.as_deref());
     let arms_module = protocol.arms_interventions_module.unwrap_or_default();
     let outcomes = protocol.outcomes_module.unwrap_or_default();
     let conditions = protocol.conditions_module.unwrap_or_default();
@@ -253,6 +254,7 @@ pub fn normalize(study: Study) -> Trial {
             .and_then(|s| clean(s.name.as_deref())),
         brief_summary: clean(description.brief_summary.as_deref()),
         description: clean(description.detailed_description.as_deref()),
+        model_description,
         start_date: date(status.start_date_struct),
         completion_date: date(status.completion_date_struct),
         first_posted: date(status.study_first_post_date_struct),

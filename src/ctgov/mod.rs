@@ -146,6 +146,9 @@ pub struct DesignInfo {
     pub allocation: Option<String>,
     #[serde(default, deserialize_with = "lenient::string")]
     pub intervention_model: Option<String>,
+    /// The design in the registrant's words ("3+3 dose escalation").
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub intervention_model_description: Option<String>,
     #[serde(default, deserialize_with = "lenient::string")]
     pub primary_purpose: Option<String>,
     #[serde(default, deserialize_with = "lenient::object")]

@@ -118,6 +118,7 @@ fn clusters(trial: &Trial, texts: &Texts, roles: &Roles) -> Option<Fact<bool>> {
         .chain(trial.official_title.as_deref())
         .chain(trial.brief_summary.as_deref())
         .chain(trial.description.as_deref())
+        .chain(trial.model_description.as_deref())
         .any(|t| t.contains("luster") || t.contains("LUSTER") || t.contains("edge"));
     hinted
         .then(|| texts.first_marked(&roles.clusters, Reach::Description))

@@ -3,7 +3,7 @@
 //! illness, prevention, the kind of an illness, healthy volunteers): each text is lowered once
 //! a page, and the description, the longest, only when a reading asks for it.
 
-use super::{BRIEF_SUMMARY, DESCRIPTION, OFFICIAL_TITLE, TITLE};
+use super::{BRIEF_SUMMARY, DESCRIPTION, MODEL_DESCRIPTION, OFFICIAL_TITLE, TITLE};
 use crate::facts::Fact;
 use crate::lexicon::PhraseList;
 use crate::trial::Trial;
@@ -14,6 +14,7 @@ pub(super) struct Texts<'a> {
     pub official_title: Option<String>,
     pub brief_summary: Option<String>,
     description: OnceCell<Option<String>>,
+    model_description: OnceCell<Option<String>>,
     trial: &'a Trial,
 }
 
@@ -31,6 +32,7 @@ impl<'a> Texts<'a> {
             official_title: trial.official_title.as_deref().map(str::to_lowercase),
             brief_summary: trial.brief_summary.as_deref().map(str::to_lowercase),
             description: OnceCell::new(),
+            model_description: OnceCell::new(),
             trial,
         }
     }
@@ -49,6 +51,7 @@ impl<'a> Texts<'a> {
             TITLE => &trial.title,
             OFFICIAL_TITLE => trial.official_title.as_deref().unwrap_or(""),
             BRIEF_SUMMARY => trial.brief_summary.as_deref().unwrap_or(""),
+            MODEL_DESCRIPTION => trial.model_description.as_deref().unwrap_or(""),
             _ => trial.description.as_deref().unwrap_or(""),
         }
     }
@@ -59,8 +62,20 @@ impl<'a> Texts<'a> {
             .as_deref()
     }
 
+    fn model_description(&self) -> Option<&str> {
+        self.model_description
+            .get_or_init(|| {
+                self.trial
+                    .model_description
+                    .as_deref()
+                    .map(str::to_lowercase)
+            })
+            .as_deref()
+    }
+
     /// The first of the titles, the brief summary and (with [`Reach::Description`]) the
-    /// description that holds one of the phrases, as a fact with its field.
+    /// description and the design's own description that holds one of the phrases, as a fact
+    /// with its field.
     pub fn first_marked(&self, phrases: &PhraseList, reach: Reach) -> Option<Fact<bool>> {
         let marked = |text: &str| phrases.marks(text);
         self.titles()
@@ -68,9 +83,14 @@ impl<'a> Texts<'a> {
             .find(|(text, _)| marked(text))
             .or_else(|| {
                 (reach == Reach::Description)
-                    .then(|| self.description().map(|t| (t, DESCRIPTION)))
+                    .then(|| {
+                        let description = self.description().map(|t| (t, DESCRIPTION));
+                        let model = || self.model_description().map(|t| (t, MODEL_DESCRIPTION));
+                        description
+                            .filter(|(text, _)| marked(text))
+                            .or_else(|| model().filter(|(text, _)| marked(text)))
+                    })
                     .flatten()
-                    .filter(|(text, _)| marked(text))
             })
             .map(|(_, field)| Fact::new(true, field))
     }

@@ -47,6 +47,9 @@ pub struct Trial {
     pub sponsor: Option<String>,
     pub brief_summary: Option<String>,
     pub description: Option<String>,
+    /// The design in the registrant's words (`interventionModelDescription`): NCT06221553's
+    /// "3+3 dose escalation" is said nowhere else.
+    pub model_description: Option<String>,
     pub start_date: Option<String>,
     pub completion_date: Option<String>,
     pub first_posted: Option<String>,

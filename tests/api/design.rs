@@ -418,6 +418,8 @@ fn a_dose_escalation_trial_does_not_give_everyone_the_same() {
             "/protocolSection/identificationModule/officialTitle",
             "/protocolSection/descriptionModule/briefSummary",
             "/protocolSection/descriptionModule/detailedDescription",
+            // NCT06221553 says "3+3 dose escalation" only here.
+            "/protocolSection/designModule/designInfo/interventionModelDescription",
         ]
         .map(|p| text_at(&record, p).unwrap_or("").to_lowercase())
         .join(" ");
