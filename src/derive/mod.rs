@@ -41,7 +41,8 @@ const ENROLLMENT: &str = "protocolSection.designModule.enrollmentInfo.count";
 const ALLOCATION: &str = "protocolSection.designModule.designInfo.allocation";
 const BRIEF_SUMMARY: &str = "protocolSection.descriptionModule.briefSummary";
 const DESCRIPTION: &str = "protocolSection.descriptionModule.detailedDescription";
-const MODEL_DESCRIPTION: &str = "protocolSection.designModule.designInfo.interventionModelDescription";
+const MODEL_DESCRIPTION: &str =
+    "protocolSection.designModule.designInfo.interventionModelDescription";
 const MODEL: &str = "protocolSection.designModule.designInfo.interventionModel";
 const MASKING: &str = "protocolSection.designModule.designInfo.maskingInfo.masking";
 const TIME_PERSPECTIVE: &str = "protocolSection.designModule.designInfo.timePerspective";

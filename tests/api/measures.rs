@@ -225,3 +225,24 @@ fn a_trial_that_prevents_eczema_looks_at_whether_people_get_it() {
     assert!(summary.contains("whether people get eczema"), "{summary}");
     assert!(!summary.contains("how clear the skin is"), "{summary}");
 }
+
+/// Immune measures are not all antibodies in the blood (read by hand: NCT01599637 counts "IgE
+/// Positive Skin Cells: Dermis, Lesional and Non Lesional Skin" in biopsies; NCT02547519
+/// measures "a CD4+ T cell immune response against insulin").
+#[test]
+fn cells_in_the_skin_and_t_cells_are_not_antibodies_in_the_blood() {
+    let corpus = fixtures().join("trials/corpus");
+    for (id, says) in [
+        ("NCT01599637", "immune cells in samples of skin"),
+        ("NCT02547519", "how the immune system's T cells respond"),
+    ] {
+        let summary = summarize(&corpus.join(format!("{id}.json")))
+            .sections
+            .summary;
+        assert!(summary.contains(says), "{id}: {summary}");
+        assert!(
+            !summary.contains("antibody levels in the blood"),
+            "{id}: {summary}"
+        );
+    }
+}
