@@ -288,3 +288,16 @@ fn every_group_finishes_at_the_same_period() {
         "{found}"
     );
 }
+
+/// One group of people may go on as another group of the next period (read by hand:
+/// NCT02619617's 28 got a placebo for one attack, group "Placebo s.c.", then SOM230 for the
+/// next, group "SOM230 1.5 mg s.c.", which 24 completed): they finished as 24, not as the 28
+/// who completed the placebo period.
+#[test]
+fn a_group_that_goes_on_under_another_name_finishes_there() {
+    let found = summarize(&fixtures().join("trials/corpus/NCT02619617.json"))
+        .sections
+        .what_the_trial_found
+        .expect("the trial has posted results");
+    assert!(found.contains("28 people started and 24 finished"), "{found}");
+}

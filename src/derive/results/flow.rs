@@ -76,14 +76,14 @@ pub(super) fn took_part(
     let Some((m_started, started)) = milestone(period, "STARTED") else {
         return 0;
     };
-    let count_of = |group: &Group, p: usize, m: usize, milestone: &Milestone| {
+    let count_by = |group: &str, p: usize, m: usize, milestone: &Milestone| {
         milestone
             .counts
             .iter()
             .enumerate()
             .find_map(|(a, c)| {
                 let (id, n) = c.as_ref()?;
-                (*id == group.id).then_some((a, (*n)?))
+                (id == group).then_some((a, (*n)?))
             })
             .map(|(a, n)| {
                 Fact::new(
@@ -92,24 +92,48 @@ pub(super) fn took_part(
                 )
             })
     };
+    let count_of = |group: &Group, p: usize, m: usize, milestone: &Milestone| {
+        count_by(&group.id, p, m, milestone)
+    };
     // Who finished: COMPLETED of the trial's period, then of each period after it that the
     // group starts with just those who completed the one before ("Weekly Therapy Sessions",
     // then "Waiting Period": NCT03670628's 13 started and 1 finished, not the 13 who
     // completed the baseline visit). Where fewer start the next period (an extension some
     // choose), the chain ends: those who did not go on still finished the trial.
+    // A lone group may go on as another group of the next period, the same people under the
+    // next period's treatment: NCT02619617's 28 had a placebo for one attack ("Placebo s.c.")
+    // and SOM230 for the next ("SOM230 1.5 mg s.c."), where 24 completed. It does when that
+    // group alone starts the next period, with as many as completed the one before.
+    let lone = real_groups(&results.flow_groups, namer)
+        .filter(|(_, g)| {
+            milestone(period, "STARTED")
+                .and_then(|(m, x)| count_of(g, p, m, x))
+                .is_some_and(|s| s.value > 0)
+        })
+        .count()
+        == 1;
     let chain_of = |group: &Group| -> Vec<Fact<u64>> {
         let mut chain: Vec<Fact<u64>> = Vec::new();
+        let mut id = group.id.as_str();
         for &(q, later) in periods.iter().filter(|(q, _)| *q >= p) {
             if let Some(before) = chain.last() {
-                let goes_on = milestone(later, "STARTED")
-                    .and_then(|(m, x)| count_of(group, q, m, x))
-                    .is_some_and(|s| s.value == before.value);
-                if !goes_on {
+                let Some((m, started)) = milestone(later, "STARTED") else {
                     break;
+                };
+                let goes_on = count_by(id, q, m, started).is_some_and(|s| s.value == before.value);
+                if !goes_on {
+                    let mut starting = started
+                        .counts
+                        .iter()
+                        .flatten()
+                        .filter(|(_, n)| n.is_some_and(|n| n > 0));
+                    match (lone, starting.next(), starting.next()) {
+                        (true, Some((next, Some(n))), None) if *n == before.value => id = next,
+                        _ => break,
+                    }
                 }
             }
-            let Some(done) =
-                milestone(later, "COMPLETED").and_then(|(m, x)| count_of(group, q, m, x))
+            let Some(done) = milestone(later, "COMPLETED").and_then(|(m, x)| count_by(id, q, m, x))
             else {
                 break;
             };
