@@ -299,5 +299,30 @@ fn a_group_that_goes_on_under_another_name_finishes_there() {
         .sections
         .what_the_trial_found
         .expect("the trial has posted results");
-    assert!(found.contains("28 people started and 24 finished"), "{found}");
+    assert!(
+        found.contains("28 people started and 24 finished"),
+        "{found}"
+    );
+}
+
+/// A trial stopped early says when no one finished (read by hand: NCT01133288, terminated,
+/// "Intervention Allocation": 2 started, 0 completed; "no participants received the yulex glove
+/// intervention"); a completed record whose people are "Still on Study" (NCT03563716, 0
+/// completed) does not say that no one finished.
+#[test]
+fn a_stopped_trial_says_when_no_one_finished() {
+    let corpus = fixtures().join("trials/corpus");
+    let found = |id: &str| {
+        summarize(&corpus.join(format!("{id}.json")))
+            .sections
+            .what_the_trial_found
+            .expect("the trial has posted results")
+    };
+    let glove = found("NCT01133288");
+    assert!(
+        glove.contains("2 people started and 0 finished."),
+        "{glove}"
+    );
+    let still_on_study = found("NCT03563716");
+    assert!(!still_on_study.contains("0 finished"), "{still_on_study}");
 }

@@ -65,6 +65,7 @@ fn trial_period<'a>(
 pub(super) fn took_part(
     results: &Results,
     namer: &Namer<'_>,
+    stopped: bool,
     found: &mut Findings,
     source: &mut dyn FnMut(&str, &str),
 ) -> u64 {
@@ -163,8 +164,9 @@ pub(super) fn took_part(
     groups.truncate(MOST_GROUPS);
     let names = name_groups(namer, groups.iter().map(|(_, g, _)| *g), found);
     for (((g, group, start), name), chain) in groups.into_iter().zip(names).zip(chains) {
-        // "0 finished" of a trial still following its people says nothing: it is left out.
-        let finished = chain.into_iter().last().filter(|f| f.value > 0);
+        // "0 finished" of a trial still following its people says nothing: it is left out. Of
+        // one stopped early, it says no one did (NCT01133288: 2 started, no one wore gloves).
+        let finished = chain.into_iter().last().filter(|f| f.value > 0 || stopped);
         source(&group.title, &format!("{FLOW}.groups[{g}].title"));
         for n in std::iter::once(&start).chain(&finished) {
             source(&n.value.to_string(), &n.field);

@@ -101,7 +101,10 @@ pub(super) fn findings(
     let results = trial.results.as_ref()?;
     let namer = Namer::new(trial, reading, lexicon);
     let mut found = Findings::default();
-    let started = took_part(results, &namer, &mut found, source);
+    // A completed record may count no one as completed while its people are "Still on
+    // Study" (NCT03563716): only a stopped trial's zero says no one finished.
+    let stopped = trial.status == Status::Terminated;
+    let started = took_part(results, &namer, stopped, &mut found, source);
     if let Some(joined) = trial.enrollment.as_ref().filter(|e| !e.estimated) {
         found.fewer_started = started > 0 && started < joined.count;
     }
