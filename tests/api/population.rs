@@ -6,15 +6,18 @@ use crate::helpers::*;
 
 const STUDY_TYPE: &str = "/protocolSection/designModule/studyType";
 
+/// An age of the eligibility module (`minimumAge`, `maximumAge`) in whole years, when the
+/// record gives it in years.
+fn years(record: &serde_json::Value, age: &str) -> Option<u32> {
+    let text = text_at(record, &format!("/protocolSection/eligibilityModule/{age}"))?;
+    let (n, unit) = text.split_once(' ')?;
+    unit.starts_with("Year").then(|| n.parse().ok())?
+}
+
 /// Who may join is read from the ages: a trial only for people of 12 to 17 is for teenagers,
 /// never "children" (NCT05602779, 13 to 17, said "self-harm in children").
 #[test]
 fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
-    let years = |record: &serde_json::Value, age: &str| -> Option<u32> {
-        let text = text_at(record, &format!("/protocolSection/eligibilityModule/{age}"))?;
-        let (n, unit) = text.split_once(' ')?;
-        unit.starts_with("Year").then(|| n.parse().ok())?
-    };
     let pages = pages_where(|r| {
         years(r, "minimumAge").is_some_and(|m| m >= 12)
             && years(r, "maximumAge").is_some_and(|m| m < 18)
@@ -37,11 +40,6 @@ fn a_trial_for_twelve_to_seventeen_year_olds_is_for_teenagers() {
 /// "teenagers" when the youngest is 12 or more, never "people", which invites adults.
 #[test]
 fn a_trial_for_up_to_eighteen_year_olds_is_for_the_young() {
-    let years = |record: &serde_json::Value, age: &str| -> Option<u32> {
-        let text = text_at(record, &format!("/protocolSection/eligibilityModule/{age}"))?;
-        let (n, unit) = text.split_once(' ')?;
-        unit.starts_with("Year").then(|| n.parse().ok())?
-    };
     let pages = pages_where(|r| years(r, "maximumAge").is_some_and(|m| (18..20).contains(&m)));
     for (path, record, s) in &pages {
         let young = if years(record, "minimumAge").is_some_and(|m| m >= 12) {
