@@ -408,3 +408,17 @@ fn a_body_process_is_not_an_illness() {
         .iter()
         .any(|c| c.contains("spermatogenesis")));
 }
+
+/// A registrant's "X; Y" is one condition, never shown as the raw label (read by hand:
+/// NCT06060392 "Liver Transplant; Complications" said "people with liver transplant;
+/// complications"; NCT05296200 "Stiffness; Spine"; NCT03899298 "Neuropathy;Peripheral").
+#[test]
+fn no_plain_condition_is_a_raw_label_with_a_semicolon() {
+    let pages = pages_where(|_| true);
+    for (path, _, s) in &pages {
+        for plain in &s.conditions.plain {
+            assert!(!plain.contains(';'), "{}: {plain}", path.display());
+        }
+    }
+    assert!(pages.len() > 400, "only {} pages", pages.len());
+}
