@@ -246,3 +246,18 @@ fn cells_in_the_skin_and_t_cells_are_not_antibodies_in_the_blood() {
         );
     }
 }
+
+/// A count of the people who tolerate a food is whether they can take it, not how much of it
+/// they can eat (read by hand: NCT02149134, "Number of subjects tolerants to a new
+/// hypoallergenic formula demonstrated by oral food challenge", in infants).
+#[test]
+fn a_count_of_people_who_tolerate_a_food_is_whether_they_can() {
+    let summary = summarize(&fixtures().join("trials/corpus/NCT02149134.json"))
+        .sections
+        .summary;
+    assert!(
+        summary.contains("whether people can take the food without a reaction"),
+        "{summary}"
+    );
+    assert!(!summary.contains("how much of the food"), "{summary}");
+}
