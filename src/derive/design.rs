@@ -99,8 +99,30 @@ pub(super) fn design(trial: &Trial, texts: &Texts, reading: &Reading, lexicon: &
             .then(|| Fact::new(trial.model == InterventionModel::SingleGroup, MODEL)),
         crossover: (trial.model == InterventionModel::Crossover).then(|| Fact::new(true, MODEL)),
         same_everywhere: reading.same_everywhere.then(|| Fact::new(true, ARMS)),
+        same_way: (reading.same_everywhere && described_alike(trial))
+            .then(|| Fact::new(true, ARMS)),
         placebo_everywhere: reading.placebo_everywhere.then(|| Fact::new(true, ARMS)),
         one_product: one_product(trial, reading).then(|| Fact::new(true, ARMS)),
+    }
+}
+
+/// Whether every arm describes what it gets in the same words, spacing and case aside.
+fn described_alike(trial: &Trial) -> bool {
+    let words = |d: &str| -> String {
+        d.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut descriptions = trial
+        .arms
+        .iter()
+        .map(|a| a.description.as_deref().map(words));
+    match descriptions.next() {
+        Some(Some(first)) => {
+            trial.arms.len() > 1 && descriptions.all(|d| d.as_ref() == Some(&first))
+        }
+        _ => false,
     }
 }
 

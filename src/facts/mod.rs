@@ -213,6 +213,10 @@ pub struct Design {
     pub crossover: Option<Fact<bool>>,
     /// Every arm gets the same tested products, in other doses or schedules.
     pub same_everywhere: Option<Fact<bool>>,
+    /// Every arm gets the same products and describes them in the same words: the groups
+    /// differ in who is in them, not in dose or schedule (NCT04100759: "Subjects administer
+    /// one tablet of sildenafil 50 mg" for non-smokers, cigarette and cannabis smokers).
+    pub same_way: Option<Fact<bool>>,
     /// Every arm lists the placebo too: no group gets only the placebo (NCT02619617 gave
     /// everyone a placebo for one attack and SOM230 for the next).
     pub placebo_everywhere: Option<Fact<bool>>,

@@ -559,3 +559,18 @@ fn an_ended_observational_study_tells_what_it_did() {
         pages.len()
     );
 }
+
+/// Groups that get the same product in the same words differ in who is in them, not in dose
+/// (read by hand: NCT04100759's non-smokers, cigarette smokers and cannabis smokers each
+/// "administer one tablet of sildenafil 50 mg").
+#[test]
+fn groups_given_alike_are_not_said_to_differ_in_dose() {
+    let summary = summarize(&fixtures().join("trials/corpus/NCT04100759.json"))
+        .sections
+        .summary;
+    assert!(
+        summary.contains("Each group got sildenafil the same way."),
+        "{summary}"
+    );
+    assert!(!summary.contains("different dose"), "{summary}");
+}
