@@ -422,3 +422,17 @@ fn no_plain_condition_is_a_raw_label_with_a_semicolon() {
     }
     assert!(pages.len() > 400, "only {} pages", pages.len());
 }
+
+/// A condition that names examples is not its last example (read by hand: NCT01406860,
+/// "Primary Headaches (Includes Migraines, Tension, Cluster Headaches)", takes anyone with a
+/// primary headache; its headline said "for people with cluster headache").
+#[test]
+fn a_condition_with_examples_is_not_its_last_example() {
+    let s = summarize(&fixtures().join("trials/corpus/NCT01406860.json"));
+    assert!(s.headline.contains("migraine"), "{}", s.headline);
+    assert!(
+        !s.headline.ends_with("with cluster headache"),
+        "{}",
+        s.headline
+    );
+}
