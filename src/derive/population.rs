@@ -26,11 +26,20 @@ pub(super) fn purpose(
         {
             Some(Fact::new(Purpose::BasicScience, PURPOSE))
         }
+        Purpose::Prevention if titled_treatment(texts, lexicon) => None,
         Purpose::Prevention | Purpose::Diagnostic | Purpose::Screening | Purpose::BasicScience => {
             Some(Fact::new(trial.purpose, PURPOSE))
         }
         _ => None,
     }
+}
+
+/// Whether a title says the trial treats ("for the Treatment of Cervical Radicular Pain") and
+/// none says it prevents.
+fn titled_treatment(texts: &Texts, lexicon: &Lexicon) -> bool {
+    let roles = &lexicon.roles;
+    texts.titles().any(|(t, _)| roles.treats_titled.marks(t))
+        && !texts.titles().any(|(t, _)| roles.prevents_titled.marks(t))
 }
 
 /// Every tested product is a medicine, and no tested product's words nor the titles speak of

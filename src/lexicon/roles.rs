@@ -28,6 +28,10 @@ pub struct Roles {
     pub placebo_titled: PhraseList,
     /// Words that show a trial labelled diagnostic tests a way to find or check an illness.
     pub diagnostic: PhraseList,
+    /// Title words of a trial that treats, and of one that prevents: a prevention label with
+    /// only the first is the registrant's mistake.
+    pub treats_titled: PhraseList,
+    pub prevents_titled: PhraseList,
     /// Words that make a ratio beside them the share of people each group gets.
     pub allocation_ratio: PhraseList,
     /// Uneven groups said in words ("3 times more subjects in the vardenafil group").
@@ -158,6 +162,8 @@ struct InteractionWords {
 #[derive(Deserialize)]
 struct PurposeWords {
     diagnostic: Vec<String>,
+    treats: Vec<String>,
+    prevents: Vec<String>,
 }
 
 impl Roles {
@@ -182,6 +188,8 @@ impl Roles {
             wait_list: plain(file.comparison.wait_list),
             placebo_titled: plain(file.comparison.placebo_titled),
             diagnostic: plain(file.purpose.diagnostic),
+            treats_titled: plain(file.purpose.treats),
+            prevents_titled: plain(file.purpose.prevents),
             allocation_ratio: plain(file.allocation.ratio),
             uneven_groups: plain(file.allocation.uneven),
             clusters: plain(file.allocation.cluster),

@@ -436,3 +436,17 @@ fn a_condition_with_examples_is_not_its_last_example() {
         s.headline
     );
 }
+
+/// A trial registered for prevention whose title says it treats is told as treatment (read by
+/// hand: NCT04544683, PREVENTION, "… for the Treatment of Cervical Radicular Pain", in people
+/// whose discs have slipped): it does not "prevent a slipped disc".
+#[test]
+fn a_prevention_label_on_a_treatment_title_is_not_believed() {
+    let s = summarize(&fixtures().join("trials/corpus/NCT04544683.json"));
+    assert!(!page_text(&s).contains("prevent"), "{}", page_text(&s));
+    assert!(
+        s.headline.ends_with("for people with a slipped disc"),
+        "{}",
+        s.headline
+    );
+}

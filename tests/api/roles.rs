@@ -392,6 +392,7 @@ fn the_way_a_treatment_is_given_is_read_from_its_own_words() {
 /// A shot is not under the skin because a product's label says so, and a device put in during
 /// an operation is no device on the skin (read by hand: NCT03682965 gives "injections … into a
 /// superficial inguinal lymph node"; NCT00804895 a "greater occipital nerve injection";
+/// NCT04544683 "a cervical transforaminal epidural injection";
 /// NCT04188236's "Hernia Blocking System device [is] implanted during a lumbar discectomy
 /// procedure").
 #[test]
@@ -402,6 +403,12 @@ fn shots_and_implants_go_where_the_record_says() {
         (
             "NCT00804895",
             "given as a shot near a nerve (a nerve block)",
+            None,
+        ),
+        // "a cervical transforaminal epidural injection" (lidocaine numbs the skin first).
+        (
+            "NCT04544683",
+            "given as a shot into the spine beside the nerves",
             None,
         ),
         (
@@ -416,7 +423,12 @@ fn shots_and_implants_go_where_the_record_says() {
             "{id}: {}",
             s.sections.summary
         );
-        assert!(!s.sections.summary.contains("under the skin"), "{id}");
+        assert!(
+            !s.sections
+                .summary
+                .contains("given as a shot under the skin"),
+            "{id}"
+        );
         if let Some(risk) = risk {
             let wrong = &s.sections.what_could_go_wrong;
             assert!(wrong.contains(risk), "{id}: {wrong}");
