@@ -261,3 +261,21 @@ fn a_count_of_people_who_tolerate_a_food_is_whether_they_can() {
     );
     assert!(!summary.contains("how much of the food"), "{summary}");
 }
+
+/// Event-free survival is how long the cancer stays away or under control, not living longer
+/// (read by hand: NCT05879653, "Bladder Intact Event-Free Survival (BI-EFS) rate"; NCT02724163,
+/// "Event Free Survival (EFS)").
+#[test]
+fn event_free_survival_is_not_living_longer() {
+    let corpus = fixtures().join("trials/corpus");
+    for id in ["NCT05879653", "NCT02724163"] {
+        let summary = summarize(&corpus.join(format!("{id}.json")))
+            .sections
+            .summary;
+        assert!(
+            summary.contains("how long the cancer stays away or under control"),
+            "{id}: {summary}"
+        );
+        assert!(!summary.contains("living longer"), "{id}: {summary}");
+    }
+}
