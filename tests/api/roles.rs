@@ -436,3 +436,18 @@ fn shots_and_implants_go_where_the_record_says() {
         }
     }
 }
+
+/// A study of how a medicine works may still give it for months (read by hand: NCT00283504,
+/// purpose DIAGNOSTIC, "all patients received Xolair", shots for 32 weeks): its page says its
+/// aim is to learn how it works, never that it is "not meant to treat anyone".
+#[test]
+fn a_study_of_how_a_medicine_works_does_not_deny_treating() {
+    let summary = summarize(&fixtures().join("trials/corpus/NCT00283504.json"))
+        .sections
+        .summary;
+    assert!(
+        summary.contains("Its main aim is to learn how it works"),
+        "{summary}"
+    );
+    assert!(!summary.contains("not meant to treat"), "{summary}");
+}
