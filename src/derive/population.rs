@@ -315,7 +315,11 @@ pub(super) fn population(
         && words
             .healthy_studies
             .iter()
-            .any(|w| contains_phrase(title, w));
+            .any(|w| contains_phrase(title, w))
+        && !words
+            .healthy_mixed
+            .iter()
+            .any(|m| contains_phrase(title, m));
     if healthy_title || handling_study {
         return Some(Fact::new(Population::HealthyVolunteers, TITLE));
     }

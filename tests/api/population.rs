@@ -450,3 +450,13 @@ fn a_prevention_label_on_a_treatment_title_is_not_believed() {
         s.headline
     );
 }
+
+/// An early study of how the body handles a medicine is not of healthy volunteers when its
+/// title names people with an illness (read by hand: NCT01596712, "… of QGE031 in Japanese
+/// Atopic Male Subjects", takes men whose blood tests show allergy, IgE of 30 IU/mL or more).
+#[test]
+fn a_handling_study_in_atopic_men_is_not_of_healthy_volunteers() {
+    let s = summarize(&fixtures().join("trials/corpus/NCT01596712.json"));
+    assert!(!page_text(&s).contains("healthy"), "{}", page_text(&s));
+    assert!(s.headline.contains("men with allergy"), "{}", s.headline);
+}
