@@ -460,3 +460,16 @@ fn a_handling_study_in_atopic_men_is_not_of_healthy_volunteers() {
     assert!(!page_text(&s).contains("healthy"), "{}", page_text(&s));
     assert!(s.headline.contains("men with allergy"), "{}", s.headline);
 }
+
+/// Aspirin-exacerbated respiratory disease is said as such, not as nasal polyps or asthma
+/// alone (read by hand: NCT05575037 requires asthma, nasal polyps and "pathognomonic reactions
+/// to aspirin or other nonselective COX inhibitors"; its headline said "nasal polyps").
+#[test]
+fn aspirin_exacerbated_respiratory_disease_is_said_as_such() {
+    let s = summarize(&fixtures().join("trials/corpus/NCT05575037.json"));
+    assert!(
+        s.headline.contains("made worse by aspirin"),
+        "{}",
+        s.headline
+    );
+}
