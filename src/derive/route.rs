@@ -47,15 +47,15 @@ pub(super) fn route(
     // A route that none of the tested products' types may take is not read at all: a yoga
     // programme with "post-surgery yoga" in its description is not given "as part of a
     // procedure" (NCT05929300).
+    let tested_kinds: Vec<String> = experimental
+        .iter()
+        .map(|&i| format!("{:?}", trial.interventions[i].kind))
+        .collect();
     let possible = |entry: &RouteEntry| {
         entry.not_types.is_empty()
-            || experimental.iter().any(|&i| {
-                let kind = format!("{:?}", trial.interventions[i].kind);
-                !entry
-                    .not_types
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(&kind))
-            })
+            || tested_kinds
+                .iter()
+                .any(|kind| !entry.not_types.iter().any(|t| t.eq_ignore_ascii_case(kind)))
     };
     // Each text's first route in file order, by its first phrase found.
     let firsts: Vec<Option<(usize, usize)>> = texts

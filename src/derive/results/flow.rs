@@ -105,14 +105,14 @@ pub(super) fn took_part(
     // next period's treatment: NCT02619617's 28 had a placebo for one attack ("Placebo s.c.")
     // and SOM230 for the next ("SOM230 1.5 mg s.c."), where 24 completed. It does when that
     // group alone starts the next period, with as many as completed the one before.
-    let lone = real_groups(&results.flow_groups, namer)
-        .filter(|(_, g)| {
-            milestone(period, "STARTED")
-                .and_then(|(m, x)| count_of(g, p, m, x))
-                .is_some_and(|s| s.value > 0)
+    // The groups that started this period: one that did not is no part of who took part.
+    let mut groups: Vec<(usize, &Group, Fact<u64>)> = real_groups(&results.flow_groups, namer)
+        .filter_map(|(g, group)| {
+            let start = count_of(group, p, m_started, started).filter(|s| s.value > 0)?;
+            Some((g, group, start))
         })
-        .count()
-        == 1;
+        .collect();
+    let lone = groups.len() == 1;
     let chain_of = |group: &Group| -> Vec<Fact<u64>> {
         let mut chain: Vec<Fact<u64>> = Vec::new();
         let mut id = group.id.as_str();
@@ -142,13 +142,6 @@ pub(super) fn took_part(
         }
         chain
     };
-    // The groups that started this period: one that did not is no part of who took part.
-    let mut groups: Vec<(usize, &Group, Fact<u64>)> = real_groups(&results.flow_groups, namer)
-        .filter_map(|(g, group)| {
-            let start = count_of(group, p, m_started, started).filter(|s| s.value > 0)?;
-            Some((g, group, start))
-        })
-        .collect();
     let started_in_all: u64 = groups.iter().map(|(_, _, start)| start.value).sum();
     // Every group finishes at the same period: the one where the first chain ends. One group
     // that goes on into an open-label phase is not counted there while the other stops at the
