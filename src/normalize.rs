@@ -342,6 +342,7 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
                                                 Some(Measurement {
                                                     group_id: clean(m.group_id.as_deref())?,
                                                     value: clean(m.value.as_deref()),
+                                                    comment: clean(m.comment.as_deref()),
                                                 })
                                             })
                                             .collect(),

@@ -217,6 +217,10 @@ pub struct Measurement {
     /// As written: "47.2", "NA" (no data), "158".
     #[serde(default, deserialize_with = "lenient::string")]
     pub value: Option<String>,
+    /// Why a value is missing, where the record says ("Median … not reached at the time of
+    /// data cut-off").
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub comment: Option<String>,
 }
 
 /// A statistical analysis: read only for what it asks (non-inferiority) and kept out of the

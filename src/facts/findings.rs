@@ -112,6 +112,10 @@ pub struct MainResult {
     /// The record gives no number at all for this measure (no data were posted).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub no_numbers: bool,
+    /// No numbers because a middle value was not reached: too few people had what was
+    /// measured happen by the time of counting (the empty cells' comments say so).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_reached: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

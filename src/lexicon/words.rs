@@ -39,6 +39,15 @@ pub struct ResultsWords {
     pub left: LeftWords,
     pub periods: PeriodWords,
     pub baseline: BaselineWords,
+    pub no_numbers: NoNumberWords,
+}
+
+/// Why a result has no numbers, in the comments of its empty cells.
+#[derive(Debug, Deserialize)]
+pub struct NoNumberWords {
+    /// Words (lower case) that say a middle value was not reached: too few people had what was
+    /// measured happen by the time of counting.
+    pub not_reached: Vec<String>,
 }
 
 /// The participant flow's periods.

@@ -93,6 +93,8 @@ pub struct Measurement {
     pub group_id: String,
     /// As written: "47.2", "NA".
     pub value: Option<String>,
+    /// Why a value is missing, where the record says.
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

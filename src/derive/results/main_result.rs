@@ -93,6 +93,21 @@ pub(super) fn main_results(
                         .as_deref()
                         .is_none_or(|v| !v.bytes().any(|b| b.is_ascii_digit()))
                 }),
+            not_reached: false,
+        };
+        line.not_reached = line.no_numbers && {
+            let words = &namer.lexicon.results.no_numbers.not_reached;
+            outcome
+                .classes
+                .iter()
+                .flatten()
+                .flat_map(|c| c.categories.iter().flatten())
+                .flat_map(|c| c.measurements.iter().flatten())
+                .filter_map(|m| m.comment.as_deref())
+                .any(|c| {
+                    let c = c.to_lowercase();
+                    words.iter().any(|w| contains_phrase(&c, w))
+                })
         };
         let cells: Vec<(usize, usize, &Category)> = outcome
             .classes
