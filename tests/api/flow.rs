@@ -21,10 +21,11 @@ fn milestone_counts(period: &Value, kind: &str) -> Vec<(String, u64)> {
 /// A summary never says everyone the record counts as joined took part when fewer started the
 /// trial's groups (NCT00763412: 31 enrolled, 8 and 8 started, and the page said "31 people took
 /// part"). Who started is read from the participant flow: the first period whose STARTED counts
-/// more than one group, totals aside.
+/// more than one group, totals aside, and the groups that start only later when they make up
+/// the rest of who joined.
 #[test]
 fn the_summary_does_not_count_as_taking_part_those_who_never_started() {
-    let mut seen = 0;
+    let (mut seen, mut parts) = (0, 0);
     for (path, raw) in results_records() {
         let Some(joined) = raw
             .pointer("/protocolSection/designModule/enrollmentInfo/count")
@@ -59,11 +60,13 @@ fn the_summary_does_not_count_as_taking_part_those_who_never_started() {
                 .collect()
         };
         let periods = flow["periods"].as_array().cloned().unwrap_or_default();
-        let Some(started) = periods
+        let trial_period = periods
             .iter()
+            .position(|p| started_per_group(p).len() > 1)
+            .unwrap_or(0);
+        let Some(started) = periods
+            .get(trial_period)
             .map(started_per_group)
-            .find(|groups| groups.len() > 1)
-            .or_else(|| periods.first().map(started_per_group))
             .map(|groups| groups.iter().sum::<u64>())
         else {
             continue;
@@ -71,9 +74,35 @@ fn the_summary_does_not_count_as_taking_part_those_who_never_started() {
         if started == 0 || started >= joined {
             continue;
         }
-        seen += 1;
         let summary = summarize(&path).sections.summary;
         let joined_words = format!("{} people", laysum::derive::with_separators(joined));
+        // Groups that start only in a later period, each counted where it starts: parts run one
+        // after the other when they make up, with the first, everyone who joined
+        // (NCT04585815's sub-study B).
+        let first_ids: Vec<String> = milestone_counts(&periods[trial_period], "STARTED")
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(id, _)| id)
+            .collect();
+        let mut later: Vec<(String, u64)> = Vec::new();
+        for period in &periods[trial_period + 1..] {
+            for (id, n) in milestone_counts(period, "STARTED") {
+                let new = !first_ids.contains(&id) && !later.iter().any(|(l, _)| *l == id);
+                if n > 0 && new && !totals.contains(&id.as_str()) {
+                    later.push((id, n));
+                }
+            }
+        }
+        if started + later.iter().map(|(_, n)| n).sum::<u64>() == joined {
+            assert!(
+                summary.contains(&format!("{joined_words} took part")),
+                "{}: {started} started first and the rest later, of {joined}: {summary}",
+                path.display()
+            );
+            parts += 1;
+            continue;
+        }
+        seen += 1;
         assert!(
             !summary.contains(&format!("{joined_words} took part"))
                 && !summary.contains(&format!("{joined_words} have joined")),
@@ -89,6 +118,10 @@ fn the_summary_does_not_count_as_taking_part_those_who_never_started() {
     assert!(
         seen >= 5,
         "only {seen} records where fewer started than joined"
+    );
+    assert!(
+        parts >= 1,
+        "no record in parts that start one after the other"
     );
 }
 

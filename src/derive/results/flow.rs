@@ -62,10 +62,12 @@ fn trial_period<'a>(
 /// Who started and finished: the STARTED and COMPLETED milestones of the trial's period (see
 /// [`trial_period`]), per group that started; and why people left, the most common reasons
 /// first. Returns how many started, over all the groups, listed or not (0 without counts).
+/// `joined` is the record's count of who took part (not an estimate).
 pub(super) fn took_part(
     results: &Results,
     namer: &Namer<'_>,
     stopped: bool,
+    joined: Option<u64>,
     found: &mut Findings,
     source: &mut dyn FnMut(&str, &str),
 ) -> u64 {
@@ -106,17 +108,42 @@ pub(super) fn took_part(
     // and SOM230 for the next ("SOM230 1.5 mg s.c."), where 24 completed. It does when that
     // group alone starts the next period, with as many as completed the one before.
     // The groups that started this period: one that did not is no part of who took part.
-    let mut groups: Vec<(usize, &Group, Fact<u64>)> = real_groups(&results.flow_groups, namer)
-        .filter_map(|(g, group)| {
-            let start = count_of(group, p, m_started, started).filter(|s| s.value > 0)?;
-            Some((g, group, start))
-        })
-        .collect();
+    // Each with the period it starts in.
+    let mut groups: Vec<(usize, &Group, Fact<u64>, usize)> =
+        real_groups(&results.flow_groups, namer)
+            .filter_map(|(g, group)| {
+                let start = count_of(group, p, m_started, started).filter(|s| s.value > 0)?;
+                Some((g, group, start, p))
+            })
+            .collect();
+    // Parts of a trial that start one after the other, each in periods of its own: the groups
+    // that start only in a later period are other people when, with those of the trial's
+    // period, they make up everyone who joined (NCT04585815: 13 started sub-study A's first
+    // period and 21 sub-study B's third, of 34). Where they would count more people than
+    // joined, they are the same people going on (a crossover, an extension).
+    let first_starts: u64 = groups.iter().map(|(_, _, start, _)| start.value).sum();
+    if let Some(joined) = joined.filter(|&j| first_starts < j) {
+        let later: Vec<(usize, &Group, Fact<u64>, usize)> =
+            real_groups(&results.flow_groups, namer)
+                .filter(|(g, _)| !groups.iter().any(|(h, ..)| h == g))
+                .filter_map(|(g, group)| {
+                    periods.iter().filter(|(q, _)| *q > p).find_map(|&(q, x)| {
+                        let (m, started) = milestone(x, "STARTED")?;
+                        let start = count_of(group, q, m, started).filter(|s| s.value > 0)?;
+                        Some((g, group, start, q))
+                    })
+                })
+                .collect();
+        let later_starts: u64 = later.iter().map(|(_, _, start, _)| start.value).sum();
+        if !later.is_empty() && first_starts + later_starts == joined {
+            groups.extend(later);
+        }
+    }
     let lone = groups.len() == 1;
-    let chain_of = |group: &Group| -> Vec<Fact<u64>> {
+    let chain_of = |group: &Group, from: usize| -> Vec<Fact<u64>> {
         let mut chain: Vec<Fact<u64>> = Vec::new();
         let mut id = group.id.as_str();
-        for &(q, later) in periods.iter().filter(|(q, _)| *q >= p) {
+        for &(q, later) in periods.iter().filter(|(q, _)| *q >= from) {
             if let Some(before) = chain.last() {
                 let Some((m, started)) = milestone(later, "STARTED") else {
                     break;
@@ -142,21 +169,26 @@ pub(super) fn took_part(
         }
         chain
     };
-    let started_in_all: u64 = groups.iter().map(|(_, _, start)| start.value).sum();
+    let started_in_all: u64 = groups.iter().map(|(_, _, start, _)| start.value).sum();
     // Every group finishes at the same period: the one where the first chain ends. One group
     // that goes on into an open-label phase is not counted there while the other stops at the
     // blinded phase (NCT00301262 said 84 of 94 on Viagra finished the blinded phase, and 67 of
     // 82 on placebo finished the open-label phase, on Viagra).
-    let mut chains: Vec<Vec<Fact<u64>>> = groups.iter().map(|(_, g, _)| chain_of(g)).collect();
+    let mut chains: Vec<Vec<Fact<u64>>> = groups
+        .iter()
+        .map(|(_, g, _, from)| chain_of(g, *from))
+        .collect();
     let periods_finished = chains.iter().map(Vec::len).filter(|&n| n > 0).min();
     if let Some(n) = periods_finished {
         chains.iter_mut().for_each(|c| c.truncate(n));
     }
 
+    // Named among all the groups, listed or not: a head that tells three listed groups apart
+    // may be a fourth's too (NCT04585815's "Phase 1b of SSB").
+    let names = name_groups(namer, groups.iter().map(|(_, g, _, _)| *g), found);
     found.more_flow_groups = groups.len() > MOST_GROUPS;
     groups.truncate(MOST_GROUPS);
-    let names = name_groups(namer, groups.iter().map(|(_, g, _)| *g), found);
-    for (((g, group, start), name), chain) in groups.into_iter().zip(names).zip(chains) {
+    for (((g, group, start, _), name), chain) in groups.into_iter().zip(names).zip(chains) {
         // "0 finished" of a trial still following its people says nothing: it is left out. Of
         // one stopped early, it says no one did (NCT01133288: 2 started, no one wore gloves).
         let finished = chain.into_iter().last().filter(|f| f.value > 0 || stopped);

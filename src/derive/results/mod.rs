@@ -104,9 +104,14 @@ pub(super) fn findings(
     // A completed record may count no one as completed while its people are "Still on
     // Study" (NCT03563716): only a stopped trial's zero says no one finished.
     let stopped = trial.status == Status::Terminated;
-    let started = took_part(results, &namer, stopped, &mut found, source);
-    if let Some(joined) = trial.enrollment.as_ref().filter(|e| !e.estimated) {
-        found.fewer_started = started > 0 && started < joined.count;
+    let joined = trial
+        .enrollment
+        .as_ref()
+        .filter(|e| !e.estimated)
+        .map(|e| e.count);
+    let started = took_part(results, &namer, stopped, joined, &mut found, source);
+    if let Some(joined) = joined {
+        found.fewer_started = started > 0 && started < joined;
     }
     main_results(trial, results, &namer, &mut found, source);
     problems(results, &namer, &mut found, source);
