@@ -90,13 +90,13 @@ pub fn longest_duration(text: &str) -> Option<Duration> {
                         Token::Number(n) if !matches!(tokens.get(j + 1), Some(Token::Word(w)) if time_unit(w).is_some()) => {
                             consider(*n, unit)
                         }
-                        Token::Word("and" | "or" | "to") => {}
+                        Token::Word("and" | "or" | "to") | Token::Separator => {}
                         _ => break,
                     }
                     j += 1;
                 }
             }
-            Token::Other => {}
+            Token::Other | Token::Separator => {}
         }
     }
     best
@@ -108,32 +108,38 @@ enum Token<'a> {
     Word(&'a str),
     /// A decimal or an over-long number: not a duration, and it pairs with nothing.
     Other,
+    /// A comma or semicolon: what follows is a time of its own ("1 month, 3 months"), not
+    /// the number of the unit before it ("Day 42").
+    Separator,
 }
 
 /// Splits lower-cased text into words and numbers; "2-year" and "12months" are two tokens each.
 /// A number glued to letters before it is part of a code ("TPN171H", "MK3475"), not a time.
-fn tokens(lower: &str) -> Vec<Token<'_>> {
+fn tokens<'a>(lower: &'a str) -> Vec<Token<'a>> {
     let mut out = Vec::new();
     let mut code = false;
     // The token being read is `lower[start..]` up to the current char; `last` is its last char.
     let mut start: Option<usize> = None;
     let mut last: Option<char> = None;
-    let mut flush =
-        |start: &mut Option<usize>, last: &mut Option<char>, code: &mut bool, end: usize| {
-            *last = None;
-            let Some(from) = start.take() else { return };
-            let current = &lower[from..end];
-            let tok = if std::mem::take(code) {
-                Token::Other
-            } else if current.bytes().all(|b| b.is_ascii_digit()) {
-                current.parse().map_or(Token::Other, Token::Number)
-            } else if current.bytes().any(|b| b.is_ascii_digit()) {
-                Token::Other
-            } else {
-                number_word(current).map_or(Token::Word(current), Token::Number)
-            };
-            out.push(tok);
+    let flush = |out: &mut Vec<Token<'a>>,
+                 start: &mut Option<usize>,
+                 last: &mut Option<char>,
+                 code: &mut bool,
+                 end: usize| {
+        *last = None;
+        let Some(from) = start.take() else { return };
+        let current = &lower[from..end];
+        let tok = if std::mem::take(code) {
+            Token::Other
+        } else if current.bytes().all(|b| b.is_ascii_digit()) {
+            current.parse().map_or(Token::Other, Token::Number)
+        } else if current.bytes().any(|b| b.is_ascii_digit()) {
+            Token::Other
+        } else {
+            number_word(current).map_or(Token::Word(current), Token::Number)
         };
+        out.push(tok);
+    };
     let mut chars = lower.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let decimal_point = c == '.'
@@ -143,17 +149,20 @@ fn tokens(lower: &str) -> Vec<Token<'_>> {
             || (c.is_alphabetic() && last.is_some_and(|p| p.is_ascii_digit()));
         if boundary {
             let glued = c.is_ascii_digit();
-            flush(&mut start, &mut last, &mut code, i);
+            flush(&mut out, &mut start, &mut last, &mut code, i);
             code = glued;
         }
         if c.is_alphanumeric() || decimal_point {
             start.get_or_insert(i);
             last = Some(c);
         } else {
-            flush(&mut start, &mut last, &mut code, i);
+            flush(&mut out, &mut start, &mut last, &mut code, i);
+            if matches!(c, ',' | ';') {
+                out.push(Token::Separator);
+            }
         }
     }
-    flush(&mut start, &mut last, &mut code, lower.len());
+    flush(&mut out, &mut start, &mut last, &mut code, lower.len());
     out
 }
 
@@ -258,6 +267,11 @@ mod tests {
             ("From first dose date (Day 1) up to follow-up assessment (maximum duration: 30 days)", d(30, Day)),
             ("6wks", d(6, Week)),
             ("day 42 (week 6)", d(6, Week)),
+            // Each time after a comma is one of its own (NCT04544683 was said to follow people
+            // for one month).
+            ("1 month, 3 months, 6 months, 12 months", d(12, Month)),
+            ("4-8 weeks, 3 months, 6 months", d(6, Month)),
+            ("Day 1, Day 15 and Day 29", d(29, Day)),
             ("Plasma levels of TPN171H over 24 hours", d(24, Hour)),
             ("MK3475 exposure", None),
         ] {
