@@ -4,8 +4,10 @@ use super::Nature;
 use crate::lexicon::Lexicon;
 use crate::trial::*;
 
-/// Rule 2: the arms that get an intervention: those its arm labels name, and those whose
-/// intervention lists name it ("Drug: Verapamil").
+/// Rule 2: the arms that get an intervention: those its arm labels name, those whose
+/// intervention lists name it ("Drug: Verapamil"), and those whose description adds something
+/// to it by name: NCT04043611's ELDOA arm lists only ELDOA and is described as "Conservative
+/// physical therapy management + ELDOA positions".
 pub(crate) fn arms_of(trial: &Trial, iv: &Intervention) -> Vec<usize> {
     let name = iv.name.trim();
     trial
@@ -19,17 +21,46 @@ pub(crate) fn arms_of(trial: &Trial, iv: &Intervention) -> Vec<usize> {
                 || arm.intervention_names.iter().any(|listed| {
                     let listed = listed.trim();
                     let bare = listed.split_once(": ").map_or(listed, |(_, n)| n).trim();
-                    !name.is_empty() && (bare.eq_ignore_ascii_case(name) || listed.ends_with(name))
+                    // The end of a listed name is the name only after a space or colon:
+                    // "A1/A2 Milk" is not "A2 Milk" (NCT06252636).
+                    let ends_with_name = listed.strip_suffix(name).is_some_and(|head| {
+                        head.ends_with(|c: char| c.is_whitespace() || c == ':')
+                    });
+                    !name.is_empty() && (bare.eq_ignore_ascii_case(name) || ends_with_name)
                 })
+                || arm.description.as_deref().is_some_and(|d| adds_to(d, name))
         })
         .map(|(a, _)| a)
         .collect()
 }
 
+/// Whether an arm's description gives `name` with something added to it: "Conservative
+/// physical therapy management + ELDOA positions", "the mobile app in addition to treatment as
+/// usual" (NCT06000007). A name of one or two words may be a part of another product's name
+/// ("favezelimab + pembrolizumab", one coformulation), and is not read so.
+fn adds_to(description: &str, name: &str) -> bool {
+    if name.split_whitespace().count() < 3 {
+        return false;
+    }
+    let description = description.to_lowercase();
+    let name = name.to_lowercase();
+    [
+        "{} +",
+        "+ {}",
+        "{} plus ",
+        " plus {}",
+        "in addition to {}",
+        "added to {}",
+    ]
+    .iter()
+    .any(|form| description.contains(&form.replace("{}", &name)))
+}
+
 /// Rule 3: which arms test and which compare. Experimental arms test and all others compare;
 /// without an experimental arm, placebo, sham and no-intervention arms compare and the rest
-/// test (an arm typed active comparator beside a placebo arm is the one being tested); an arm
-/// that gets nothing but placebo compares whatever its type.
+/// test (an arm typed active comparator beside a placebo arm is the one being tested), except
+/// an arm that gets less than another; an arm that gets nothing but placebo compares whatever
+/// its type.
 pub(crate) fn sides(
     trial: &Trial,
     natures: &[Nature],
@@ -70,6 +101,22 @@ pub(crate) fn sides(
             && (arm.kind != ArmKind::Experimental || all_experimental)
     };
     let any_experimental = trial.arms.iter().any(|a| a.kind == ArmKind::Experimental);
+    // An arm that gets what another arm gets, and that one something active besides, is the
+    // other's "alone" (NCT06000007: treatment as usual, beside the app in addition to it).
+    let gets =
+        |a: usize| -> Vec<usize> { (0..arms.len()).filter(|&i| arms[i].contains(&a)).collect() };
+    let gets_less = |a: usize| {
+        let mine = gets(a);
+        !mine.is_empty()
+            && (0..trial.arms.len()).any(|b| {
+                let theirs = gets(b);
+                b != a
+                    && mine.iter().all(|i| theirs.contains(i))
+                    && theirs
+                        .iter()
+                        .any(|&i| !mine.contains(&i) && natures[i] == Nature::Active)
+            })
+    };
     let compares = |a: usize, arm: &Arm| {
         nothing_active(a)
             || says_control(a, arm)
@@ -79,7 +126,7 @@ pub(crate) fn sides(
                 matches!(
                     arm.kind,
                     ArmKind::PlaceboComparator | ArmKind::ShamComparator | ArmKind::NoIntervention
-                )
+                ) || gets_less(a)
             }
     };
     let (control, test): (Vec<usize>, Vec<usize>) =
@@ -124,6 +171,56 @@ mod tests {
         );
         trial.arms[1].intervention_names = vec!["Drug: Verapamil".into()];
         assert_eq!(arms_of(&trial, &trial.interventions[0]), [0, 1]);
+    }
+
+    #[test]
+    fn an_arm_gets_what_its_description_adds_to_and_no_name_that_ends_another() {
+        // NCT04043611: the ELDOA arm lists only ELDOA.
+        let mut trial = designed(
+            &[
+                (ArmKind::ActiveComparator, "Therapy", ""),
+                (
+                    ArmKind::Experimental,
+                    "ELDOA",
+                    "Conservative physical therapy management + ELDOA positions",
+                ),
+            ],
+            &[
+                (
+                    Other,
+                    "Conservative physical therapy management",
+                    &["Therapy"],
+                ),
+                (Other, "ELDOA", &["ELDOA"]),
+                (Other, "A2 Milk", &[]),
+            ],
+        );
+        assert_eq!(arms_of(&trial, &trial.interventions[0]), [0, 1]);
+        // NCT06252636: "Other: A1/A2 Milk" is not a listing of "A2 Milk".
+        trial.arms[0].intervention_names = vec!["Other: A1/A2 Milk".into()];
+        trial.arms[1].intervention_names = vec!["Other: A2 Milk".into()];
+        assert_eq!(arms_of(&trial, &trial.interventions[2]), [1]);
+    }
+
+    #[test]
+    fn without_an_experimental_arm_the_arm_that_gets_less_compares() {
+        // NCT06000007: both arms typed active comparator; one gets the app in addition to
+        // treatment as usual.
+        let trial = designed(
+            &[
+                (ArmKind::ActiveComparator, "Treatment as usual", ""),
+                (
+                    ArmKind::ActiveComparator,
+                    "Intervention arm",
+                    "Access to the mobile app in addition to treatment as usual",
+                ),
+            ],
+            &[
+                (Device, "Chronic pain mobile app", &["Intervention arm"]),
+                (Other, "Treatment as usual", &["Treatment as usual"]),
+            ],
+        );
+        assert_eq!(sides_of(&trial), (vec![1], vec![0]));
     }
 
     #[test]
