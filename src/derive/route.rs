@@ -145,6 +145,25 @@ pub(super) fn route(
                     .into_iter()
                     .collect()
             };
+            // A product whose own words name no way is read in its arms' sentences that name
+            // it: NCT04585815's "SEA-TGT will be administered intravenously", where SEA-TGT's
+            // own words are "solution in vials".
+            let candidates = if candidates.is_empty() {
+                in_arm_sentences(&trial.interventions[i].name, &texts[own..])
+                    .and_then(|(t, sentence)| {
+                        lexicon
+                            .route_phrases
+                            .hits(sentence)
+                            .into_iter()
+                            .filter(|h| lexicon.routes[h.entry].substance)
+                            .map(|h| (h.entry, h.phrase, own + t))
+                            .min()
+                    })
+                    .into_iter()
+                    .collect()
+            } else {
+                candidates
+            };
             for (other, phrase, t) in candidates {
                 let other = &lexicon.routes[other];
                 // A way that is not a medicine's counts only for a product of its registry type:
@@ -175,6 +194,31 @@ pub(super) fn route(
     None
 }
 
+/// The first sentence of the arms' texts (lower case) that opens with a product's whole name
+/// (of three letters or more), with the index of its text: the product is what the sentence
+/// tells of ("SEA-TGT will be administered intravenously"), not a part of a history
+/// (NCT03107052's "… who received fremanezumab at 900 mg intravenous (IV) infusion … in the
+/// pivotal study").
+fn in_arm_sentences<'a>(
+    name: &str,
+    arms: &'a [(String, String, Option<usize>)],
+) -> Option<(usize, &'a str)> {
+    let name = name.trim().to_lowercase();
+    if name.len() < 3 {
+        return None;
+    }
+    arms.iter().enumerate().find_map(|(t, (text, _, _))| {
+        text.split(". ")
+            .find(|sentence| {
+                sentence
+                    .trim_start()
+                    .strip_prefix(name.as_str())
+                    .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()))
+            })
+            .map(|sentence| (t, sentence))
+    })
+}
+
 /// Whether a registry intervention type implies the route (`types` in routes.toml).
 fn implied_by(entry: &RouteEntry, kind: &InterventionKind) -> bool {
     let kind = format!("{kind:?}");
@@ -196,6 +240,35 @@ mod tests {
     use crate::derive::derive;
     use crate::derive::test_support::*;
     use crate::trial::*;
+
+    #[test]
+    fn a_product_without_a_way_of_its_own_takes_its_arms_sentence() {
+        use InterventionKind::*;
+        let way = |arm: &str| {
+            let mut trial = designed(
+                &[(ArmKind::Experimental, "Sub-Study B", arm)],
+                &[
+                    (Drug, "Sasanlimab", &["Sub-Study B"]),
+                    (Drug, "SEA-TGT", &["Sub-Study B"]),
+                ],
+            );
+            trial.interventions[0].description = Some("given subcutaneously".into());
+            trial.interventions[1].description = Some("solution in vials".into());
+            derive(&trial, &lexicon())
+                .route
+                .map(|r| (r.value.id, r.value.also))
+        };
+        // NCT04585815.
+        assert_eq!(
+            way("Sasanlimab will be given subcutaneously. SEA-TGT will be administered intravenously."),
+            Some(("under_skin".into(), Some("through an IV, into a vein".into())))
+        );
+        // A sentence that only mentions the product tells of something else (NCT03107052).
+        assert_eq!(
+            way("People who received SEA-TGT by intravenous infusion in the earlier study."),
+            Some(("under_skin".into(), None))
+        );
+    }
 
     #[test]
     fn products_given_two_ways_are_said_so() {
