@@ -112,6 +112,17 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     });
 
     let reading = interventions::read(trial, lexicon);
+    // A study registered as observational whose arms give some people a placebo or sham gives
+    // treatment: it is written as the trial it is, never "the study did not give any
+    // treatment" (NCT05511155: oxygen against room air, a nurse giving each).
+    let (kind, kind_field) = match (&kind, &reading.comparison) {
+        (StudyKind::Observational, Some(c))
+            if matches!(c.value, Comparison::Placebo | Comparison::Sham) =>
+        {
+            (StudyKind::Interventional, c.field.clone())
+        }
+        _ => (kind, STUDY_TYPE.to_owned()),
+    };
     let field_of = |i: usize| format!("protocolSection.armsInterventionsModule.interventions[{i}]");
     let interventions: Vec<Fact<InterventionRole>> = reading
         .roles
@@ -308,7 +319,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     Facts {
         nct_id: trial.nct_id.clone(),
         title: Fact::new(trial.title.clone(), TITLE),
-        kind: Fact::new(kind, STUDY_TYPE),
+        kind: Fact::new(kind, kind_field),
         stage: stage.map(|s| Fact::new(s, PHASES)),
         status: Fact::new(status, STATUS),
         tense,
@@ -512,5 +523,35 @@ mod tests {
         assert!(!size(312, false).unwrap().estimated);
         // Nobody joined: there is no size to speak of.
         assert_eq!(size(0, false), None);
+    }
+
+    #[test]
+    fn an_observational_study_that_gives_a_placebo_is_written_as_a_trial() {
+        // NCT05511155: registered as observational, oxygen against room air.
+        let mut trial = designed(
+            &[
+                (ArmKind::Other, "Oxygen", ""),
+                (ArmKind::Other, "Dummy", ""),
+            ],
+            &[
+                (InterventionKind::Other, "Oxygen therapy", &["Oxygen"]),
+                (InterventionKind::Other, "Placebo", &["Dummy"]),
+            ],
+        );
+        trial.study_type = StudyType::Observational;
+        let facts = derive(&trial, &lexicon());
+        assert_eq!(facts.kind.value, StudyKind::Interventional);
+        assert!(
+            facts.kind.field.contains("armGroups"),
+            "{}",
+            facts.kind.field
+        );
+        // Without a placebo it stays what it was registered as.
+        trial.interventions.pop();
+        trial.arms.pop();
+        assert_eq!(
+            derive(&trial, &lexicon()).kind.value,
+            StudyKind::Observational
+        );
     }
 }

@@ -203,3 +203,28 @@ fn a_sentence_said_twice_or_a_long_clause_said_again_is_a_repeat() {
     // Naming the treatment and the condition in every section is no repeat.
     assert_eq!(errors_of(&seed_record(), |_, _| {}), []);
 }
+
+/// A term the page explains beside itself in its own words is no jargon: "a placebo, a
+/// look-alike with nothing active in it" (where no medicine is tested) explains the placebo as
+/// well as the lexicon's "a look-alike with no medicine in it" does.
+#[test]
+fn a_term_explained_beside_itself_is_no_jargon() {
+    let mut seen = 0;
+    for path in all_real_records() {
+        let s = summarize(&path);
+        let text = page_text(&s).to_lowercase();
+        if !text.contains("placebo, a look-alike with nothing active in it") {
+            continue;
+        }
+        seen += 1;
+        let flagged: Vec<&str> = s
+            .quality
+            .warnings
+            .iter()
+            .filter(|w| w.code == WarningCode::Jargon && w.excerpt.eq_ignore_ascii_case("placebo"))
+            .map(|w| w.section.as_str())
+            .collect();
+        assert!(flagged.is_empty(), "{}: {flagged:?}", path.display());
+    }
+    assert!(seen >= 3, "only {seen} pages explain a placebo so");
+}
