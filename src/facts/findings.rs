@@ -31,6 +31,10 @@ pub struct Findings {
     pub problems: Vec<ProblemLine>,
     /// More groups than the page lists.
     pub more_problem_groups: bool,
+    /// A group the page does not list counts deaths: the listed groups' zeros do not make "no
+    /// one died".
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deaths_unlisted: bool,
     /// The adverse-events module counts no one in any group (none at risk, or no numbers):
     /// "Adverse events were not monitored" (NCT02299791), data lost (NCT01298921).
     pub problems_uncounted: Option<Fact<bool>>,

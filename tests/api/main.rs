@@ -8,6 +8,7 @@ mod editor;
 mod fetch;
 mod flow;
 mod gold;
+mod groups;
 mod helpers;
 mod llm;
 mod llm_server;

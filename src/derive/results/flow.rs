@@ -187,8 +187,15 @@ pub(super) fn took_part(
     // may be a fourth's too (NCT04585815's "Phase 1b of SSB").
     let names = name_groups(namer, groups.iter().map(|(_, g, _, _)| *g), found);
     found.more_flow_groups = groups.len() > MOST_GROUPS;
-    groups.truncate(MOST_GROUPS);
-    for (((g, group, start, _), name), chain) in groups.into_iter().zip(names).zip(chains) {
+    let on_page = listed(&names);
+    let mut all: Vec<Option<_>> = groups
+        .into_iter()
+        .zip(names)
+        .zip(chains)
+        .map(Some)
+        .collect();
+    let shown_groups: Vec<_> = on_page.into_iter().filter_map(|i| all[i].take()).collect();
+    for (((g, group, start, _), name), chain) in shown_groups {
         // "0 finished" of a trial still following its people says nothing: it is left out. Of
         // one stopped early, it says no one did (NCT01133288: 2 started, no one wore gloves).
         let finished = chain.into_iter().last().filter(|f| f.value > 0 || stopped);

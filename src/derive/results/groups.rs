@@ -217,3 +217,19 @@ pub(super) fn name_groups<'t, G: Titled + 't>(
     quote_names(&names, found);
     names
 }
+
+/// Which of a module's groups (by their names, in the record's order) the page lists: all up
+/// to [`MOST_GROUPS`], else the first ones, with the placebo group in the last place when it
+/// comes later. Each section lists by this one rule, and a result is never given without what
+/// it is compared with: NCT02443155's four groups put placebo fourth, and the main result and
+/// who took part left it out.
+pub(super) fn listed(names: &[GroupLabel]) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..names.len().min(MOST_GROUPS)).collect();
+    let placebo = |i: &usize| !names[*i].quoted && names[*i].name == "placebo";
+    if names.len() > MOST_GROUPS && !out.iter().any(placebo) {
+        if let Some(p) = (MOST_GROUPS..names.len()).find(placebo) {
+            out[MOST_GROUPS - 1] = p;
+        }
+    }
+    out
+}

@@ -132,7 +132,8 @@ pub(super) fn main_results(
         let groups: Vec<(usize, &Group)> = real_groups(&outcome.groups, namer).collect();
         let names = name_groups(namer, groups.iter().map(|(_, g)| *g), found);
         line.more_groups = groups.len() > MOST_GROUPS;
-        for ((g, group), name) in groups.iter().zip(names).take(MOST_GROUPS) {
+        for i in listed(&names) {
+            let ((g, group), name) = (&groups[i], names[i].clone());
             source(&group.title, &format!("{base}.groups[{g}].title"));
             let Some((m, value)) = category.measurements.iter().enumerate().find_map(|(m, x)| {
                 x.as_ref()

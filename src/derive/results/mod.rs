@@ -22,7 +22,7 @@ use crate::facts::*;
 use crate::lexicon::{contains_phrase, Lexicon};
 use crate::trial::*;
 use flow::took_part;
-use groups::{name_groups, real_groups, Namer};
+use groups::{listed, name_groups, real_groups, Namer};
 use main_result::main_results;
 use problems::problems;
 

@@ -30,12 +30,15 @@ pub(super) fn problems(
     let groups: Vec<(usize, &EventGroup)> = real_groups(&events.groups, namer).collect();
     let names = name_groups(namer, groups.iter().map(|(_, g)| *g), found);
     found.more_problem_groups = groups.len() > MOST_GROUPS;
-    // The groups a reader most needs come first: the tested, compared and placebo groups
-    // named plainly, then those the registry names.
-    let mut listed: Vec<((usize, &EventGroup), GroupLabel)> =
-        groups.iter().copied().zip(names).collect();
-    listed.sort_by_key(|(_, name)| name.quoted);
-    for ((g, group), name) in listed.into_iter().take(MOST_GROUPS) {
+    let on_page = listed(&names);
+    found.deaths_unlisted = groups.iter().enumerate().any(|(i, (_, g))| {
+        !on_page.contains(&i) && g.deaths.0.is_some_and(|n| n > 0) && g.deaths.1 != Some(0)
+    });
+    let listed: Vec<((usize, &EventGroup), GroupLabel)> = on_page
+        .into_iter()
+        .map(|i| (groups[i], names[i].clone()))
+        .collect();
+    for ((g, group), name) in listed {
         let base = format!("{EVENTS}.eventGroups[{g}]");
         source(&group.title, &format!("{base}.title"));
         let mut count = |(affected, at_risk): (Option<u64>, Option<u64>), kind: &str| {

@@ -1,0 +1,69 @@
+//! Which groups a results page lists, read against the records: where there are more groups
+//! than a page lists, the placebo group is among those listed in every part of the section.
+
+use super::results::results_records;
+use serde_json::Value;
+
+/// The titles of a module's groups (`/resultsSection/…/groups`).
+fn titles(groups: &Value) -> Vec<String> {
+    groups
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g["title"].as_str().map(str::to_lowercase))
+        .collect()
+}
+
+/// A trial with more than three groups, one of them titled just "Placebo" ("Placebo
+/// (Placebo)"), lists the placebo
+/// group among who took part, the main result and the medical problems (NCT02443155 put it
+/// fourth, and the page gave the main result of three active groups with nothing to compare
+/// them with).
+#[test]
+fn the_placebo_group_is_listed_wherever_groups_are_left_out() {
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let results = &raw["resultsSection"];
+        let flow = titles(&results["participantFlowModule"]["groups"]);
+        let placebo_fourth = flow.len() > 3
+            && flow
+                .iter()
+                .position(|t| t == "placebo" || t == "placebo (placebo)")
+                .is_some_and(|p| p >= 3);
+        if !placebo_fourth {
+            continue;
+        }
+        seen += 1;
+        let text = crate::helpers::summarize(&path)
+            .sections
+            .what_the_trial_found
+            .unwrap();
+        let started = text
+            .split(". ")
+            .filter(|s| s.contains("started"))
+            .collect::<Vec<_>>();
+        let results_said = text
+            .split(". ")
+            .filter(|s| s.starts_with("The results were"))
+            .collect::<Vec<_>>();
+        let problems = text
+            .split(". ")
+            .filter(|s| s.contains("had serious problems"))
+            .collect::<Vec<_>>();
+        for (part, sentences) in [
+            ("who took part", started),
+            ("the main result", results_said),
+            ("the problems", problems),
+        ] {
+            assert!(
+                sentences.is_empty() || sentences.iter().any(|s| s.contains("the placebo group")),
+                "{}: {part} leaves out the placebo group: {text}",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        seen >= 1,
+        "no record with the placebo group fourth or later"
+    );
+}
