@@ -82,6 +82,9 @@ pub struct MeasureTitleWords {
     /// Words that make a title that counts people a count of those who reached a set change
     /// ("… Major Improvement … Response"): quoted, with the plain words of what changed.
     pub reached: Vec<String>,
+    /// How a title opens that measures the time until something happened ("time to "):
+    /// quoted, with the plain words of what it is a measure of.
+    pub times: Vec<String>,
     /// Words of a label before a title's colon ("Phase 1: Number of Participants With …"):
     /// the title counts people after it all the same.
     pub labels: Vec<String>,

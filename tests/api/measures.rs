@@ -279,3 +279,35 @@ fn event_free_survival_is_not_living_longer() {
         assert!(!summary.contains("living longer"), "{id}: {summary}");
     }
 }
+
+/// A main result whose measure is the time until something happened ("Time to 50% Decline in
+/// Clinical Symptoms …", in days) is quoted in its own words, never said as a level of what
+/// it measures (NCT03111628 said "how bad the hives are" beside "on average 23 days").
+#[test]
+fn a_time_until_something_happened_is_quoted() {
+    let mut seen = 0;
+    for (path, raw) in super::results::results_records() {
+        let first = items_at(
+            &raw,
+            "/resultsSection/outcomeMeasuresModule/outcomeMeasures",
+        )
+        .iter()
+        .find(|o| o["type"] == "PRIMARY")
+        .and_then(|o| o["title"].as_str())
+        .unwrap_or_default();
+        if !first.to_lowercase().starts_with("time to ") {
+            continue;
+        }
+        seen += 1;
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        assert!(
+            text.contains("The main thing measured was “Time to"),
+            "{}: {text}",
+            path.display()
+        );
+    }
+    assert!(
+        seen >= 1,
+        "no main result measures a time until something happened"
+    );
+}

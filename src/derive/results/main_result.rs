@@ -36,11 +36,12 @@ pub(super) fn main_results(
         // A title that counts the people who reached a set change is a share of people, not a
         // level of what the lexicon names: its own words are quoted, and the lexicon's say
         // what it is a measure of.
-        let reached = counts_people && {
-            let lower = outcome.title.to_lowercase();
-            let words = &namer.lexicon.results.measures.reached;
-            words.iter().any(|w| contains_phrase(&lower, w))
-        };
+        let lower = outcome.title.to_lowercase();
+        let words = &namer.lexicon.results.measures;
+        let reached = counts_people && words.reached.iter().any(|w| contains_phrase(&lower, w));
+        // A time until something happened is not a level of what the lexicon names.
+        let time_to = words.times.iter().any(|w| lower.starts_with(w.as_str()));
+        let reached = reached || time_to;
         let (measure, quoted, people_with, measure_of) = match entry {
             Some(e) if !reached => match (&e.had, counts_people) {
                 (Some(had), true) => (had.clone(), false, true, None),
