@@ -311,3 +311,37 @@ fn a_time_until_something_happened_is_quoted() {
         "no main result measures a time until something happened"
     );
 }
+
+/// A main result counted in "Participants who …" is a count of people, said "N of M people",
+/// never with the registered unit after the number (NCT00636506: "The result was 63
+/// Participants who easily located pumpbulb").
+#[test]
+fn a_unit_of_people_who_did_something_counts_people() {
+    let mut seen = 0;
+    for (path, raw) in super::results::results_records() {
+        let Some(first) = items_at(
+            &raw,
+            "/resultsSection/outcomeMeasuresModule/outcomeMeasures",
+        )
+        .iter()
+        .find(|o| o["type"] == "PRIMARY") else {
+            continue;
+        };
+        let unit = first["unitOfMeasure"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
+        if !(unit.starts_with("participants who ") || unit.starts_with("participants with ")) {
+            continue;
+        }
+        seen += 1;
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        let registered = first["unitOfMeasure"].as_str().unwrap();
+        assert!(!text.contains(registered), "{}: {text}", path.display());
+        assert!(text.contains(" people"), "{}: {text}", path.display());
+    }
+    assert!(
+        seen >= 1,
+        "no main result counted in participants who did something"
+    );
+}

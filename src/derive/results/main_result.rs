@@ -214,6 +214,8 @@ fn reading_of(
     };
     let unit = outcome.unit.as_deref().unwrap_or("").trim().to_lowercase();
     let param = outcome.param_type.as_deref().unwrap_or("");
+    // People, or people who did or had something: "Participants who easily located pumpbulb"
+    // (NCT00636506) counts people as much as "Participants" does.
     let people_unit = [
         "participants",
         "participant",
@@ -221,7 +223,12 @@ fn reading_of(
         "patients",
         "people",
     ]
-    .contains(&unit.as_str());
+    .iter()
+    .any(|people| {
+        unit.strip_prefix(people).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(" who ") || rest.starts_with(" with ")
+        })
+    });
     let percent_unit =
         unit.starts_with("percentage") || unit.starts_with("percent") || unit.starts_with('%');
     if percent_unit {
