@@ -473,3 +473,48 @@ fn aspirin_exacerbated_respiratory_disease_is_said_as_such() {
         s.headline
     );
 }
+
+/// A trial no one can join any more still says whom it was for: its ages, read from the
+/// record, so that a reader can tell whether what it found is about people like them
+/// (NCT01274429 took only adults of 18 to 50, and its page did not say).
+#[test]
+fn an_ended_trial_says_the_ages_it_was_for() {
+    let ended = |r: &serde_json::Value| {
+        matches!(
+            text_at(r, "/protocolSection/statusModule/overallStatus"),
+            Some("COMPLETED" | "TERMINATED" | "ACTIVE_NOT_RECRUITING")
+        )
+    };
+    let pages = pages_where(|r| {
+        ended(r)
+            && years(r, "minimumAge").is_some_and(|m| m >= 13)
+            && years(r, "maximumAge").is_some_and(|m| m >= 13)
+    });
+    let mut said = 0;
+    for (path, record, s) in &pages {
+        let summary = &s.sections.summary;
+        // A study of past records took no one in.
+        if summary.contains("back at the records") {
+            continue;
+        }
+        let (lo, hi) = (years(record, "minimumAge"), years(record, "maximumAge"));
+        // An oldest age over 100 ("120 Years") is no limit.
+        let ages = match hi.unwrap() {
+            101.. => format!("aged {} and over", lo.unwrap()),
+            hi => format!("aged {} to {hi}", lo.unwrap()),
+        };
+        let one_age = format!("aged {}.", lo.unwrap());
+        assert!(
+            summary.contains(&ages) || (lo == hi && summary.contains(&one_age)),
+            "{}: {ages} not said: {summary}",
+            path.display()
+        );
+        assert!(
+            !summary.contains("can join"),
+            "{}: {summary}",
+            path.display()
+        );
+        said += 1;
+    }
+    assert!(said >= 20, "only {said} ended trials with both ages");
+}
