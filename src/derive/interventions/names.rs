@@ -18,7 +18,12 @@ pub(crate) fn is_substance(iv: &Intervention, lexicon: &Lexicon) -> bool {
         InterventionKind::CombinationProduct => {
             !lexicon.roles.substance.excepts(&iv.name.to_lowercase())
         }
-        InterventionKind::Other | InterventionKind::Procedure | InterventionKind::Device => {
+        // A radioactive medicine is registered as radiation: NCT01300572's "Yttrium Y 90
+        // Anti-CD45 Monoclonal Antibody BC8", given through a central line.
+        InterventionKind::Other
+        | InterventionKind::Procedure
+        | InterventionKind::Device
+        | InterventionKind::Radiation => {
             lexicon.roles.substance.marks(&iv.name.to_lowercase())
                 // An OTHER often names a study step; its description says what is given.
                 || (iv.kind == InterventionKind::Other
@@ -456,6 +461,12 @@ mod tests {
         assert!(is(Device, "hyperbaric oxygen therapy"));
         assert!(!is(Device, "oxygen mask"));
         assert!(!is(Behavioral, "Yoga"));
+        // NCT01300572: a radioactive antibody registered as radiation is still a medicine.
+        assert!(is(
+            Radiation,
+            "Yttrium Y 90 Anti-CD45 Monoclonal Antibody BC8"
+        ));
+        assert!(!is(Radiation, "Total-Body Irradiation"));
     }
 
     #[test]
