@@ -1,5 +1,6 @@
-//! Which groups a results page lists, read against the records: where there are more groups
-//! than a page lists, the placebo group is among those listed in every part of the section.
+//! Groups, read against the records: which a results page lists (where there are more groups
+//! than it lists, the placebo group is among them in every part), and how arms that list the
+//! same products are told apart.
 
 use super::results::results_records;
 use serde_json::Value;
@@ -65,5 +66,48 @@ fn the_placebo_group_is_listed_wherever_groups_are_left_out() {
     assert!(
         seen >= 1,
         "no record with the placebo group fourth or later"
+    );
+}
+
+/// Arms that all list the same products differ in how they give them, not in what: the page
+/// never says some get the treatment "and others another treatment" (NCT01742767's two
+/// cisplatin schedules, each with pemetrexed).
+#[test]
+fn arms_that_list_the_same_products_are_not_another_treatment() {
+    let mut seen = 0;
+    for path in crate::helpers::all_real_records() {
+        let raw: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let arms =
+            crate::helpers::items_at(&raw, "/protocolSection/armsInterventionsModule/armGroups");
+        let listed: Vec<Vec<String>> = arms
+            .iter()
+            .map(|a| {
+                let mut names: Vec<String> = a["interventionNames"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| n.as_str().map(str::to_lowercase))
+                    .collect();
+                names.sort();
+                names
+            })
+            .collect();
+        let alike = listed.len() >= 2
+            && !listed[0].is_empty()
+            && listed.iter().all(|names| *names == listed[0]);
+        if !alike {
+            continue;
+        }
+        seen += 1;
+        let summary = crate::helpers::summarize(&path).sections.summary;
+        assert!(
+            !summary.contains("others another treatment"),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(
+        seen >= 5,
+        "only {seen} records whose arms list the same products"
     );
 }
