@@ -235,3 +235,22 @@ fn a_site_named_only_by_its_city_is_listed() {
     assert!(markdown.contains("- Belagum, India"), "{markdown}");
     assert!(!markdown.contains("No sites are listed"), "{markdown}");
 }
+
+/// A trial withdrawn before anyone joined tested nothing: its first sentence says what it "was
+/// to test" (NCT04790487 said it "tests" beside "was stopped before anyone joined").
+#[test]
+fn a_withdrawn_trial_says_what_it_was_to_test() {
+    let pages = pages_where(|r| {
+        text_at(r, "/protocolSection/statusModule/overallStatus") == Some("WITHDRAWN")
+            && text_at(r, "/protocolSection/designModule/studyType") == Some("INTERVENTIONAL")
+    });
+    for (path, _, s) in &pages {
+        let first = s.sections.summary.split(". ").next().unwrap_or_default();
+        assert!(
+            first.contains(" was to test ") || first.contains(" was to study "),
+            "{}: {first}",
+            path.display()
+        );
+    }
+    assert!(pages.len() >= 5, "only {} withdrawn trials", pages.len());
+}
