@@ -451,3 +451,63 @@ fn a_study_of_how_a_medicine_works_does_not_deny_treating() {
     );
     assert!(!summary.contains("not meant to treat"), "{summary}");
 }
+
+/// A placebo-controlled trial with a third group on another medicine names that medicine
+/// among what the tested one is compared with (NCT01937871's tamsulosin, NCT04833855's
+/// omalizumab were met first in the results). Read from the arms: a drug or biological that
+/// only an active-comparator (or other) arm lists, beside a placebo-comparator arm.
+#[test]
+fn a_medicine_compared_beside_a_placebo_is_named() {
+    let arms_at = "/protocolSection/armsInterventionsModule/armGroups";
+    let drugs = |arm: &serde_json::Value| -> Vec<String> {
+        arm["interventionNames"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| {
+                let n = n.as_str()?;
+                let name = n
+                    .strip_prefix("Drug: ")
+                    .or(n.strip_prefix("Biological: "))?;
+                Some(name.to_lowercase())
+            })
+            .collect()
+    };
+    let mut seen = 0;
+    for (path, record) in all_real_records_read() {
+        let arms = items_at(&record, arms_at);
+        let of = |kind: &'static str| arms.iter().filter(move |a| a["type"] == kind);
+        let tested: Vec<String> = of("EXPERIMENTAL").flat_map(drugs).collect();
+        if of("PLACEBO_COMPARATOR").count() == 0 || tested.is_empty() {
+            continue;
+        }
+        let others: Vec<String> = of("ACTIVE_COMPARATOR")
+            .chain(of("OTHER"))
+            .flat_map(drugs)
+            .filter(|d| !tested.contains(d) && !d.contains("placebo"))
+            .collect();
+        let Some(other) = others.first() else {
+            continue;
+        };
+        // The drug's own word: "0.2 mg tamsulosin" is "tamsulosin".
+        let word = other
+            .split_whitespace()
+            .filter(|w| w.chars().all(char::is_alphabetic))
+            .max_by_key(|w| w.len())
+            .unwrap_or(other);
+        if tested.iter().any(|t| t.contains(word)) {
+            continue;
+        }
+        seen += 1;
+        let summary = summarize(&path).sections.summary.to_lowercase();
+        assert!(
+            summary.contains(word),
+            "{}: {word} not named: {summary}",
+            path.display()
+        );
+    }
+    assert!(
+        seen >= 2,
+        "only {seen} placebo trials with another medicine"
+    );
+}
