@@ -254,3 +254,20 @@ fn a_withdrawn_trial_says_what_it_was_to_test() {
     }
     assert!(pages.len() >= 5, "only {} withdrawn trials", pages.len());
 }
+
+/// Why a trial stopped says who stopped it when the record does (read by hand: NCT04353505,
+/// "PI closed the study before any enrollment", said "because not enough people joined";
+/// NCT00584051, "investigator closed study", said nothing).
+#[test]
+fn a_trial_the_researcher_closed_says_so() {
+    for id in ["NCT04353505", "NCT00584051"] {
+        let summary = summarize(&fixtures().join(format!("trials/corpus/{id}.json")))
+            .sections
+            .summary;
+        assert!(
+            summary.contains("because the lead researcher closed it"),
+            "{id}: {summary}"
+        );
+        assert!(!summary.contains("not enough people"), "{id}: {summary}");
+    }
+}

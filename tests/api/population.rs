@@ -409,6 +409,20 @@ fn a_body_process_is_not_an_illness() {
         .any(|c| c.contains("spermatogenesis")));
 }
 
+/// What is tested, typed as a condition, is no illness people have (read by hand: NCT06397612,
+/// "Percutaneous Electrical Neurostimulation" of the pudendal nerve, lists "Electric
+/// Stimulation" and said "men with … electric stimulation").
+#[test]
+fn a_treatment_typed_as_a_condition_is_not_an_illness() {
+    let s = summarize(&fixtures().join("trials/corpus/NCT06397612.json"));
+    assert!(
+        !s.sections.summary.contains("electric stimulation"),
+        "{}",
+        s.sections.summary
+    );
+    assert!(!s.conditions.plain.iter().any(|c| c.contains("stimulation")));
+}
+
 /// A registrant's "X; Y" is one condition, never shown as the raw label (read by hand:
 /// NCT06060392 "Liver Transplant; Complications" said "people with liver transplant;
 /// complications"; NCT05296200 "Stiffness; Spine"; NCT03899298 "Neuropathy;Peripheral").
