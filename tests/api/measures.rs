@@ -345,3 +345,18 @@ fn a_unit_of_people_who_did_something_counts_people() {
         "no main result counted in participants who did something"
     );
 }
+
+/// A title that counts the people who had something, in any of the registry's ways of saying
+/// so ("Frequency of Subjects With Adverse Drug Reactions", read by hand in NCT01454531, whose
+/// result is 133 of 192 people), says "how many people had" it: the count is of people.
+#[test]
+fn a_frequency_of_subjects_with_counts_people() {
+    let text = summarize(&fixtures().join("trials/corpus/NCT01454531.json"))
+        .sections
+        .what_the_trial_found
+        .unwrap();
+    assert!(
+        text.contains("The main thing measured was how many people had side effects"),
+        "{text}"
+    );
+}
