@@ -1,6 +1,6 @@
 //! Groups, read against the records: which a results page lists (where there are more groups
-//! than it lists, the placebo group is among them in every part), and how arms that list the
-//! same products are told apart.
+//! than it lists, the placebo group is among them in every part), how arms that list the same
+//! products are told apart, and what results without a number in any group can say.
 
 use super::results::results_records;
 use serde_json::Value;
@@ -110,4 +110,72 @@ fn arms_that_list_the_same_products_are_not_another_treatment() {
         seen >= 5,
         "only {seen} records whose arms list the same products"
     );
+}
+
+/// Results posted without a single number (no one counted as starting, no value for any main
+/// measure, no counts of medical problems) add nothing a reader can weigh: "what this could
+/// lead to" says so, never "These results add to what is known" (NCT01996852, whose data "are
+/// not accessible to the study team").
+#[test]
+fn results_without_a_number_are_not_said_to_add_to_what_is_known() {
+    let numbers_in = |v: &Value, keys: &[&str]| -> bool {
+        let mut found = false;
+        let mut stack = vec![v];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(map) => {
+                    for (k, x) in map {
+                        let counted = keys.contains(&k.as_str())
+                            && match x {
+                                Value::String(s) => {
+                                    s.bytes().any(|b| b.is_ascii_digit() && b != b'0')
+                                }
+                                Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+                                _ => false,
+                            };
+                        found |= counted;
+                        stack.push(x);
+                    }
+                }
+                Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        found
+    };
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let results = &raw["resultsSection"];
+        let primary: Vec<&Value> = results["outcomeMeasuresModule"]["outcomeMeasures"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|o| o["type"] == "PRIMARY")
+            .collect();
+        let any_number = numbers_in(&results["participantFlowModule"], &["numSubjects"])
+            || numbers_in(
+                &results["adverseEventsModule"]["eventGroups"],
+                &[
+                    "seriousNumAffected",
+                    "otherNumAffected",
+                    "deathsNumAffected",
+                ],
+            )
+            || primary
+                .iter()
+                .any(|o| numbers_in(&o["classes"], &["value"]));
+        if any_number {
+            continue;
+        }
+        seen += 1;
+        let lead_to = crate::helpers::summarize(&path)
+            .sections
+            .what_this_could_lead_to;
+        assert!(
+            lead_to.starts_with("The record gives no numbers"),
+            "{}: {lead_to}",
+            path.display()
+        );
+    }
+    assert!(seen >= 2, "only {seen} results records without a number");
 }
