@@ -271,3 +271,27 @@ fn a_trial_the_researcher_closed_says_so() {
         assert!(!summary.contains("not enough people"), "{id}: {summary}");
     }
 }
+
+/// A trial whose status is unknown has not been checked for years: no site of it is said to
+/// be recruiting (NCT03102398, last updated in 2017, listed its site "— recruiting —").
+#[test]
+fn sites_of_a_trial_of_unknown_status_carry_no_status() {
+    let pages = pages_where(|r| {
+        text_at(r, "/protocolSection/statusModule/overallStatus") == Some("UNKNOWN")
+            && items_at(r, "/protocolSection/contactsLocationsModule/locations")
+                .iter()
+                .any(|l| l["status"].is_string())
+    });
+    for (path, _, s) in &pages {
+        assert!(
+            s.sites.iter().all(|site| site.status.is_none()),
+            "{}",
+            path.display()
+        );
+        let (_, page) = pipeline()
+            .page(&std::fs::read(path).unwrap(), Format::Markdown)
+            .unwrap();
+        assert!(!page.contains("— recruiting —"), "{}", path.display());
+    }
+    assert!(pages.len() >= 5, "only {} such records", pages.len());
+}
