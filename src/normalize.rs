@@ -311,6 +311,7 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
                 param_type: o.param_type.as_deref().map(code),
                 unit: clean(o.unit_of_measure.as_deref()),
                 time_frame: clean(o.time_frame.as_deref()),
+                description: clean(o.description.as_deref()),
                 groups: o.groups.into_iter().map(|g| g.and_then(group)).collect(),
                 denoms: o
                     .denoms

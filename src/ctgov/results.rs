@@ -105,6 +105,8 @@ pub struct OutcomeMeasure {
     pub param_type: Option<String>,
     pub unit_of_measure: Option<String>,
     pub time_frame: Option<String>,
+    /// What the measure is and which way its scale runs; read for primary outcomes only.
+    pub description: Option<String>,
     pub groups: Vec<Option<Group>>,
     pub denoms: Vec<Option<Denom>>,
     pub classes: Vec<Option<MeasureClass>>,
@@ -129,6 +131,7 @@ enum OutcomeField {
     ParamType,
     UnitOfMeasure,
     TimeFrame,
+    Description,
     Groups,
     Denoms,
     Classes,
@@ -156,7 +159,8 @@ impl<'de> Visitor<'de> for OutcomeVisitor {
         while let Some(field) = map.next_key::<OutcomeField>()? {
             let data = matches!(
                 field,
-                OutcomeField::Groups
+                OutcomeField::Description
+                    | OutcomeField::Groups
                     | OutcomeField::Denoms
                     | OutcomeField::Classes
                     | OutcomeField::Analyses
@@ -171,6 +175,7 @@ impl<'de> Visitor<'de> for OutcomeVisitor {
                 OutcomeField::ParamType => m.param_type = map.next_value::<Text>()?.0,
                 OutcomeField::UnitOfMeasure => m.unit_of_measure = map.next_value::<Text>()?.0,
                 OutcomeField::TimeFrame => m.time_frame = map.next_value::<Text>()?.0,
+                OutcomeField::Description => m.description = map.next_value::<Text>()?.0,
                 OutcomeField::Groups => m.groups = map.next_value::<ListAt<_>>()?.0,
                 OutcomeField::Denoms => m.denoms = map.next_value::<ListAt<_>>()?.0,
                 OutcomeField::Classes => m.classes = map.next_value::<ListAt<_>>()?.0,

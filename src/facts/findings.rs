@@ -120,6 +120,9 @@ pub struct MainResult {
     /// measured happen by the time of counting (the empty cells' comments say so).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub not_reached: bool,
+    /// Which way the scale runs, where the measure's description says so plainly: `true`
+    /// when a higher number is worse, `false` when a lower one is.
+    pub higher_worse: Option<Fact<bool>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

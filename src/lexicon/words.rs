@@ -40,6 +40,17 @@ pub struct ResultsWords {
     pub periods: PeriodWords,
     pub baseline: BaselineWords,
     pub no_numbers: NoNumberWords,
+    pub direction: DirectionWords,
+}
+
+/// Which way a measure's scale runs, in its description's words.
+#[derive(Debug, Deserialize)]
+pub struct DirectionWords {
+    /// Phrases (lower case) that say a higher number is worse ("higher scores indicate more
+    /// severe", "negative change … indicates improvement").
+    pub higher_worse: Vec<String>,
+    /// Phrases that say a higher number is the good way ("higher scores indicate better").
+    pub higher_better: Vec<String>,
 }
 
 /// Why a result has no numbers, in the comments of its empty cells.

@@ -61,6 +61,8 @@ pub struct OutcomeResult {
     pub param_type: Option<String>,
     pub unit: Option<String>,
     pub time_frame: Option<String>,
+    /// What the measure is and which way its scale runs, as written.
+    pub description: Option<String>,
     pub groups: Vec<Option<Group>>,
     pub denoms: Vec<Option<Denom>>,
     pub classes: Vec<Option<MeasureClass>>,

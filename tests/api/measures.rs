@@ -360,3 +360,60 @@ fn a_frequency_of_subjects_with_counts_people() {
         "{text}"
     );
 }
+
+/// Which way a main measure's scale runs is said as the record says it, and never the wrong
+/// way: read from the first primary outcome's description, sentence by sentence ("higher …
+/// worse / more severe", "negative change … improvement" or "improvement … decrease" make a
+/// higher number worse;
+/// "higher … better" or "positive change … improvement" a lower one). NCT01367860 gave
+/// 2.63 and 4.53 points of pain with no word of which is worse.
+#[test]
+fn the_way_a_scale_runs_is_said_as_the_record_says() {
+    let mut said = 0;
+    for (path, raw) in super::results::results_records() {
+        let Some(first) = items_at(
+            &raw,
+            "/resultsSection/outcomeMeasuresModule/outcomeMeasures",
+        )
+        .iter()
+        .find(|o| o["type"] == "PRIMARY") else {
+            continue;
+        };
+        let description = first["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
+        let mut higher_worse = false;
+        let mut higher_better = false;
+        for sentence in description.split(['.', ';']) {
+            let has = |w: &str| sentence.contains(w);
+            higher_worse |= (has("higher")
+                && (has("worse") || has("more severe") || has("greater severity")))
+                || (has("negative change") && has("improvement"))
+                || (has("improvement") && has("decrease"));
+            higher_better |= (has("higher") && has("better") && !has("worse"))
+                || (has("positive change") && has("improvement"));
+        }
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        let says_higher = text.contains("a higher number is worse");
+        let says_lower = text.contains("a lower number is worse");
+        assert!(
+            !(says_higher && higher_better),
+            "{}: {text}",
+            path.display()
+        );
+        assert!(!(says_lower && higher_worse), "{}: {text}", path.display());
+        assert!(
+            !says_higher || higher_worse,
+            "{}: {description}",
+            path.display()
+        );
+        assert!(
+            !says_lower || higher_better,
+            "{}: {description}",
+            path.display()
+        );
+        said += usize::from(says_higher || says_lower);
+    }
+    assert!(said >= 8, "only {said} pages say which way a scale runs");
+}

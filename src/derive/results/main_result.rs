@@ -95,6 +95,8 @@ pub(super) fn main_results(
                         .is_none_or(|v| !v.bytes().any(|b| b.is_ascii_digit()))
                 }),
             not_reached: false,
+            higher_worse: direction(outcome, namer.lexicon)
+                .map(|worse| Fact::new(worse, format!("{base}.description"))),
         };
         line.not_reached = line.no_numbers && {
             let words = &namer.lexicon.results.no_numbers.not_reached;
@@ -178,6 +180,19 @@ pub(super) fn main_results(
         found.main_results.push(line);
     }
     let _ = trial;
+}
+
+/// Which way an outcome's scale runs, where its description says so in one of the lexicon's
+/// phrases and not both ways: `Some(true)` when a higher number is worse.
+fn direction(outcome: &OutcomeResult, lexicon: &Lexicon) -> Option<bool> {
+    let text = outcome.description.as_deref()?.to_lowercase();
+    let words = &lexicon.results.direction;
+    let says = |phrases: &[String]| phrases.iter().any(|p| text.contains(p.as_str()));
+    match (says(&words.higher_worse), says(&words.higher_better)) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
 }
 
 /// This group's denominator for an outcome: the first denominator row that counts people.
