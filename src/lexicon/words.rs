@@ -16,9 +16,16 @@ pub struct ProblemWords {
 pub struct NotProblems {
     pub terms: Vec<String>,
     pub endings: Vec<String>,
+    /// Terms that name only a part of the body or an organ system: the problem is unknown.
+    pub places: Vec<String>,
 }
 
 impl ProblemWords {
+    /// Whether a reported term (lower case) names only where in the body, not what.
+    pub fn names_a_place(&self, term: &str) -> bool {
+        self.not_problems.places.iter().any(|t| t == term)
+    }
+
     /// Whether a reported term (lower case) names no problem: a label or a catch-all.
     pub fn names_nothing(&self, term: &str) -> bool {
         let skip = &self.not_problems;

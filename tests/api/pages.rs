@@ -295,3 +295,21 @@ fn sites_of_a_trial_of_unknown_status_carry_no_status() {
     }
     assert!(pages.len() >= 5, "only {} such records", pages.len());
 }
+
+/// A reported "problem" that names only a part of the body ("Skin", "Gastrointestinal": read
+/// by hand in NCT02304991's other events) is no problem a reader can picture, and is never
+/// named as one of the most common.
+#[test]
+fn a_part_of_the_body_is_not_named_as_a_problem() {
+    let text = summarize(&fixtures().join("trials/corpus/NCT02304991.json"))
+        .sections
+        .what_the_trial_found
+        .unwrap();
+    let common = text
+        .split(". ")
+        .find(|s| s.starts_with("The most common other problem"))
+        .unwrap_or_default();
+    for place in ["skin", "gastrointestinal"] {
+        assert!(!common.split([' ', ',']).any(|w| w == place), "{common}");
+    }
+}

@@ -103,6 +103,9 @@ pub(super) fn problems(
         if !words.terms.contains_key(term) && words.names_nothing(term) {
             return Named::Skip;
         }
+        if !words.terms.contains_key(term) && words.names_a_place(term) {
+            return Named::End;
+        }
         match words.terms.get(term) {
             Some(plain) => Named::As(plain.clone()),
             None if term.split_whitespace().count() <= 3
