@@ -328,7 +328,17 @@ pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, b
         .filter(|&at| at >= 3)
         .min()
         .map_or(lower.len(), |at| start + at);
-    let core = title[start..end].trim();
+    // A title written as a sentence ends with its stop, and one cut after an aim's words may
+    // open with "the": neither is part of what was measured.
+    let mut core = title[start..end]
+        .trim()
+        .trim_end_matches(['.', ';'])
+        .trim_end();
+    if prefix.is_some() {
+        if let Some(head) = core.get(..4).filter(|h| h.eq_ignore_ascii_case("the ")) {
+            core = &core[head.len()..];
+        }
+    }
     // "Objective (a) the Effect on …": one word is no measure; the whole title says it.
     if core.split_whitespace().count() < 2 {
         (title, false)
@@ -341,6 +351,19 @@ pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, b
 mod tests {
     use super::measure_core;
     use crate::derive::test_support::lexicon;
+
+    #[test]
+    fn a_title_written_as_an_aim_is_quoted_as_what_it_measures() {
+        let lexicon = lexicon();
+        // NCT00731666.
+        assert_eq!(
+            measure_core(
+                "The Study's Primary Objective Will Assess the Change in Penile Length.",
+                &lexicon
+            ),
+            ("Change in Penile Length", false)
+        );
+    }
 
     #[test]
     fn a_title_that_counts_people_says_so() {
