@@ -348,6 +348,20 @@ mod tests {
                 Some("iv"),
             ),
             (Drug, "Abexinostat", "Abexinostat tablets", Some("pill")),
+            // NCT01818336: a skin test kit, whatever is swallowed after it.
+            (
+                Drug,
+                "Penicillin skin test kit",
+                "Allergy skin testing is done by puncture and intradermal. If all tests \
+                 negative, subjects receive an oral amoxicillin challenge.",
+                Some("skin_test"),
+            ),
+            (
+                Biological,
+                "BCG vaccine",
+                "given intradermally",
+                Some("into_skin"),
+            ),
             (Drug, "GET73", "GET73 300 mg oral capsules", Some("pill")),
             (
                 Drug,
