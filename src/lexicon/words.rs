@@ -74,6 +74,9 @@ pub struct PeriodWords {
     /// Words of a first period's title that make it screening: who took part is read from
     /// the period after it.
     pub screening: Vec<String>,
+    /// Words of a later period's title that make it an open extension: who finished and why
+    /// people left are read before it.
+    pub extension: Vec<String>,
 }
 
 /// Time frames that are only the start, before any treatment.

@@ -158,6 +158,27 @@ fn who_took_part_is_counted_after_screening() {
     assert!(seen >= 1, "no record with a screening period");
 }
 
+/// The periods of the trial proper: those before a later period whose title says it is an
+/// open extension ("Open-Label Extension Phase"), unless the first says so too (NCT00833638's
+/// two-week blinded trial, then its open-label extension).
+fn trial_periods(periods: &[Value]) -> &[Value] {
+    let open = |p: &Value| {
+        let title = p["title"].as_str().unwrap_or_default().to_lowercase();
+        ["open-label", "open label", "extension"]
+            .iter()
+            .any(|w| title.contains(w))
+    };
+    if periods.first().is_some_and(open) {
+        return periods;
+    }
+    let end = periods
+        .iter()
+        .skip(1)
+        .position(open)
+        .map_or(periods.len(), |i| i + 1);
+    &periods[..end]
+}
+
 /// "The most common reasons people left were …" names the reasons most people left for: no
 /// reason the page leaves out had more people than one it names.
 #[test]
@@ -185,7 +206,8 @@ fn the_reasons_people_left_are_the_most_common_ones() {
             .filter(|f| f.contains(".dropWithdraws[") && f.ends_with("].type"))
             .collect();
         assert!(!named.is_empty(), "{}: {text}", path.display());
-        // Reasons are counted by type over the period the page reads and the ones after it.
+        // Reasons are counted by type over the period the page reads and the ones after it, up
+        // to an open extension.
         let first_period: usize = named
             .iter()
             .map(|f| {
@@ -196,9 +218,11 @@ fn the_reasons_people_left_are_the_most_common_ones() {
             })
             .min()
             .unwrap();
-        let periods = raw["resultsSection"]["participantFlowModule"]["periods"]
-            .as_array()
-            .unwrap();
+        let periods = trial_periods(
+            raw["resultsSection"]["participantFlowModule"]["periods"]
+                .as_array()
+                .unwrap(),
+        );
         let mut totals: Vec<(String, u64)> = Vec::new();
         for period in &periods[first_period..] {
             for reason in period["dropWithdraws"].as_array().into_iter().flatten() {
@@ -238,7 +262,8 @@ fn the_reasons_people_left_are_the_most_common_ones() {
 /// Who finished is who completed the last period of the trial, not the first: where each
 /// period after the first starts with just those who completed the one before (NCT03670628:
 /// a baseline visit all 13 completed, then weekly sessions 5 completed, then a wait 1
-/// completed), the page's "finished" counts are the last period's COMPLETED ones.
+/// completed), the page's "finished" counts are the last period's COMPLETED ones; an open
+/// extension after the trial is not one of its periods.
 #[test]
 fn who_finished_is_who_completed_the_last_period() {
     let digits = laysum::derive::with_separators;
@@ -248,7 +273,7 @@ fn who_finished_is_who_completed_the_last_period() {
     };
     let mut seen = 0;
     for (path, raw) in results_records() {
-        let periods = items_at(&raw, PERIODS);
+        let periods = trial_periods(items_at(&raw, PERIODS));
         let first_started = periods
             .first()
             .map(|p| milestone_counts(p, "STARTED"))

@@ -140,10 +140,27 @@ pub(super) fn took_part(
         }
     }
     let lone = groups.len() == 1;
+    // An open extension after a blinded trial is not the trial: the chain of who finished,
+    // and the reasons people left, end before it.
+    let says_extension = |period: &Period| {
+        period.title.as_deref().is_some_and(|t| {
+            let t = t.to_lowercase();
+            let words = &namer.lexicon.results.periods.extension;
+            words.iter().any(|w| contains_phrase(&t, w))
+        })
+    };
+    let extension_from = periods
+        .iter()
+        .find(|&&(q, later)| q > p && !says_extension(period) && says_extension(later))
+        .map_or(usize::MAX, |&(q, _)| q);
+    let within = |q: usize| q < extension_from;
     let chain_of = |group: &Group, from: usize| -> Vec<Fact<u64>> {
         let mut chain: Vec<Fact<u64>> = Vec::new();
         let mut id = group.id.as_str();
         for &(q, later) in periods.iter().filter(|(q, _)| *q >= from) {
+            if !within(q) {
+                break;
+            }
             if let Some(before) = chain.last() {
                 let Some((m, started)) = milestone(later, "STARTED") else {
                     break;
@@ -214,7 +231,7 @@ pub(super) fn took_part(
     // after it (the ranking is not shown): a trial in two parts lists its reasons in each.
     let mut reasons: Vec<(u64, usize, usize, &str)> = Vec::new();
     let died = &namer.lexicon.results.left.died;
-    for &(q, later) in periods.iter().filter(|(q, _)| *q >= p) {
+    for &(q, later) in periods.iter().filter(|&&(q, _)| q >= p && within(q)) {
         for (d, x) in later.drop_withdraws.iter().enumerate() {
             let Some(x) = x else { continue };
             let total: u64 = x.counts.iter().flatten().filter_map(|(_, n)| *n).sum();
