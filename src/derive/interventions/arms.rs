@@ -42,6 +42,15 @@ fn adds_to(description: &str, name: &str) -> bool {
     if name.split_whitespace().count() < 3 {
         return false;
     }
+    // Asked for every arm and product: most descriptions add nothing, and are passed over
+    // before anything is lower-cased.
+    let may_add = description.contains('+')
+        || ["lus ", "ddition to", "dded to"]
+            .iter()
+            .any(|w| description.contains(w));
+    if !may_add {
+        return false;
+    }
     let description = description.to_lowercase();
     let name = name.to_lowercase();
     [
