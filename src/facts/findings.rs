@@ -20,6 +20,9 @@ pub struct Findings {
     pub fewer_started: bool,
     /// Plain reasons people left, the most common first (names only, no counts).
     pub reasons_left: Vec<Fact<String>>,
+    /// One person left, for the one reason given: "the most common reason" would say more.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub one_left: bool,
     /// Someone left the trial because they died: a reason of the participant flow, whatever
     /// the adverse-events module counts.
     pub died_leaving: Option<Fact<bool>>,

@@ -384,3 +384,29 @@ fn a_stopped_trial_says_when_no_one_finished() {
     let still_on_study = found("NCT03563716");
     assert!(!still_on_study.contains("0 finished"), "{still_on_study}");
 }
+
+/// Where one person left, the page says so, never "the most common reason" (NCT04270942: one
+/// death; read from the flow's reasons, summed over the trial's periods).
+#[test]
+fn one_person_who_left_is_not_a_most_common_reason() {
+    let mut seen = 0;
+    for (path, raw) in results_records() {
+        let left: u64 = trial_periods(items_at(&raw, PERIODS))
+            .iter()
+            .flat_map(|p| p["dropWithdraws"].as_array().into_iter().flatten())
+            .flat_map(|d| d["reasons"].as_array().into_iter().flatten())
+            .filter_map(num_subjects)
+            .sum();
+        if left != 1 {
+            continue;
+        }
+        let text = summarize(&path).sections.what_the_trial_found.unwrap();
+        assert!(
+            !text.contains("most common reason"),
+            "{}: {text}",
+            path.display()
+        );
+        seen += usize::from(text.contains("One person left the"));
+    }
+    assert!(seen >= 2, "only {seen} pages where one person left");
+}

@@ -252,6 +252,7 @@ pub(super) fn took_part(
         }
     }
     reasons.sort_by_key(|&(total, q, d, _)| (std::cmp::Reverse(total), q, d));
+    found.one_left = reasons.iter().map(|r| r.0).sum::<u64>() == 1;
     // A reason the lexicon cannot say ends the list: those after it are not the most common.
     let named = most_common(
         reasons
