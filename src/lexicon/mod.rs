@@ -52,6 +52,9 @@ pub struct Lexicon {
     pub jargon_phrases: PhraseSet,
     /// One entry per forbidden claim, in file order.
     pub forbidden_phrases: PhraseSet,
+    /// Which way a measure's scale runs: entry 0 says a higher number is worse, entry 1 that
+    /// it is the good way (`results.toml [direction]`).
+    pub direction_phrases: PhraseSet,
     /// Words that judge a result and statistics: never in "what the trial found".
     pub judging: PhraseList,
     pub statistics: PhraseList,
@@ -259,6 +262,7 @@ impl Lexicon {
             reason_phrases: PhraseSet::new([]),
             jargon_phrases: PhraseSet::new([]),
             forbidden_phrases: PhraseSet::new([]),
+            direction_phrases: PhraseSet::new([]),
         };
         let mut condition_terms: Vec<String> = lexicon.conditions.keys().cloned().collect();
         condition_terms.sort();
@@ -276,6 +280,10 @@ impl Lexicon {
                     .map(|(term, _)| std::slice::from_ref(term)),
             ),
             forbidden_phrases: PhraseSet::new(lexicon.forbidden.iter().map(std::slice::from_ref)),
+            direction_phrases: PhraseSet::new([
+                &lexicon.results.direction.higher_worse[..],
+                &lexicon.results.direction.higher_better[..],
+            ]),
             ..lexicon
         })
     }

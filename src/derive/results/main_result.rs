@@ -186,19 +186,13 @@ pub(super) fn main_results(
 /// phrases and not both ways: `Some(true)` when a higher number is worse.
 fn direction(outcome: &OutcomeResult, lexicon: &Lexicon) -> Option<bool> {
     let text = outcome.description.as_deref()?.to_lowercase();
-    // Every phrase speaks of a higher, lower, negative or positive number or an improvement:
-    // a description without one of those words is passed over before the phrases are sought.
-    if !["higher", "lower", "negative", "positive", "improvement"]
-        .iter()
-        .any(|w| text.contains(w))
-    {
-        return None;
+    let mut said = [false; 2];
+    for entry in lexicon.direction_phrases.occurrences(&text) {
+        said[entry] = true;
     }
-    let words = &lexicon.results.direction;
-    let says = |phrases: &[String]| phrases.iter().any(|p| text.contains(p.as_str()));
-    match (says(&words.higher_worse), says(&words.higher_better)) {
-        (true, false) => Some(true),
-        (false, true) => Some(false),
+    match said {
+        [true, false] => Some(true),
+        [false, true] => Some(false),
         _ => None,
     }
 }
