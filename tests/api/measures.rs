@@ -8,6 +8,16 @@ const PRIMARY_OUTCOMES: &str = "/protocolSection/outcomesModule/primaryOutcomes"
 const OVERALL_STATUS: &str = "/protocolSection/statusModule/overallStatus";
 const STUDY_TYPE: &str = "/protocolSection/designModule/studyType";
 
+/// The first primary outcome of a record's results, where the main result is read from.
+fn first_primary(record: &serde_json::Value) -> Option<&serde_json::Value> {
+    items_at(
+        record,
+        "/resultsSection/outcomeMeasuresModule/outcomeMeasures",
+    )
+    .iter()
+    .find(|o| o["type"] == "PRIMARY")
+}
+
 /// A trial whose first main measure is not about safety is never said to look "mainly at
 /// safety", however many main measures follow (NCT06388018 lists adverse events twelfth of
 /// thirteen, after the time to pelvic recurrence); one whose first main measure is about
@@ -287,14 +297,9 @@ fn event_free_survival_is_not_living_longer() {
 fn a_time_until_something_happened_is_quoted() {
     let mut seen = 0;
     for (path, raw) in super::results::results_records() {
-        let first = items_at(
-            &raw,
-            "/resultsSection/outcomeMeasuresModule/outcomeMeasures",
-        )
-        .iter()
-        .find(|o| o["type"] == "PRIMARY")
-        .and_then(|o| o["title"].as_str())
-        .unwrap_or_default();
+        let first = first_primary(&raw)
+            .and_then(|o| o["title"].as_str())
+            .unwrap_or_default();
         if !first.to_lowercase().starts_with("time to ") {
             continue;
         }
@@ -319,12 +324,7 @@ fn a_time_until_something_happened_is_quoted() {
 fn a_unit_of_people_who_did_something_counts_people() {
     let mut seen = 0;
     for (path, raw) in super::results::results_records() {
-        let Some(first) = items_at(
-            &raw,
-            "/resultsSection/outcomeMeasuresModule/outcomeMeasures",
-        )
-        .iter()
-        .find(|o| o["type"] == "PRIMARY") else {
+        let Some(first) = first_primary(&raw) else {
             continue;
         };
         let unit = first["unitOfMeasure"]
@@ -371,12 +371,7 @@ fn a_frequency_of_subjects_with_counts_people() {
 fn the_way_a_scale_runs_is_said_as_the_record_says() {
     let mut said = 0;
     for (path, raw) in super::results::results_records() {
-        let Some(first) = items_at(
-            &raw,
-            "/resultsSection/outcomeMeasuresModule/outcomeMeasures",
-        )
-        .iter()
-        .find(|o| o["type"] == "PRIMARY") else {
+        let Some(first) = first_primary(&raw) else {
             continue;
         };
         let description = first["description"]
