@@ -101,6 +101,10 @@ pub struct MainResult {
     /// The title counted the people who had `measure` ("Number of Participants With …").
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub people_with: bool,
+    /// The title counted the people who did not have `measure` ("Number of Participants
+    /// Without …"): 5 of 7 is how many had none of it (NCT00555971).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub people_without: bool,
     /// What a quoted measure that counts people is a measure of, in plain words: the
     /// lexicon's meaning of the whole title. "Percentage of Subjects With … Major Improvement
     /// (ASDAS-MI) Response" is not "how active the disease is" at 7% and 47% (NCT02552212).

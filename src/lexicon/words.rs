@@ -41,6 +41,11 @@ pub struct ResultsWords {
     pub reasons: HashMap<String, String>,
     /// Units of measure (lower case) → plain words.
     pub units: HashMap<String, String>,
+    /// Units (lower case) of a change that is a multiple of the starting level → plain words
+    /// after the number ("Ratio" → "times the level at the start").
+    pub change_units: HashMap<String, String>,
+    /// Registered units that are no unit: the measure's words again, or cut short.
+    pub no_unit: NoUnitWords,
     pub groups: GroupWords,
     pub measures: MeasureTitleWords,
     pub left: LeftWords,
@@ -48,6 +53,24 @@ pub struct ResultsWords {
     pub baseline: BaselineWords,
     pub no_numbers: NoNumberWords,
     pub direction: DirectionWords,
+}
+
+/// Registered units that say nothing a reader can use (`results.toml`, `[no_unit]`).
+#[derive(Debug, Deserialize)]
+pub struct NoUnitWords {
+    /// How such a unit opens (lower case): "Change of percentage in body involvement" is the
+    /// measure's title again.
+    pub openings: Vec<String>,
+    /// More words than this are a title, not a unit.
+    pub most_words: usize,
+}
+
+impl NoUnitWords {
+    /// Whether a registered unit (lower case) is no unit to print after a number.
+    pub fn says_nothing(&self, unit: &str) -> bool {
+        unit.split_whitespace().count() > self.most_words
+            || self.openings.iter().any(|o| unit.starts_with(o.as_str()))
+    }
 }
 
 /// Which way a measure's scale runs, in its description's words.
@@ -100,6 +123,12 @@ pub struct MeasureTitleWords {
     /// The prefixes that count the people who had what follows ("number of participants
     /// with"): the page says "how many people had" before the quoted rest.
     pub people_with: Vec<String>,
+    /// The prefixes that count the people who did not have what follows ("number of
+    /// participants without"): the page says "how many people did not have".
+    pub people_without: Vec<String>,
+    /// How the rest of a title opens when it counts a score reached ("a score of"): its
+    /// brackets say what the score means, and are kept.
+    pub scores: Vec<String>,
     /// Words that make a title that counts people a count of those who reached a set change
     /// ("… Major Improvement … Response"): quoted, with the plain words of what changed.
     pub reached: Vec<String>,

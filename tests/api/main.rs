@@ -12,6 +12,7 @@ mod groups;
 mod helpers;
 mod llm;
 mod llm_server;
+mod main_results;
 mod meaning;
 mod measures;
 mod pages;

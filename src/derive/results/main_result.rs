@@ -32,7 +32,8 @@ pub(super) fn main_results(
         let base = format!("{OUTCOMES}[{o}]");
         source(&outcome.title, &format!("{base}.title"));
         let entry = namer.lexicon.measure(&outcome.title);
-        let (core, counts_people) = measure_core(&outcome.title, namer.lexicon);
+        let (core, counts) = measure_core(&outcome.title, namer.lexicon);
+        let counts_people = counts == Counts::PeopleWith;
         // A title that counts the people who reached a set change is a share of people, not a
         // level of what the lexicon names: its own words are quoted, and the lexicon's say
         // what it is a measure of.
@@ -41,7 +42,10 @@ pub(super) fn main_results(
         let reached = counts_people && words.reached.iter().any(|w| contains_phrase(&lower, w));
         // A time until something happened is not a level of what the lexicon names.
         let time_to = words.times.iter().any(|w| lower.starts_with(w.as_str()));
-        let reached = reached || time_to;
+        // The lexicon's words say what people had, never what they did not have: a count of
+        // those without is quoted, and the plain words say what it is a measure of.
+        let without = counts == Counts::PeopleWithout;
+        let reached = reached || time_to || without;
         let (measure, quoted, people_with, measure_of) = match entry {
             Some(e) if !reached => match (&e.had, counts_people) {
                 (Some(had), true) => (had.clone(), false, true, None),
@@ -65,17 +69,30 @@ pub(super) fn main_results(
                 .any(|w| contains_phrase(text, w))
         };
         // A unit that says it ("% change", "Fold change in …") says it once: the page does not
-        // add "a change of" before it.
-        let unit_says = outcome
-            .unit
-            .as_deref()
-            .is_some_and(|u| says_change(&u.to_lowercase()));
-        let change = says_change(&outcome.title.to_lowercase()) && !unit_says;
+        // add "a change of" before it. A unit that is no unit is not printed, so says nothing.
+        let unit = outcome.unit.as_deref().unwrap_or("").trim().to_lowercase();
+        let results_words = &namer.lexicon.results;
+        let title_change = says_change(&outcome.title.to_lowercase());
+        // "Ratio" is a multiple of the start only in a title that says change; "Fold change in
+        // basophil Syk expression" (NCT02023151) says so itself.
+        let times = results_words
+            .change_units
+            .iter()
+            .find(|(key, _)| {
+                (title_change && unit == **key)
+                    || (key.starts_with("fold")
+                        && (unit == **key || unit.starts_with(&format!("{key} "))))
+            })
+            .map(|(_, words)| words);
+        let unit_says =
+            (says_change(&unit) && !results_words.no_unit.says_nothing(&unit)) || times.is_some();
+        let change = title_change && !unit_says;
         let mut line = MainResult {
             measure: Fact::new(measure, format!("{base}.title")),
             change,
             quoted,
             people_with,
+            people_without: without,
             measure_of,
             after,
             values: Vec::new(),
@@ -156,6 +173,12 @@ pub(super) fn main_results(
             let (kind, shown, unit) = match &of {
                 Some(d) if d.value == 0 => (ValueKind::NoData, String::new(), None),
                 _ => reading_of(outcome, &value, namer.lexicon),
+            };
+            let unit = match (times, kind) {
+                (Some(times), ValueKind::Mean | ValueKind::Median | ValueKind::Number) => {
+                    Some(times.clone())
+                }
+                _ => unit,
             };
             if kind != ValueKind::NoData {
                 crate::derive::numbers_in(&shown, &mut found.numbers);
@@ -266,7 +289,8 @@ fn reading_of(
         };
         return (kind, format!("{}", number.round() as i64), Some(rest));
     }
-    let plain_unit = (!unit.is_empty()).then(|| {
+    let usable = !unit.is_empty() && !lexicon.results.no_unit.says_nothing(&unit);
+    let plain_unit = usable.then(|| {
         lexicon
             .results
             .units
@@ -298,10 +322,20 @@ fn reading_of(
     (kind, written, plain_unit)
 }
 
+/// Whom the words cut before a title's core count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Counts {
+    Nothing,
+    /// "Number of Participants With …".
+    PeopleWith,
+    /// "Number of Participants Without …".
+    PeopleWithout,
+}
+
 /// The part of an outcome's title that says what was measured, still in its own words, and
-/// whether the words cut before it counted the people who had it:
-/// "Number of Participants With Peanut Allergy at 60 Months of Age" → ("Peanut Allergy", true).
-pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, bool) {
+/// whom the words cut before it counted: "Number of Participants With Peanut Allergy at 60
+/// Months of Age" → ("Peanut Allergy", PeopleWith).
+pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, Counts) {
     let words = &lexicon.results.measures;
     let lower = title.to_lowercase();
     // "Phase 1: Number of Participants With …": the label goes with the prefix.
@@ -323,10 +357,22 @@ pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, b
         .max_by_key(|p| p.len());
     let start = prefix.map_or(0, |p| label + p.len());
     let rest = &lower[start..];
+    // A score is nothing without what it means and its scale: "a Score of ≤2 (Much/Very Much
+    // Improved) on the Clinical Global Impression Scale …" is not cut at its brackets
+    // (NCT02593396 said "how many people had “a Score of ≤2”").
+    let from = if words
+        .scores
+        .iter()
+        .any(|w| rest.trim_start().starts_with(w.as_str()))
+    {
+        rest.find(')').map_or(0, |close| close + 1)
+    } else {
+        0
+    };
     let end = words
         .ends
         .iter()
-        .filter_map(|e| rest.find(e.as_str()))
+        .filter_map(|e| rest[from..].find(e.as_str()).map(|at| from + at))
         .filter(|&at| at >= 3)
         .min()
         .map_or(lower.len(), |at| start + at);
@@ -342,16 +388,21 @@ pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, b
         }
     }
     // "Objective (a) the Effect on …": one word is no measure; the whole title says it.
+    let counts = match prefix {
+        Some(p) if words.people_with.contains(p) => Counts::PeopleWith,
+        Some(p) if words.people_without.contains(p) => Counts::PeopleWithout,
+        _ => Counts::Nothing,
+    };
     if core.split_whitespace().count() < 2 {
-        (title, false)
+        (title, Counts::Nothing)
     } else {
-        (core, prefix.is_some_and(|p| words.people_with.contains(p)))
+        (core, counts)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::measure_core;
+    use super::{measure_core, Counts};
     use crate::derive::test_support::lexicon;
 
     #[test]
@@ -363,7 +414,7 @@ mod tests {
                 "The Study's Primary Objective Will Assess the Change in Penile Length.",
                 &lexicon
             ),
-            ("Change in Penile Length", false)
+            ("Change in Penile Length", Counts::Nothing)
         );
     }
 
@@ -375,11 +426,24 @@ mod tests {
                 "Number of Participants With Peanut Allergy at 60 Months of Age",
                 &lexicon
             ),
-            ("Peanut Allergy", true)
+            ("Peanut Allergy", Counts::PeopleWith)
+        );
+        // NCT02593396: the score's meaning and scale stay.
+        assert_eq!(
+            measure_core(
+                "Number of Participants With a Score of ≤2 (Much/Very Much Improved) on the \
+                 Clinical Global Impression Scale Adapted for Sexual Function (CGI-SF) at Week 6",
+                &lexicon
+            ),
+            (
+                "a Score of ≤2 (Much/Very Much Improved) on the Clinical Global Impression \
+                 Scale Adapted for Sexual Function",
+                Counts::PeopleWith
+            )
         );
         assert_eq!(
             measure_core("Change From Baseline in Total Symptom Score", &lexicon),
-            ("Total Symptom Score", false)
+            ("Total Symptom Score", Counts::Nothing)
         );
         assert_eq!(
             measure_core(
@@ -387,14 +451,14 @@ mod tests {
                 &lexicon
             ),
             (
-                "Number of Participants Without Exacerbations of the Underlying Disease",
-                false
+                "Exacerbations of the Underlying Disease",
+                Counts::PeopleWithout
             )
         );
         // One word left is no measure: the whole title, which counts nothing of its own.
         assert_eq!(
             measure_core("Number of Participants With Relapse", &lexicon),
-            ("Number of Participants With Relapse", false)
+            ("Number of Participants With Relapse", Counts::Nothing)
         );
         // A label before a colon goes with the prefix; a colon of another kind stays.
         assert_eq!(
@@ -402,7 +466,7 @@ mod tests {
                 "Phase 1: Number of Participants With Dose Limiting Toxicities (DLTs)",
                 &lexicon
             ),
-            ("Dose Limiting Toxicities", true)
+            ("Dose Limiting Toxicities", Counts::PeopleWith)
         );
         assert_eq!(
             measure_core(
@@ -411,7 +475,7 @@ mod tests {
             ),
             (
                 "Efficacy: Number of Participants With Peanut Allergy",
-                false
+                Counts::Nothing
             )
         );
     }
