@@ -196,8 +196,29 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
     treatments.sort_by_key(|t| {
         std::cmp::Reverse(interventions::title_share(&t.value.name, &trial.title))
     });
+    let interaction = (kind == StudyKind::Interventional)
+        .then(|| design::interaction(&texts, &lexicon.roles))
+        .flatten();
+    // In a drug interaction study the product every arm gets is the one whose handling is
+    // studied, the others given beside it: NCT00770042 gives avanafil in each of three groups,
+    // each with one drug that slows its breakdown, and was headlined "Testing ritonavir,
+    // ketoconazole and other treatments".
+    if interaction.is_some() && trial.arms.len() > 1 {
+        let in_every_arm = |t: &Fact<Treatment>| {
+            let covered: std::collections::HashSet<&str> = interventions
+                .iter()
+                .filter(|i| i.value.plain == t.value.plain)
+                .flat_map(|i| i.value.arms.iter().map(String::as_str))
+                .collect();
+            trial
+                .arms
+                .iter()
+                .all(|a| covered.contains(a.label.as_str()))
+        };
+        treatments.sort_by_key(|t| !in_every_arm(t));
+    }
     if treatments.is_empty() && kind == StudyKind::Interventional {
-        if let Some((a, name)) = interventions::named_by_arm(trial, &reading) {
+        if let Some((a, name)) = interventions::named_by_arm(trial, &reading, lexicon) {
             let field = format!("{ARMS}[{a}].label");
             source(&trial.arms[a].label, &field);
             // A strategy of giving medicines tests those medicines' use.
@@ -347,9 +368,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         previously_treated: population::previously_treated(trial, &texts, lexicon),
         prevented,
         diagnosed,
-        interaction: (kind == StudyKind::Interventional)
-            .then(|| design::interaction(&texts, &lexicon.roles))
-            .flatten(),
+        interaction,
         vaccine_response: (kind == StudyKind::Interventional)
             .then(|| design::vaccine_response(&texts, &treatments, &lexicon.roles))
             .flatten(),

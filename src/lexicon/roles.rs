@@ -80,6 +80,8 @@ pub struct NameWords {
     /// description says what.
     #[serde(default)]
     pub generic: Vec<String>,
+    /// Arm labels (lower case) that name who is in the arm, not what it gets.
+    pub people: Vec<String>,
 }
 
 #[derive(Deserialize, Clone)]

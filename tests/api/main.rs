@@ -29,3 +29,4 @@ mod standin;
 mod store;
 mod store_cli;
 mod sync;
+mod treatments;

@@ -313,3 +313,16 @@ fn a_part_of_the_body_is_not_named_as_a_problem() {
         assert!(!common.split([' ', ',']).any(|w| w == place), "{common}");
     }
 }
+
+/// A sentence is never left with its subject's slot empty: an observational study of safety
+/// terms (NCT04479553) said "could help doctors understand better".
+#[test]
+fn what_a_study_could_lead_to_never_leaves_a_slot_empty() {
+    for (path, _, page) in pages_where(|_| true) {
+        assert_says_none(
+            &path,
+            &page.sections.what_this_could_lead_to,
+            &["understand better", "understand  better"],
+        );
+    }
+}

@@ -7,8 +7,10 @@ use crate::trial::*;
 /// Rule 2: the arms that get an intervention: those its arm labels name, those whose
 /// intervention lists name it ("Drug: Verapamil"), and those whose description adds something
 /// to it by name: NCT04043611's ELDOA arm lists only ELDOA and is described as "Conservative
-/// physical therapy management + ELDOA positions".
-pub(crate) fn arms_of(trial: &Trial, iv: &Intervention) -> Vec<usize> {
+/// physical therapy management + ELDOA positions". An arm whose label joins it to something
+/// else gets it too: NCT01067261's "TMNS and pelvic floor muscle training" lists only TMNS,
+/// beside the arm of "Pelvic floor muscle training only".
+pub(crate) fn arms_of(trial: &Trial, iv: &Intervention, lexicon: &Lexicon) -> Vec<usize> {
     let name = iv.name.trim();
     trial
         .arms
@@ -29,6 +31,7 @@ pub(crate) fn arms_of(trial: &Trial, iv: &Intervention) -> Vec<usize> {
                     !name.is_empty() && (bare.eq_ignore_ascii_case(name) || ends_with_name)
                 })
                 || arm.description.as_deref().is_some_and(|d| adds_to(d, name))
+                || joined_in_label(&arm.label, name, lexicon)
         })
         .map(|(a, _)| a)
         .collect()
@@ -63,6 +66,22 @@ fn adds_to(description: &str, name: &str) -> bool {
     ]
     .iter()
     .any(|form| description.contains(&form.replace("{}", &name)))
+}
+
+/// Whether an arm's label gives `name` joined to something else ("TMNS and pelvic floor
+/// muscle training"): one of the parts between the joining words is the name.
+fn joined_in_label(label: &str, name: &str, lexicon: &Lexicon) -> bool {
+    let joins = &lexicon.roles.names.together;
+    let label = label.to_lowercase();
+    if name.is_empty() || !joins.iter().any(|j| label.contains(j.as_str())) {
+        return false;
+    }
+    let name = name.to_lowercase();
+    let mut parts = vec![label.as_str()];
+    for join in joins {
+        parts = parts.iter().flat_map(|p| p.split(join.as_str())).collect();
+    }
+    parts.iter().any(|p| p.trim() == name)
 }
 
 /// Rule 3: which arms test and which compare. Experimental arms test and all others compare;
@@ -164,7 +183,7 @@ mod tests {
         let arms: Vec<Vec<usize>> = trial
             .interventions
             .iter()
-            .map(|iv| arms_of(trial, iv))
+            .map(|iv| arms_of(trial, iv, &lexicon))
             .collect();
         sides(trial, &natures, &arms, &lexicon)
     }
@@ -179,7 +198,7 @@ mod tests {
             &[(Drug, "Verapamil", &["a "])],
         );
         trial.arms[1].intervention_names = vec!["Drug: Verapamil".into()];
-        assert_eq!(arms_of(&trial, &trial.interventions[0]), [0, 1]);
+        assert_eq!(arms_of(&trial, &trial.interventions[0], &lexicon()), [0, 1]);
     }
 
     #[test]
@@ -204,11 +223,11 @@ mod tests {
                 (Other, "A2 Milk", &[]),
             ],
         );
-        assert_eq!(arms_of(&trial, &trial.interventions[0]), [0, 1]);
+        assert_eq!(arms_of(&trial, &trial.interventions[0], &lexicon()), [0, 1]);
         // NCT06252636: "Other: A1/A2 Milk" is not a listing of "A2 Milk".
         trial.arms[0].intervention_names = vec!["Other: A1/A2 Milk".into()];
         trial.arms[1].intervention_names = vec!["Other: A2 Milk".into()];
-        assert_eq!(arms_of(&trial, &trial.interventions[2]), [1]);
+        assert_eq!(arms_of(&trial, &trial.interventions[2], &lexicon()), [1]);
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub(super) fn read(trial: &Trial, lexicon: &Lexicon) -> Reading {
     let arms: Vec<Vec<usize>> = trial
         .interventions
         .iter()
-        .map(|iv| arms_of(trial, iv))
+        .map(|iv| arms_of(trial, iv, lexicon))
         .collect();
     // "Sodium Chloride" given only in the arm called "Placebo": the arm's name says what it is.
     for (i, n) in natures.iter_mut().enumerate() {

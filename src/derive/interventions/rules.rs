@@ -242,8 +242,13 @@ pub(crate) fn negated_twin(
 /// What is tested when no registered intervention is: a strategy arm's label, or what an
 /// experimental arm with nothing but assessments says it gets: "i-Factor Arm", described "will
 /// be treated with i-FACTOR", tests i-FACTOR. The label's words for an arm go; the rest must
-/// appear in the arm's description.
-pub(crate) fn named_by_arm(trial: &Trial, reading: &Reading) -> Option<(usize, String)> {
+/// appear in the arm's description, and must not be only who is in the arm ("All Enrollees")
+/// or that something is given ("Treatment").
+pub(crate) fn named_by_arm(
+    trial: &Trial,
+    reading: &Reading,
+    lexicon: &Lexicon,
+) -> Option<(usize, String)> {
     if let Some((a, _)) = reading.strategy_arm {
         return Some((a, trial.arms[a].label.clone()));
     }
@@ -262,7 +267,12 @@ pub(crate) fn named_by_arm(trial: &Trial, reading: &Reading) -> Option<(usize, S
             .description
             .as_deref()
             .is_some_and(|d| contains_phrase(&d.to_lowercase(), &name.to_lowercase()));
-        (described && !is_uninformative(&name)).then_some((a, name))
+        let words = &lexicon.roles.names;
+        let lower = name.to_lowercase();
+        let says_nothing = is_uninformative(&name)
+            || words.people.contains(&lower)
+            || words.generic.contains(&lower);
+        (described && !says_nothing).then_some((a, name))
     })
 }
 

@@ -1,0 +1,117 @@
+//! What a page names as tested and how it is given, read against the arms and interventions
+//! of the records: an arm's label that names people is no treatment, the product every arm
+//! of a drug interaction study gets comes first, a label joining two products gives both, and
+//! a device used at home is not given in a procedure.
+
+use crate::helpers::*;
+
+const ARMS: &str = "/protocolSection/armsInterventionsModule/armGroups";
+const INTERVENTIONS: &str = "/protocolSection/armsInterventionsModule/interventions";
+
+/// An arm called "All Enrollees" names who is in it: NCT03128268 was headlined "Testing all
+/// enrollees to find or check cardiac disease".
+#[test]
+fn an_arm_label_that_names_people_is_not_what_is_tested() {
+    let people = [
+        "all enrollees",
+        "all participants",
+        "all patients",
+        "all subjects",
+    ];
+    let mut seen = 0;
+    let labelled = |r: &serde_json::Value| {
+        items_at(r, ARMS).iter().any(|a| {
+            let label = a["label"].as_str().unwrap_or("").to_lowercase();
+            people.contains(&label.as_str())
+        })
+    };
+    for (path, _, page) in pages_where(labelled) {
+        seen += 1;
+        let said = format!("{} {}", page.headline, page.sections.summary).to_lowercase();
+        assert_says_none(&path, &said, &people);
+    }
+    assert!(seen >= 1, "no record has an arm named for its people");
+}
+
+/// In a drug interaction study the product every group gets is the one whose handling is
+/// studied, and comes first: NCT00770042 gives avanafil in each of three groups beside one of
+/// three drugs that slow its breakdown.
+#[test]
+fn the_product_every_arm_gets_comes_first_in_an_interaction_study() {
+    let summary = summarize(&fixtures().join("trials/corpus/NCT00770042.json"));
+    assert!(
+        summary.headline.starts_with("Testing avanafil, "),
+        "{}",
+        summary.headline
+    );
+    assert!(
+        summary
+            .sections
+            .summary
+            .contains("It looks at what happens when medicines are taken together"),
+        "{}",
+        summary.sections.summary
+    );
+}
+
+/// An arm whose label joins a product to the comparison arm's ("TMNS and pelvic floor muscle
+/// training" beside "Pelvic floor muscle training only") gets both: the comparison is not "who
+/// got the treatment and who got pelvic floor muscle training" (NCT01067261).
+#[test]
+fn a_label_that_joins_the_comparison_to_more_gives_both() {
+    let mut seen = 0;
+    for (path, record, page) in pages_where(|_| true) {
+        let arms = items_at(&record, ARMS);
+        for iv in items_at(&record, INTERVENTIONS) {
+            let name = iv["name"].as_str().unwrap_or("").to_lowercase();
+            let own = iv["armGroupLabels"].as_array().cloned().unwrap_or_default();
+            let joined_elsewhere = arms.iter().any(|a| {
+                let label = a["label"].as_str().unwrap_or("").to_lowercase();
+                a["type"] == "EXPERIMENTAL"
+                    && !own.contains(&a["label"])
+                    && label
+                        .split(" and ")
+                        .any(|part| part.trim() == name && label.contains(" and "))
+            });
+            // Given in the comparison only, by the lists.
+            let compares = !own.is_empty()
+                && arms
+                    .iter()
+                    .filter(|a| own.contains(&a["label"]))
+                    .all(|a| a["type"] != "EXPERIMENTAL");
+            if name.is_empty() || !joined_elsewhere || !compares {
+                continue;
+            }
+            seen += 1;
+            let summary = page.sections.summary.to_lowercase();
+            assert!(
+                summary.contains(&format!("added to {name}"))
+                    || summary.contains(&format!("{name} alone")),
+                "{}: {summary}",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        seen >= 1,
+        "no record joins a product in another arm's label"
+    );
+}
+
+/// A device people use at home is not "given as part of a procedure", with a procedure's
+/// bleeding and infection (NCT01067261's vibrator, used "daily by the patients in their own
+/// homes" before and after a prostatectomy).
+#[test]
+fn a_device_used_at_home_is_not_given_in_a_procedure() {
+    let summary = summarize(&fixtures().join("trials/corpus/NCT01067261.json"));
+    let text = page_text(&summary);
+    assert_says_none(
+        std::path::Path::new("NCT01067261"),
+        &text,
+        &[
+            "as part of a procedure",
+            "bleeding or infection from the procedure",
+        ],
+    );
+    assert!(text.contains("with a device people use at home"), "{text}");
+}
