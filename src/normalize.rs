@@ -389,6 +389,7 @@ fn results(section: ctgov::results::ResultsSection) -> Results {
     let adverse = section.adverse_events_module.map(|a| AdverseEvents {
         threshold: clean(a.frequency_threshold.as_deref()),
         time_frame: clean(a.time_frame.as_deref()),
+        description: clean(a.description.as_deref()),
         groups: a
             .event_groups
             .into_iter()

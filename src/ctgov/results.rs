@@ -246,6 +246,8 @@ pub struct AdverseEventsModule {
     pub frequency_threshold: Option<String>,
     #[serde(default, deserialize_with = "lenient::string")]
     pub time_frame: Option<String>,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub description: Option<String>,
     #[serde(default, deserialize_with = "lenient::objects_at")]
     pub event_groups: Vec<Option<EventGroup>>,
     /// The serious events one by one are not read: a page gives their count per group

@@ -41,6 +41,14 @@ pub struct Findings {
     /// The adverse-events module counts no one in any group (none at risk, or no numbers):
     /// "Adverse events were not monitored" (NCT02299791), data lost (NCT01298921).
     pub problems_uncounted: Option<Fact<bool>>,
+    /// The adverse-events module says no problems were collected, whatever its numbers
+    /// (NCT03500406: "we were unable to collect data").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems_not_collected: Option<Fact<bool>>,
+    /// The adverse-events module counts only the screening, before anyone was treated
+    /// (NCT03739710: "Screening (-28 to 0 days)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems_at_screening: Option<Fact<bool>>,
     /// The most common "other" problems in plain words.
     pub common_problems: Vec<Fact<String>>,
     /// The frequency (percent) above which "other" problems were reported, as written.

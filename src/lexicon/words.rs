@@ -9,6 +9,19 @@ use std::collections::HashMap;
 pub struct ProblemWords {
     pub terms: HashMap<String, String>,
     pub not_problems: NotProblems,
+    pub uncounted: UncountedWords,
+}
+
+/// `adverse_events.toml` `[uncounted]`: words of an adverse-events module whose numbers count
+/// nothing of the treatment.
+#[derive(Debug, Deserialize)]
+pub struct UncountedWords {
+    /// Phrases (lower case) of its time frame or description that say no problems were
+    /// collected.
+    pub not_collected: Vec<String>,
+    /// Time frames (lower case, without what is in brackets) that are only the screening
+    /// before anyone was treated.
+    pub screening: Vec<String>,
 }
 
 /// `adverse_events.toml` `[not_problems]`: reported terms that name no problem.

@@ -104,6 +104,7 @@ pub struct AdverseEvents {
     /// The frequency (percent) above which "other" events were reported, as written.
     pub threshold: Option<String>,
     pub time_frame: Option<String>,
+    pub description: Option<String>,
     pub groups: Vec<Option<EventGroup>>,
     pub other: Vec<Option<AdverseEvent>>,
 }

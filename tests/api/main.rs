@@ -17,6 +17,7 @@ mod meaning;
 mod measures;
 mod pages;
 mod population;
+mod problems;
 mod rerender;
 mod results;
 mod review;

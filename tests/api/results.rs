@@ -546,6 +546,10 @@ fn a_record_that_counted_no_problems_says_so() {
         else {
             continue;
         };
+        // A module that says its numbers count nothing of the treatment says so instead.
+        if crate::problems::counts_nothing(&raw) {
+            continue;
+        }
         let counted = groups
             .iter()
             .any(|g| ["serious", "other", "deaths"].iter().any(|k| counts(g, k)));
@@ -567,7 +571,7 @@ fn a_record_that_counted_no_problems_says_so() {
             );
         }
     }
-    assert!(uncounted >= 5, "only {uncounted} records that counted none");
+    assert!(uncounted >= 3, "only {uncounted} records that counted none");
 }
 
 /// A primary outcome measured only before treatment is where people started, not what the

@@ -14,6 +14,29 @@ pub(super) fn problems(
     let Some(events) = &results.adverse else {
         return;
     };
+    // Numbers that count nothing of the treatment are not given, whatever they are: zeros
+    // there read as "no one had a problem".
+    let words = &namer.lexicon.problems.uncounted;
+    let said = |text: &Option<String>, field: &str| {
+        let text = text.as_deref()?.to_lowercase();
+        words
+            .not_collected
+            .iter()
+            .any(|w| text.contains(w.as_str()))
+            .then(|| Fact::new(true, format!("{EVENTS}.{field}")))
+    };
+    found.problems_not_collected =
+        said(&events.time_frame, "timeFrame").or_else(|| said(&events.description, "description"));
+    found.problems_at_screening = events.time_frame.as_deref().and_then(|tf| {
+        let unbracketed = tf.split('(').next().unwrap_or("").trim().to_lowercase();
+        words
+            .screening
+            .contains(&unbracketed)
+            .then(|| Fact::new(true, format!("{EVENTS}.timeFrame")))
+    });
+    if found.problems_not_collected.is_some() || found.problems_at_screening.is_some() {
+        return;
+    }
     // No group of the module counts anyone for any kind of problem (none at risk, or no
     // numbers): the record counted none, whatever its reason, and the page says so once rather
     // than "serious problems were not reported" group by group, which reads as if people were
