@@ -178,3 +178,72 @@ fn treatment_related_problems_are_not_every_problem() {
         "only {seen} records count treatment-related problems first"
     );
 }
+
+/// A quoted measure is never cut at brackets the measure goes on after: NCT01379651's "Number
+/// of Children That Achieved Total (40 ml) or Partial (…) Tolerance to Raw Egg" was quoted as
+/// "Number of Children That Achieved Total", NCT02945046's "(CH) Attacks" as "Number of Cluster
+/// Headache". No quote ends on a word that needs more after it.
+#[test]
+fn a_quoted_measure_is_not_cut_inside_its_words() {
+    let dangling = [
+        "of", "the", "and", "or", "a", "an", "in", "with", "to", "total", "partial", "number",
+    ];
+    for (path, _, page) in pages_where(|r| !primaries(r).is_empty()) {
+        let found = found(&page);
+        let measures = found
+            .split('“')
+            .zip(found.split('“').skip(1))
+            .filter_map(|(before, q)| {
+                [
+                    "measured was ",
+                    "measure was ",
+                    "people had ",
+                    "did not have ",
+                ]
+                .iter()
+                .any(|w| before.ends_with(w))
+                .then(|| q.split_once('”'))
+                .flatten()
+            });
+        for quote in measures {
+            let last = quote
+                .0
+                .split_whitespace()
+                .last()
+                .unwrap_or("")
+                .to_lowercase();
+            assert!(
+                !dangling.contains(&last.as_str()),
+                "{}: “{}”",
+                path.display(),
+                quote.0
+            );
+        }
+    }
+    let egg = found_of("NCT01379651");
+    assert!(egg.contains("Tolerance to Raw Egg”"), "{egg}");
+    let attacks = found_of("NCT02945046");
+    assert!(
+        attacks.contains("“Weekly Average Number of Cluster Headache (CH) Attacks”"),
+        "{attacks}"
+    );
+}
+
+fn found_of(id: &str) -> String {
+    let page = summarize(&fixtures().join(format!("trials/corpus/{id}.json")));
+    found(&page).to_owned()
+}
+
+/// How a blood cancer answers treatment is not "antibody levels in the blood" because the
+/// product is an antibody (NCT04856215: "Disease response after [90Y]-labelled anti-CD66
+/// monoclonal antibody").
+#[test]
+fn a_disease_response_is_not_read_from_the_products_name() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT04856215.json"));
+    let summary = &page.sections.summary;
+    assert!(!summary.contains("antibody levels"), "{summary}");
+    assert!(
+        summary.contains("how well the disease responds to treatment"),
+        "{summary}"
+    );
+}

@@ -166,7 +166,8 @@ fn a_share_of_people_who_reached_a_change_is_no_level() {
         .expect("the trial has posted results");
     assert!(
         found.contains(
-            "how many people had “Ankylosing Spondylitis Disease Activity Score Major Improvement”"
+            "how many people had “Ankylosing Spondylitis Disease Activity Score Major Improvement \
+             (ASDAS-MI) Response Criteria Response”"
         ),
         "{found}"
     );

@@ -115,3 +115,16 @@ fn a_device_used_at_home_is_not_given_in_a_procedure() {
     );
     assert!(text.contains("with a device people use at home"), "{text}");
 }
+
+/// A crossover of two products given in turn compares them with each other: nothing else is
+/// given (NCT01352507 said "tadalafil and sildenafil and another treatment").
+#[test]
+fn a_crossover_of_two_products_invents_no_third() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT01352507.json"));
+    let summary = &page.sections.summary;
+    assert!(!summary.contains("another treatment"), "{summary}");
+    assert!(
+        summary.contains("Each person got tadalafil and sildenafil, one after the other."),
+        "{summary}"
+    );
+}

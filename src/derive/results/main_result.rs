@@ -369,10 +369,37 @@ pub(super) fn measure_core<'t>(title: &'t str, lexicon: &Lexicon) -> (&'t str, C
     } else {
         0
     };
+    // Brackets end what was measured only where the words after them do too: "Total (40 ml)
+    // or Partial (…) Tolerance to Raw Egg" is one measure (NCT01379651 quoted "Number of
+    // Children That Achieved Total").
+    let ends_after = |close: usize| {
+        let after = &rest[close + 1..];
+        after.trim().is_empty()
+            || after.starts_with(['.', ';', ','])
+            || words
+                .ends
+                .iter()
+                .any(|e| e != " (" && after.starts_with(e.as_str()))
+    };
     let end = words
         .ends
         .iter()
-        .filter_map(|e| rest[from..].find(e.as_str()).map(|at| from + at))
+        .filter_map(|e| {
+            rest[from..]
+                .match_indices(e.as_str())
+                .map(|(at, _)| from + at)
+                // Not inside brackets: "(Less Than 40 ml But at Least 10 ml)".
+                .filter(|&at| {
+                    let before = &rest[..at];
+                    before.matches('(').count() <= before.matches(')').count()
+                })
+                .find(|&at| {
+                    e != " ("
+                        || rest[at..]
+                            .find(')')
+                            .is_some_and(|close| ends_after(at + close))
+                })
+        })
         .filter(|&at| at >= 3)
         .min()
         .map_or(lower.len(), |at| start + at);
