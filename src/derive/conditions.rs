@@ -120,6 +120,31 @@ pub(super) fn conditions(
             }
         }
     }
+    // Healthy people in the conditions and people with an illness in the title ("… in Men
+    // With Erectile Dysfunction" registered as "Healthy Subjects(Only Men)", NCT01479426,
+    // whose criteria ask for a low erectile function score): the title says whom it is for.
+    if !out.is_empty() && out.iter().all(|c| c.value.kind == ConditionKind::Healthy) {
+        let title = &texts.title;
+        let after_with = |at: usize| title[..at].trim_end().ends_with(" with");
+        let hits = lexicon.condition_phrases.hits(title);
+        let mut ill = Vec::new();
+        for hit in hits.iter().filter(|h| after_with(h.at)).take(2) {
+            let term = &lexicon.condition_terms[hit.entry];
+            if let Some(plain) = lexicon.conditions.get(term) {
+                push(
+                    plain.clone(),
+                    ConditionKind::Illness,
+                    term,
+                    &trial.title,
+                    TITLE.to_owned(),
+                    &mut ill,
+                );
+            }
+        }
+        if !ill.is_empty() {
+            out = ill;
+        }
+    }
     if out.is_empty() {
         for (m, plain, kind) in &mesh_plain {
             let mesh_field = format!("derivedSection.conditionBrowseModule.meshes[{m}].term");

@@ -532,3 +532,40 @@ fn an_ended_trial_says_the_ages_it_was_for() {
     }
     assert!(said >= 20, "only {said} ended trials with both ages");
 }
+
+/// A title that says its people have an illness ("… in Men With Erectile Dysfunction") is not
+/// for healthy volunteers, whatever the registered condition says: NCT01479426 registered
+/// "Healthy Subjects(Only Men)", asked for an erectile function score of 21 or less, and was
+/// headlined "Testing EFLA400 in healthy men".
+#[test]
+fn people_the_title_says_are_ill_are_not_healthy_volunteers() {
+    let ill = [
+        "in men with ",
+        "in women with ",
+        "in patients with ",
+        "in people with ",
+    ];
+    let mut seen = 0;
+    let titled = |r: &serde_json::Value| {
+        let title = text_at(r, "/protocolSection/identificationModule/briefTitle")
+            .unwrap_or("")
+            .to_lowercase();
+        ill.iter().any(|w| title.contains(w))
+    };
+    for (path, _, page) in pages_where(titled) {
+        seen += 1;
+        let said = format!("{} {}", page.headline, page.sections.summary);
+        assert_says_none(
+            &path,
+            &said,
+            &["healthy men", "healthy women", "healthy volunteers"],
+        );
+    }
+    assert!(seen >= 10, "only {seen} titles say their people are ill");
+    let page = summarize(&fixtures().join("trials/corpus/NCT01479426.json"));
+    assert!(
+        page.headline.contains("for men with erectile dysfunction"),
+        "{}",
+        page.headline
+    );
+}
