@@ -105,7 +105,8 @@ fn conditions_as_registered_keep_the_registrant_order() {
 /// interventional record whose brief title says "relapsed" or "refractory" (NCT05147467,
 /// "Relapsed/Refractory CLL/SLL", said only "people with chronic lymphocytic leukemia"), or
 /// whose official title says "salvage" (NCT00002938, "Salvage Prostatectomy for Radiation
-/// Failure", for cancer that came back or stayed after radiotherapy). One
+/// Failure", for cancer that came back or stayed after radiotherapy), or "pretreated"
+/// (NCT06644781's esophageal cancer grew after chemotherapy and immunotherapy). One
 /// for prostate cancer "previously treated with radiotherapy" (NCT01105130) is not said to have
 /// come back.
 #[test]
@@ -120,6 +121,7 @@ fn a_trial_for_relapsed_or_refractory_illness_says_so() {
         text_at(r, STUDY_TYPE) == Some("INTERVENTIONAL")
             && (title.contains("relapsed")
                 || title.contains("refractory")
+                || title.contains("pretreated")
                 || official.contains("salvage"))
     });
     for (path, _, s) in &pages {
