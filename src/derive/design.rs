@@ -103,7 +103,31 @@ pub(super) fn design(trial: &Trial, texts: &Texts, reading: &Reading, lexicon: &
             .then(|| Fact::new(true, ARMS)),
         placebo_everywhere: reading.placebo_everywhere.then(|| Fact::new(true, ARMS)),
         one_product: one_product(trial, reading).then(|| Fact::new(true, ARMS)),
+        apart: apart(trial, reading).then(|| Fact::new(true, ARMS)),
     }
+}
+
+/// Whether two or more tested products, each given in some arm and compared with nothing,
+/// are never all given in one arm.
+fn apart(trial: &Trial, reading: &Reading) -> bool {
+    let tested: Vec<usize> = reading.with_role(Role::Tested).collect();
+    let name = |i: usize| trial.interventions[i].name.trim().to_lowercase();
+    let mut names: Vec<String> = tested.iter().map(|&i| name(i)).collect();
+    names.sort();
+    names.dedup();
+    if names.len() < 2
+        || trial.arms.len() < 2
+        || reading.comparison.is_some()
+        || tested.iter().any(|&i| reading.arms[i].is_empty())
+    {
+        return false;
+    }
+    let gets = |arm: usize, product: &str| {
+        tested
+            .iter()
+            .any(|&i| name(i) == product && reading.arms[i].contains(&arm))
+    };
+    !(0..trial.arms.len()).any(|arm| names.iter().all(|n| gets(arm, n)))
 }
 
 /// Whether every arm describes what it gets in the same words, spacing and case aside.

@@ -242,6 +242,11 @@ pub struct Design {
     /// Every arm gets the same products, and the arm labels give their order
     /// ("Osimertinib->Dacomitinib", "Dacomitinib->Osimertinib"): the groups differ in order.
     pub in_order: Option<Fact<bool>>,
+    /// Two or more products are tested, with nothing to compare them with, and no group gets
+    /// them all: NCT06780137's groups get gocatamig, I-DXd or durvalumab alone or two at a
+    /// time, never the three its summary names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apart: Option<Fact<bool>>,
 }
 
 /// What the new treatment is compared with.

@@ -128,3 +128,42 @@ fn a_crossover_of_two_products_invents_no_third() {
         "{summary}"
     );
 }
+
+/// A page that names several tested products says when no group gets them all ("tests
+/// gocatamig, I-DXd and durvalumab" reads as one mix; NCT06780137's groups get them alone or
+/// two at a time), and never says so of a record where one arm lists every intervention.
+#[test]
+fn products_no_group_gets_together_are_said_apart() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT06780137.json"));
+    assert!(
+        page.sections
+            .summary
+            .contains("Not every group will get all of them."),
+        "{}",
+        page.sections.summary
+    );
+    let mut said = 0;
+    for (path, record, page) in pages_where(|_| true) {
+        if !page.sections.summary.contains("Not every group") {
+            continue;
+        }
+        said += 1;
+        let arms = items_at(&record, ARMS);
+        let names: Vec<&str> = items_at(&record, INTERVENTIONS)
+            .iter()
+            .filter_map(|i| i["name"].as_str())
+            .collect();
+        let lists_all = |arm: &serde_json::Value| {
+            let listed: Vec<&str> = arm["interventionNames"]
+                .as_array()
+                .map(|l| l.iter().filter_map(|n| n.as_str()).collect())
+                .unwrap_or_default();
+            names
+                .iter()
+                .all(|n| listed.iter().any(|l| l.ends_with(&format!(": {n}"))))
+        };
+        assert!(arms.len() >= 2, "{}", path.display());
+        assert!(!arms.iter().any(lists_all), "{}", path.display());
+    }
+    assert!(said >= 10, "only {said} pages");
+}
