@@ -86,6 +86,10 @@ pub struct Facts {
     pub treatments: Vec<Fact<Treatment>>,
     /// Given to every arm alike: the tested treatment is added on top of it.
     pub background: Vec<Fact<Treatment>>,
+    /// Given to everyone on purpose, to study the response to it: a virus or allergen
+    /// challenge, not a treatment (NCT02388997's rhinovirus).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub challenges: Vec<Fact<Treatment>>,
     /// Active treatments given only in a comparison arm.
     pub comparators: Vec<Fact<Treatment>>,
     /// The comparators are given together, in the same comparison arms ("metoclopramide and

@@ -43,6 +43,12 @@ pub struct Roles {
     pub past_records: PhraseList,
     /// Words that say a study looks at medicines taken together (a drug interaction study).
     pub interaction: PhraseList,
+    /// Words that make a product given to everyone a challenge given on purpose, not a
+    /// treatment (`[challenge]`).
+    pub challenge: PhraseList,
+    /// Words before a product's name in an arm's description that make it a challenge
+    /// ("experimental challenge with rhinovirus"), lower case.
+    pub challenge_with: Vec<String>,
     /// Words that say a trial looks at how its treatment changes the response to vaccines.
     pub vaccine_responses: PhraseList,
     /// Words of a tested treatment's name that make it a vaccine.
@@ -118,6 +124,7 @@ pub(super) struct RolesFile {
     purpose: PurposeWords,
     allocation: AllocationWords,
     interaction: InteractionWords,
+    challenge: ChallengeWords,
     doses: DoseWords,
     sequence: SequenceWords,
     sites: SiteWords,
@@ -154,6 +161,11 @@ struct SequenceWords {
 #[derive(Deserialize)]
 struct DoseWords {
     levels: Vec<String>,
+}
+#[derive(Deserialize)]
+struct ChallengeWords {
+    phrases: Vec<String>,
+    with: Vec<String>,
 }
 #[derive(Deserialize)]
 struct InteractionWords {
@@ -198,6 +210,8 @@ impl Roles {
             sides: plain(file.allocation.sides),
             past_records: plain(file.records.past),
             interaction: plain(file.interaction.phrases),
+            challenge: plain(file.challenge.phrases),
+            challenge_with: file.challenge.with,
             vaccine_responses: plain(file.interaction.vaccine_responses),
             vaccine_names: plain(file.interaction.vaccine_names),
             dose_levels: plain(file.doses.levels),

@@ -167,3 +167,17 @@ fn products_no_group_gets_together_are_said_apart() {
     }
     assert!(said >= 10, "only {said} pages");
 }
+
+/// A virus given to everyone on purpose is a challenge, said as such, not a treatment the
+/// tested one is "added to" (NCT02388997: "omalizumab, added to rhinovirus (strain 16)", whose
+/// arms get omalizumab or placebo "before … an experimental challenge with rhinovirus").
+#[test]
+fn a_challenge_given_on_purpose_is_no_treatment() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT02388997.json"));
+    let summary = &page.sections.summary;
+    assert!(!summary.contains("added to rhinovirus"), "{summary}");
+    assert!(
+        summary.contains("Everyone was also given rhinovirus (strain 16) on purpose"),
+        "{summary}"
+    );
+}
