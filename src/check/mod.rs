@@ -262,11 +262,11 @@ pub fn check(draft: Draft, cx: Context<'_>) -> Summary {
                 facility: s.facility.clone(),
                 // A trial whose status is unknown has not been checked for two years or more:
                 // its sites' "recruiting" is as old (NCT03102398, last updated in 2017, listed
-                // its site as recruiting).
-                status: s
-                    .status
-                    .clone()
-                    .filter(|_| trial.status != crate::trial::Status::Unknown),
+                // its site as recruiting). A site that withdrew stays withdrawn: NCT04479553
+                // listed three among its sites with no word that they never took part.
+                status: s.status.clone().filter(|code| {
+                    trial.status != crate::trial::Status::Unknown || code == "WITHDRAWN"
+                }),
                 city: s.city.clone(),
                 country: s.country.clone(),
             })
