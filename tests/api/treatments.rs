@@ -181,3 +181,26 @@ fn a_challenge_given_on_purpose_is_no_treatment() {
         "{summary}"
     );
 }
+
+/// A person's own cells put back is a substance given by injection, whatever the registry
+/// type: NCT03886402's "GID SVF-2", a device "with the subjects own cells", given as "a
+/// single injection of autologous adipose-derived stromal vascular fraction", was "given with
+/// a device", with "No medicine or other substance" and the risks of skin irritation.
+#[test]
+fn a_persons_own_cells_are_given_as_a_shot_not_with_a_device() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT03886402.json"));
+    let text = page_text(&page);
+    assert_says_none(
+        std::path::Path::new("NCT03886402"),
+        &text,
+        &[
+            "with a device",
+            "No medicine or other substance",
+            "from the device",
+        ],
+    );
+    assert!(
+        text.contains("as a shot of cells taken from the person's own body"),
+        "{text}"
+    );
+}

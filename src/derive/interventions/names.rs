@@ -25,8 +25,10 @@ pub(crate) fn is_substance(iv: &Intervention, lexicon: &Lexicon) -> bool {
         | InterventionKind::Device
         | InterventionKind::Radiation => {
             lexicon.roles.substance.marks(&iv.name.to_lowercase())
-                // An OTHER often names a study step; its description says what is given.
-                || (iv.kind == InterventionKind::Other
+                // An OTHER often names a study step, and a device may be the kit that prepares
+                // what is given ("GID SVF-2", NCT03886402: "the subjects own cells"); the
+                // description says what is given.
+                || (matches!(iv.kind, InterventionKind::Other | InterventionKind::Device)
                     && iv.description.as_deref().is_some_and(|d| {
                         lexicon.roles.substance_described.marks(&d.to_lowercase())
                     }))
