@@ -19,6 +19,7 @@ pub(super) fn follow_up(
         ("secondaryOutcomes", &trial.secondary_outcomes),
     ];
     let mut best: Option<(Duration, String, String)> = None;
+    let mut longest_decimal_hours: f64 = 0.0;
     for (list, outcomes) in lists {
         for (i, o) in outcomes.iter().enumerate() {
             let Some(tf) = &o.time_frame else { continue };
@@ -26,6 +27,9 @@ pub(super) fn follow_up(
             // "each cycle is 28 days" is a cycle's length.
             if not_follow_up.marks(&tf.to_lowercase()) {
                 continue;
+            }
+            if let Some(h) = longest_decimal(tf) {
+                longest_decimal_hours = longest_decimal_hours.max(h);
             }
             if let Some(d) = longest_duration(tf) {
                 let longer = best.as_ref().is_none_or(|(b, _, _)| hours(d) > hours(*b));
@@ -40,6 +44,12 @@ pub(super) fn follow_up(
         }
     }
     let (d, text, field) = best?;
+    // A longer time written with a decimal ("up to 41.6 months") is not a figure the page can
+    // give, and a shorter whole one is not the follow-up (NCT04047862 said "followed them
+    // for 11 months"): nothing rather than too little.
+    if longest_decimal_hours > hours(d) {
+        return None;
+    }
     // Under a day is how long a measure takes ("5 to 10 minutes" of a test, "1 hour" after an
     // injection), not how long people are followed: the page says nothing rather than that.
     if hours(d) < TimeUnit::Day.hours() {
@@ -96,17 +106,33 @@ pub fn longest_duration(text: &str) -> Option<Duration> {
                     j += 1;
                 }
             }
-            Token::Other | Token::Separator => {}
+            Token::Decimal(_) | Token::Other | Token::Separator => {}
         }
     }
     best
+}
+
+/// The longest duration in a time frame given with a decimal ("up to 41.6 months"), in hours.
+fn longest_decimal(text: &str) -> Option<f64> {
+    let lower = text.to_lowercase();
+    let tokens = tokens(&lower);
+    tokens
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [Token::Decimal(n), Token::Word(w)] => time_unit(w).map(|u| n * u.hours()),
+            _ => None,
+        })
+        .reduce(f64::max)
 }
 
 #[derive(Debug, PartialEq)]
 enum Token<'a> {
     Number(u32),
     Word(&'a str),
-    /// A decimal or an over-long number: not a duration, and it pairs with nothing.
+    /// A decimal ("35.7 months"): no duration a page writes, but one that may be longer than
+    /// every whole one.
+    Decimal(f64),
+    /// An over-long number or a code: not a duration, and it pairs with nothing.
     Other,
     /// A comma or semicolon: what follows is a time of its own ("1 month, 3 months"), not
     /// the number of the unit before it ("Day 42").
@@ -133,6 +159,8 @@ fn tokens<'a>(lower: &'a str) -> Vec<Token<'a>> {
             Token::Other
         } else if current.bytes().all(|b| b.is_ascii_digit()) {
             current.parse().map_or(Token::Other, Token::Number)
+        } else if current.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            current.parse().map_or(Token::Other, Token::Decimal)
         } else if current.bytes().any(|b| b.is_ascii_digit()) {
             Token::Other
         } else {

@@ -413,3 +413,67 @@ fn the_way_a_scale_runs_is_said_as_the_record_says() {
     }
     assert!(said >= 8, "only {said} pages say which way a scale runs");
 }
+
+/// A follow-up is never shorter than a time a time frame gives with a decimal ("up to 41.6
+/// months"): NCT04047862 said "followed them for 11 months", the only whole number left.
+#[test]
+fn a_follow_up_is_not_shorter_than_a_decimal_time_frame() {
+    let hours = |n: f64, unit: &str| -> Option<f64> {
+        let unit = unit.trim_end_matches('s');
+        Some(
+            n * match unit {
+                "day" => 24.0,
+                "week" => 168.0,
+                "month" => 730.0,
+                "year" => 8766.0,
+                _ => return None,
+            },
+        )
+    };
+    let decimal = |text: &str| -> Option<f64> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        words
+            .windows(2)
+            .filter_map(|w| {
+                let n: f64 = w[0].parse().ok().filter(|_| w[0].contains('.'))?;
+                hours(n, w[1].trim_matches(|c: char| !c.is_alphabetic()))
+            })
+            .reduce(f64::max)
+    };
+    let words = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    let mut seen = 0;
+    for (path, record, page) in pages_where(|_| true) {
+        let longest = ["primaryOutcomes", "secondaryOutcomes"]
+            .iter()
+            .flat_map(|l| items_at(&record, &format!("/protocolSection/outcomesModule/{l}")))
+            .filter_map(|o| o["timeFrame"].as_str())
+            .filter(|tf| !tf.to_lowercase().contains("last dose"))
+            .filter_map(|tf| decimal(&tf.to_lowercase()))
+            .reduce(f64::max);
+        let Some(longest) = longest else { continue };
+        seen += 1;
+        let summary = &page.sections.summary;
+        let Some(at) = summary
+            .find("follow them for ")
+            .or(summary.find("followed them for "))
+        else {
+            continue;
+        };
+        let said: Vec<&str> = summary[at..].split_whitespace().skip(3).take(2).collect();
+        let amount = said[0].parse::<f64>().ok().or_else(|| {
+            words
+                .iter()
+                .position(|w| *w == said[0])
+                .map(|p| p as f64 + 1.0)
+        });
+        let given = amount.and_then(|n| hours(n, said[1].trim_end_matches([',', '.'])));
+        assert!(
+            given.is_none_or(|g| g >= longest),
+            "{}: {summary}",
+            path.display()
+        );
+    }
+    assert!(seen >= 3, "only {seen} records give a decimal time");
+}
