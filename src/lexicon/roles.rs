@@ -24,6 +24,9 @@ pub struct Roles {
     pub placebo_described: PhraseList,
     pub sham_described: PhraseList,
     pub wait_list: PhraseList,
+    /// Words of an arm's label that make it the comparison when no arm is typed experimental
+    /// ("Educational Control (ED001) …").
+    pub control_labels: PhraseList,
     /// A title that says the design is placebo-controlled.
     pub placebo_titled: PhraseList,
     /// Words that show a trial labelled diagnostic tests a way to find or check an illness.
@@ -111,6 +114,7 @@ struct ComparisonWords {
     sham: Vec<String>,
     wait_list: Vec<String>,
     placebo_titled: Vec<String>,
+    control_labels: Vec<String>,
 }
 #[derive(Deserialize)]
 pub(super) struct RolesFile {
@@ -200,6 +204,7 @@ impl Roles {
             placebo_described: plain(file.comparison.placebo),
             sham_described: plain(file.comparison.sham),
             wait_list: plain(file.comparison.wait_list),
+            control_labels: plain(file.comparison.control_labels),
             placebo_titled: plain(file.comparison.placebo_titled),
             diagnostic: plain(file.purpose.diagnostic),
             treats_titled: plain(file.purpose.treats),

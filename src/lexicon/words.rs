@@ -145,6 +145,9 @@ pub struct MeasureTitleWords {
     /// Words that make a title that counts people a count of those who reached a set change
     /// ("… Major Improvement … Response"): quoted, with the plain words of what changed.
     pub reached: Vec<String>,
+    /// Phrases (lower case) of a time frame that make the values changes from the start,
+    /// whatever the title says ("change from baseline").
+    pub change_time_frames: Vec<String>,
     /// How a title opens that measures the time until something happened ("time to "):
     /// quoted, with the plain words of what it is a measure of.
     pub times: Vec<String>,

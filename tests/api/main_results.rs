@@ -247,3 +247,38 @@ fn a_disease_response_is_not_read_from_the_products_name() {
         "{summary}"
     );
 }
+
+/// Values a time frame calls a change from baseline are changes, whatever the title says:
+/// NCT05551195's "Change from Baseline to Post-treatment at Week 8" gave 0 points of a
+/// depression score, which read as no depression. One person's value is no average.
+#[test]
+fn a_change_the_time_frame_names_is_a_change() {
+    let changed = |r: &serde_json::Value| {
+        primaries(r).first().is_some_and(|o| {
+            let tf = o["timeFrame"].as_str().unwrap_or("").to_lowercase();
+            let mean = o["paramType"] == "MEAN" || o["paramType"] == "LEAST_SQUARES_MEAN";
+            tf.contains("change from baseline") && mean
+        })
+    };
+    let mut seen = 0;
+    for (path, _, page) in pages_where(changed) {
+        let found = found(&page);
+        if found.contains("several parts") || !found.contains("points") {
+            continue;
+        }
+        seen += 1;
+        assert!(found.contains("a change of"), "{}: {found}", path.display());
+    }
+    assert!(
+        seen >= 1,
+        "no record calls its values changes in the time frame only"
+    );
+    for (path, _, page) in pages_where(|r| !primaries(r).is_empty()) {
+        assert_says_none(
+            &path,
+            found(&page),
+            &["on average a change of 0 points (1 person)"],
+        );
+        assert!(!found(&page).contains("on average 0 points (1 person)"));
+    }
+}

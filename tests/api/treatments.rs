@@ -204,3 +204,21 @@ fn a_persons_own_cells_are_given_as_a_shot_not_with_a_device() {
         "{text}"
     );
 }
+
+/// An arm whose label says it is the control compares, when no arm is typed experimental:
+/// NCT05551195 typed both arms "other", and its "Educational Control (ED001)" was tested
+/// beside the app WB001 it was the control for ("tests whether WB001 and ED001 might help").
+#[test]
+fn an_arm_labelled_control_is_the_comparison() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT05551195.json"));
+    let summary = &page.sections.summary;
+    assert!(
+        page.headline.starts_with("Testing WB001 for"),
+        "{}",
+        page.headline
+    );
+    assert!(
+        summary.contains("decided who got WB001 and who got ED001"),
+        "{summary}"
+    );
+}

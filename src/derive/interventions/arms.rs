@@ -155,6 +155,10 @@ pub(crate) fn sides(
                     arm.kind,
                     ArmKind::PlaceboComparator | ArmKind::ShamComparator | ArmKind::NoIntervention
                 ) || gets_less(a)
+                    // Only where arms are assigned: an observational study's control group
+                    // is people compared, not given less.
+                    || (trial.study_type == StudyType::Interventional
+                        && words.control_labels.marks(&arm.label.to_lowercase()))
             }
     };
     let (control, test): (Vec<usize>, Vec<usize>) =

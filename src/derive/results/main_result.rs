@@ -72,7 +72,16 @@ pub(super) fn main_results(
         // add "a change of" before it. A unit that is no unit is not printed, so says nothing.
         let unit = outcome.unit.as_deref().unwrap_or("").trim().to_lowercase();
         let results_words = &namer.lexicon.results;
-        let title_change = says_change(&outcome.title.to_lowercase());
+        // The time frame may say it where the title does not: NCT05551195's "Change from
+        // Baseline to Post-treatment at Week 8" made 0 points a change, not a score.
+        let title_change = says_change(&outcome.title.to_lowercase())
+            || outcome.time_frame.as_deref().is_some_and(|tf| {
+                let tf = tf.to_lowercase();
+                words
+                    .change_time_frames
+                    .iter()
+                    .any(|w| tf.contains(w.as_str()))
+            });
         // "Ratio" is a multiple of the start only in a title that says change; "Fold change in
         // basophil Syk expression" (NCT02023151) says so itself.
         let times = results_words
