@@ -15,6 +15,7 @@ mod results;
 mod route;
 mod texts;
 mod timing;
+mod who;
 
 pub use design::{progress, stage, tense};
 pub use interventions::plain_name;
@@ -337,39 +338,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         _ => None,
     };
 
-    let age_fact = |age: Option<Age>, field: &str| {
-        age.map(|a| {
-            Fact::new(
-                Duration {
-                    amount: a.amount,
-                    unit: a.unit,
-                },
-                field,
-            )
-        })
-    };
-    let who = Who {
-        min_age: age_fact(
-            trial.eligibility.min_age,
-            "protocolSection.eligibilityModule.minimumAge",
-        ),
-        // "130 Years" is a registrant's way of saying no upper limit.
-        max_age: age_fact(
-            trial
-                .eligibility
-                .max_age
-                .filter(|a| f64::from(a.amount) * a.unit.hours() <= 100.0 * TimeUnit::Year.hours()),
-            "protocolSection.eligibilityModule.maximumAge",
-        ),
-        sex: Some(Fact::new(
-            trial.eligibility.sex,
-            "protocolSection.eligibilityModule.sex",
-        )),
-        healthy_volunteers: trial
-            .eligibility
-            .healthy_volunteers
-            .map(|h| Fact::new(h, "protocolSection.eligibilityModule.healthyVolunteers")),
-    };
+    let who = who::who(trial);
 
     let sites = sites(trial, lexicon);
 

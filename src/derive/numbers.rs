@@ -44,9 +44,14 @@ pub(super) fn record_numbers(trial: &Trial) -> BTreeSet<String> {
     if let Some(e) = trial.enrollment {
         set.insert(e.count.to_string());
     }
-    for age in [trial.eligibility.min_age, trial.eligibility.max_age]
-        .into_iter()
-        .flatten()
+    let from_criteria = super::who::criteria_max_age(trial);
+    for age in [
+        trial.eligibility.min_age,
+        trial.eligibility.max_age,
+        from_criteria,
+    ]
+    .into_iter()
+    .flatten()
     {
         set.insert(age.amount.to_string());
     }

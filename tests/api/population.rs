@@ -571,3 +571,39 @@ fn people_the_title_says_are_ill_are_not_healthy_volunteers() {
         page.headline
     );
 }
+
+/// Where the record gives no oldest age, the range its inclusion criteria give from the
+/// youngest is said: NCT05488119's "youth aged 12-21 years" read "People aged 12 and over can
+/// join", inviting adults of any age; NCT04100759's men "18-55 years" read "18 and over".
+#[test]
+fn the_oldest_age_the_criteria_give_is_said() {
+    for (id, said) in [
+        ("NCT05488119", "People aged 12 to 21 can join."),
+        ("NCT04100759", "The trial was for men aged 18 to 55."),
+    ] {
+        let page = summarize(&fixtures().join(format!("trials/corpus/{id}.json")));
+        assert!(
+            page.sections.summary.contains(said),
+            "{id}: {}",
+            page.sections.summary
+        );
+    }
+    // Never an oldest age the criteria do not hold.
+    for (path, record, page) in
+        pages_where(|r| text_at(r, "/protocolSection/eligibilityModule/maximumAge").is_none())
+    {
+        let criteria = text_at(
+            &record,
+            "/protocolSection/eligibilityModule/eligibilityCriteria",
+        )
+        .unwrap_or("");
+        let summary = &page.sections.summary;
+        if let Some(at) = summary.find("aged ") {
+            let words: Vec<&str> = summary[at..].split_whitespace().collect();
+            if words.get(2) == Some(&"to") {
+                let oldest = words[3].trim_end_matches(['.', ',']);
+                assert!(criteria.contains(oldest), "{}: {summary}", path.display());
+            }
+        }
+    }
+}
