@@ -222,3 +222,19 @@ fn an_arm_labelled_control_is_the_comparison() {
         "{summary}"
     );
 }
+
+/// Two arms typed experimental, one of them a placebo in place of the other's product, both
+/// with the same base: the placebo arm compares and the base is what both get. NCT03682770's
+/// "placebo matching dupilumab + AR101" beside "dupilumab + AR101" read "tests whether
+/// dupilumab and AR101 might help … who got the medicine and who got a placebo", as if the
+/// placebo group got nothing.
+#[test]
+fn a_placebo_arm_typed_experimental_compares_on_the_same_base() {
+    let page = summarize(&fixtures().join("trials/corpus/NCT03682770.json"));
+    let summary = &page.sections.summary;
+    assert!(summary.contains("dupilumab, added to AR101,"), "{summary}");
+    assert!(
+        summary.contains("decided who got dupilumab and who got a placebo"),
+        "{summary}"
+    );
+}

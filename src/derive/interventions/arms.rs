@@ -145,9 +145,30 @@ pub(crate) fn sides(
                         .any(|&i| !mine.contains(&i) && natures[i] == Nature::Active)
             })
     };
+    // Every arm typed experimental, one of them getting a placebo in place of another's
+    // product (NCT03682770: "dupilumab + AR101" and "placebo matching dupilumab + AR101"):
+    // the placebo arm compares, and what both get is the background.
+    let placebo_for_less = |a: usize| {
+        let active = |x: usize| -> Vec<usize> {
+            gets(x)
+                .into_iter()
+                .filter(|&i| natures[i] == Nature::Active)
+                .collect()
+        };
+        let mine = active(a);
+        all_experimental
+            && (0..arms.len()).any(|i| natures[i] == Nature::Placebo && arms[i].contains(&a))
+            && (0..trial.arms.len()).any(|b| {
+                let theirs = active(b);
+                b != a
+                    && mine.iter().all(|i| theirs.contains(i))
+                    && theirs.iter().any(|i| !mine.contains(i))
+            })
+    };
     let compares = |a: usize, arm: &Arm| {
         nothing_active(a)
             || says_control(a, arm)
+            || placebo_for_less(a)
             || if any_experimental {
                 arm.kind != ArmKind::Experimental
             } else {
