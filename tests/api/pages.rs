@@ -339,3 +339,16 @@ fn what_a_study_could_lead_to_never_leaves_a_slot_empty() {
         );
     }
 }
+
+/// A late stage alone is no limit of a trial: "This is a late-stage trial." stood alone under
+/// what could go wrong (NCT06301854, and 41 more). It is said beside a small size.
+#[test]
+fn a_late_stage_alone_is_not_said_as_a_limit() {
+    for (path, _, page) in pages_where(|_| true) {
+        assert_says_none(
+            &path,
+            &page.sections.what_could_go_wrong,
+            &["This is a late-stage trial.", "This is a mid- to late-stage trial."],
+        );
+    }
+}
