@@ -348,7 +348,52 @@ fn a_late_stage_alone_is_not_said_as_a_limit() {
         assert_says_none(
             &path,
             &page.sections.what_could_go_wrong,
-            &["This is a late-stage trial.", "This is a mid- to late-stage trial."],
+            &[
+                "This is a late-stage trial.",
+                "This is a mid- to late-stage trial.",
+            ],
         );
     }
+}
+
+/// A trial that has not started taking people, or takes no more, says so: "People aged 18 and
+/// over can join" read as open today (NCT05809050, not yet recruiting), and "The trial is for
+/// men aged 18 and over" as open to them (NCT02923180, active, not recruiting).
+#[test]
+fn whether_a_trial_takes_people_now_is_said() {
+    let mut seen = [0, 0];
+    for (path, record, page) in pages_where(|_| true) {
+        let summary = &page.sections.summary;
+        match text_at(&record, "/protocolSection/statusModule/overallStatus") {
+            Some("NOT_YET_RECRUITING") => {
+                seen[0] += 1;
+                assert!(
+                    summary.contains("It has not started taking people yet."),
+                    "{}: {summary}",
+                    path.display()
+                );
+            }
+            Some("ACTIVE_NOT_RECRUITING") => {
+                seen[1] += 1;
+                assert!(
+                    summary.contains("It is no longer taking new people."),
+                    "{}: {summary}",
+                    path.display()
+                );
+                assert_says_none(&path, summary, &["can join"]);
+            }
+            _ => assert_says_none(
+                &path,
+                summary,
+                &[
+                    "It has not started taking people yet.",
+                    "It is no longer taking new people.",
+                ],
+            ),
+        }
+    }
+    assert!(
+        seen[0] >= 10 && seen[1] >= 10,
+        "records of each status: {seen:?}"
+    );
 }
