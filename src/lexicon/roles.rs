@@ -91,6 +91,8 @@ pub struct NameWords {
     pub generic: Vec<String>,
     /// Arm labels (lower case) that name who is in the arm, not what it gets.
     pub people: Vec<String>,
+    /// How an arm's description adds something to a product, `{}` for its name, lower case.
+    pub adds: Vec<String>,
 }
 
 #[derive(Deserialize, Clone)]

@@ -30,7 +30,10 @@ pub(crate) fn arms_of(trial: &Trial, iv: &Intervention, lexicon: &Lexicon) -> Ve
                     });
                     !name.is_empty() && (bare.eq_ignore_ascii_case(name) || ends_with_name)
                 })
-                || arm.description.as_deref().is_some_and(|d| adds_to(d, name))
+                || arm
+                    .description
+                    .as_deref()
+                    .is_some_and(|d| adds_to(d, name, lexicon))
                 || joined_in_label(&arm.label, name, lexicon)
         })
         .map(|(a, _)| a)
@@ -41,31 +44,29 @@ pub(crate) fn arms_of(trial: &Trial, iv: &Intervention, lexicon: &Lexicon) -> Ve
 /// physical therapy management + ELDOA positions", "the mobile app in addition to treatment as
 /// usual" (NCT06000007). A name of one or two words may be a part of another product's name
 /// ("favezelimab + pembrolizumab", one coformulation), and is not read so.
-fn adds_to(description: &str, name: &str) -> bool {
+fn adds_to(description: &str, name: &str, lexicon: &Lexicon) -> bool {
     if name.split_whitespace().count() < 3 {
         return false;
     }
+    let forms = &lexicon.roles.names.adds;
     // Asked for every arm and product: most descriptions add nothing, and are passed over
     // before anything is lower-cased.
-    let may_add = description.contains('+')
-        || ["lus ", "ddition to", "dded to"]
-            .iter()
-            .any(|w| description.contains(w));
-    if !may_add {
+    let has = |words: &str| {
+        let words = words.trim().as_bytes();
+        !words.is_empty()
+            && description
+                .as_bytes()
+                .windows(words.len())
+                .any(|w| w.eq_ignore_ascii_case(words))
+    };
+    if !forms.iter().any(|form| has(&form.replace("{}", ""))) {
         return false;
     }
     let description = description.to_lowercase();
     let name = name.to_lowercase();
-    [
-        "{} +",
-        "+ {}",
-        "{} plus ",
-        " plus {}",
-        "in addition to {}",
-        "added to {}",
-    ]
-    .iter()
-    .any(|form| description.contains(&form.replace("{}", &name)))
+    forms
+        .iter()
+        .any(|form| description.contains(&form.replace("{}", &name)))
 }
 
 /// Whether an arm's label gives `name` joined to something else ("TMNS and pelvic floor
