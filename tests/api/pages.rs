@@ -372,6 +372,7 @@ fn whether_a_trial_takes_people_now_is_said() {
                     "{}: {summary}",
                     path.display()
                 );
+                assert_says_none(&path, summary, &["can join"]);
             }
             Some("ACTIVE_NOT_RECRUITING") => {
                 seen[1] += 1;
