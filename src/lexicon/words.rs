@@ -59,6 +59,8 @@ pub struct ResultsWords {
     pub change_units: HashMap<String, String>,
     /// Registered units that are no unit: the measure's words again, or cut short.
     pub no_unit: NoUnitWords,
+    /// How a change of a percentage is said: in percentage points.
+    pub percent_change: PercentChangeWords,
     pub groups: GroupWords,
     pub measures: MeasureTitleWords,
     pub left: LeftWords,
@@ -66,6 +68,17 @@ pub struct ResultsWords {
     pub baseline: BaselineWords,
     pub no_numbers: NoNumberWords,
     pub direction: DirectionWords,
+}
+
+/// `results.toml` `[percent_change]`.
+#[derive(Debug, Deserialize)]
+pub struct PercentChangeWords {
+    /// For "%" alone.
+    pub points: String,
+    /// Before what the percentage is of ("% of sexual attempts").
+    pub share_of: String,
+    /// Title phrases (lower case) of a change relative to the start, which stays in "%".
+    pub relative: Vec<String>,
 }
 
 /// Registered units that say nothing a reader can use (`results.toml`, `[no_unit]`).

@@ -282,3 +282,21 @@ fn a_change_the_time_frame_names_is_a_change() {
         assert!(!found(&page).contains("on average 0 points (1 person)"));
     }
 }
+
+/// A change of a percentage is in percentage points: NCT00853606's mean change in successful
+/// intercourse, in "percentage of sexual attempts", read "a change of 55% of sexual attempts".
+/// A title that says its change is a percent of the start keeps "%" (NCT01524536's "Mean
+/// Percent Change in Eosinophil Count").
+#[test]
+fn a_change_of_a_percentage_is_in_percentage_points() {
+    let points = found_of("NCT00853606");
+    assert!(
+        points.contains("a change of 55 percentage points in the share of sexual attempts"),
+        "{points}"
+    );
+    let relative = found_of("NCT01524536");
+    assert!(
+        relative.contains("a change of -70% of eosinophil count"),
+        "{relative}"
+    );
+}

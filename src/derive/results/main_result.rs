@@ -97,6 +97,11 @@ pub(super) fn main_results(
             .map(|(_, words)| words);
         let unit_says =
             (says_change(&unit) && !results_words.no_unit.says_nothing(&unit)) || times.is_some();
+        let relative = results_words
+            .percent_change
+            .relative
+            .iter()
+            .any(|w| lower.contains(w.as_str()));
         let change = title_change && !unit_says;
         let mut line = MainResult {
             measure: Fact::new(measure, format!("{base}.title")),
@@ -188,6 +193,21 @@ pub(super) fn main_results(
             let unit = match (times, kind) {
                 (Some(times), ValueKind::Mean | ValueKind::Median | ValueKind::Number) => {
                     Some(times.clone())
+                }
+                // A change of a percentage is in percentage points, unless the title says it
+                // is a change relative to the start.
+                (None, ValueKind::Mean | ValueKind::Median) if change && !relative => {
+                    unit.map(|u| {
+                        let words = &results_words.percent_change;
+                        match u.strip_prefix('%').map(str::trim) {
+                            Some("") => words.points.clone(),
+                            Some(rest) => match rest.strip_prefix("of ") {
+                                Some(of) => format!("{} {of}", words.share_of),
+                                None => format!("{} {rest}", words.points),
+                            },
+                            None => u,
+                        }
+                    })
                 }
                 _ => unit,
             };
