@@ -72,3 +72,29 @@ fn problems_no_one_collected_are_not_given_as_none() {
         "records of each kind: {seen:?}"
     );
 }
+
+/// A problem MedDRA writes with its kind after it ("Rhinitis allergic") is said the way people
+/// say it: NCT01454531's most common problems ended "hives and rhinitis allergic".
+#[test]
+fn no_problem_is_named_the_wrong_way_round() {
+    let kinds = ["allergic", "viral", "bacterial", "chronic", "acute"];
+    for (path, _, page) in pages_where(|r| r.pointer("/resultsSection").is_some()) {
+        let found = page.sections.what_the_trial_found.unwrap_or_default();
+        let Some(at) = found.find("The most common other problem") else {
+            continue;
+        };
+        let list = found[at..].split('.').next().unwrap_or("");
+        for kind in kinds {
+            for (i, _) in list.match_indices(&format!(" {kind}")) {
+                let after = &list[i + kind.len() + 1..];
+                assert!(
+                    !(after.is_empty()
+                        || after.starts_with([',', ' '])
+                            && (after.starts_with(" and") || after.starts_with(','))),
+                    "{}: {list}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
