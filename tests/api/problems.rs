@@ -98,3 +98,26 @@ fn no_problem_is_named_the_wrong_way_round() {
         }
     }
 }
+
+/// Where only problems above a share of a group were counted, the page says so before the
+/// counts: "1 of 100 had other problems" read as every problem NCT00895011's placebo group had,
+/// where only those of more than 5% of a group were listed.
+#[test]
+fn a_reporting_threshold_comes_before_the_counts() {
+    let mut seen = 0;
+    for (path, _, page) in pages_where(|r| {
+        r.pointer("/resultsSection/adverseEventsModule/frequencyThreshold")
+            .is_some()
+    }) {
+        let found = page.sections.what_the_trial_found.unwrap_or_default();
+        let (Some(threshold), Some(counts)) = (
+            found.find("Other problems were counted only when"),
+            found.find("had other problems"),
+        ) else {
+            continue;
+        };
+        seen += 1;
+        assert!(threshold < counts, "{}: {found}", path.display());
+    }
+    assert!(seen >= 20, "only {seen} pages with a threshold");
+}
