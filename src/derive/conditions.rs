@@ -106,18 +106,15 @@ pub(super) fn conditions(
         let mut hits = lexicon.condition_phrases.hits(&texts.title);
         // The longest name first: "allergic asthma" rather than "asthma".
         hits.sort_by_key(|h| std::cmp::Reverse(lexicon.condition_terms[h.entry].len()));
-        for hit in hits.iter().take(2) {
-            let term = &lexicon.condition_terms[hit.entry];
-            if let Some(plain) = lexicon.conditions.get(term) {
-                push(
-                    plain.clone(),
-                    ConditionKind::Illness,
-                    term,
-                    &trial.title,
-                    TITLE.to_owned(),
-                    &mut out,
-                );
-            }
+        for (term, plain) in named_in_title(&hits, lexicon) {
+            push(
+                plain.clone(),
+                ConditionKind::Illness,
+                term,
+                &trial.title,
+                TITLE.to_owned(),
+                &mut out,
+            );
         }
     }
     // Healthy people in the conditions and people with an illness in the title ("… in Men
@@ -126,20 +123,18 @@ pub(super) fn conditions(
     if !out.is_empty() && out.iter().all(|c| c.value.kind == ConditionKind::Healthy) {
         let title = &texts.title;
         let after_with = |at: usize| title[..at].trim_end().ends_with(" with");
-        let hits = lexicon.condition_phrases.hits(title);
+        let mut hits = lexicon.condition_phrases.hits(title);
+        hits.retain(|h| after_with(h.at));
         let mut ill = Vec::new();
-        for hit in hits.iter().filter(|h| after_with(h.at)).take(2) {
-            let term = &lexicon.condition_terms[hit.entry];
-            if let Some(plain) = lexicon.conditions.get(term) {
-                push(
-                    plain.clone(),
-                    ConditionKind::Illness,
-                    term,
-                    &trial.title,
-                    TITLE.to_owned(),
-                    &mut ill,
-                );
-            }
+        for (term, plain) in named_in_title(&hits, lexicon) {
+            push(
+                plain.clone(),
+                ConditionKind::Illness,
+                term,
+                &trial.title,
+                TITLE.to_owned(),
+                &mut ill,
+            );
         }
         if !ill.is_empty() {
             out = ill;
@@ -168,6 +163,20 @@ pub(super) fn conditions(
         !covering.iter().any(|w| contains_phrase(&plain, w))
     });
     out
+}
+
+/// The illnesses of the first two title hits the lexicon knows: each term with its plain name.
+fn named_in_title<'l>(
+    hits: &[crate::lexicon::Hit],
+    lexicon: &'l Lexicon,
+) -> Vec<(&'l String, &'l String)> {
+    hits.iter()
+        .take(2)
+        .filter_map(|hit| {
+            let term = &lexicon.condition_terms[hit.entry];
+            lexicon.conditions.get(term).map(|plain| (term, plain))
+        })
+        .collect()
 }
 
 /// An illness whose plain name is part of another's is the broader word for it: "cancer"

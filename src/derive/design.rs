@@ -110,22 +110,25 @@ pub(super) fn design(trial: &Trial, texts: &Texts, reading: &Reading, lexicon: &
 /// Whether two or more tested products, each given in some arm and compared with nothing,
 /// are never all given in one arm.
 fn apart(trial: &Trial, reading: &Reading) -> bool {
-    let tested: Vec<usize> = reading.with_role(Role::Tested).collect();
-    let name = |i: usize| trial.interventions[i].name.trim().to_lowercase();
-    let mut names: Vec<String> = tested.iter().map(|&i| name(i)).collect();
-    names.sort();
+    // Each tested intervention with its name in lower case, read once.
+    let tested: Vec<(usize, String)> = reading
+        .with_role(Role::Tested)
+        .map(|i| (i, trial.interventions[i].name.trim().to_lowercase()))
+        .collect();
+    let mut names: Vec<&str> = tested.iter().map(|(_, n)| n.as_str()).collect();
+    names.sort_unstable();
     names.dedup();
     if names.len() < 2
         || trial.arms.len() < 2
         || reading.comparison.is_some()
-        || tested.iter().any(|&i| reading.arms[i].is_empty())
+        || tested.iter().any(|(i, _)| reading.arms[*i].is_empty())
     {
         return false;
     }
     let gets = |arm: usize, product: &str| {
         tested
             .iter()
-            .any(|&i| name(i) == product && reading.arms[i].contains(&arm))
+            .any(|(i, n)| n == product && reading.arms[*i].contains(&arm))
     };
     !(0..trial.arms.len()).any(|arm| names.iter().all(|n| gets(arm, n)))
 }

@@ -146,37 +146,13 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
             )
         })
         .collect();
-    // A virus or allergen given to everyone on purpose, to study the response to it, is a
-    // challenge, not a treatment the tested one is added to (NCT02388997 said "omalizumab,
-    // added to rhinovirus (strain 16)" of people infected with a cold virus on purpose).
-    let challenge = |i: usize| {
-        let iv = &trial.interventions[i];
-        let roles = &lexicon.roles;
-        let name = iv.name.to_lowercase();
-        let head = name.split_whitespace().next().unwrap_or("");
-        roles.challenge.marks(&name)
-            || iv
-                .description
-                .as_deref()
-                .is_some_and(|d| roles.challenge.marks(&d.to_lowercase()))
-            || (head.len() > 3
-                && reading.arms[i].iter().any(|&a| {
-                    trial.arms[a].description.as_deref().is_some_and(|d| {
-                        let d = d.to_lowercase();
-                        roles
-                            .challenge_with
-                            .iter()
-                            .any(|w| contains_phrase(&d, &format!("{w} {head}")))
-                    })
-                }))
-    };
     let challenges_given: Vec<usize> = reading
         .with_role(Role::Background)
-        .filter(|&i| challenge(i))
+        .filter(|&i| interventions::challenge(trial, &reading, i, lexicon))
         .collect();
-    let treatments_of = |indices: Vec<usize>, source: &mut dyn FnMut(&str, &str)| {
+    let treatments_of = |indices: &[usize], source: &mut dyn FnMut(&str, &str)| {
         let mut out: Vec<Fact<Treatment>> = Vec::new();
-        for i in indices {
+        for &i in indices {
             let iv = &trial.interventions[i];
             let name_field = format!("{}.name", field_of(i));
             let active = interventions::active_parts(iv, lexicon);
@@ -211,11 +187,11 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         out
     };
     let treatments_in = |role: Role, source: &mut dyn FnMut(&str, &str)| {
-        let indices = reading
+        let indices: Vec<usize> = reading
             .with_role(role)
             .filter(|i| !challenges_given.contains(i))
             .collect();
-        treatments_of(indices, source)
+        treatments_of(&indices, source)
     };
     let mut treatments = treatments_in(Role::Tested, &mut source);
     // One product listed twice, once by its substance and once by its form, is one treatment:
@@ -273,7 +249,7 @@ pub fn derive(trial: &Trial, lexicon: &Lexicon) -> Facts {
         }
     }
     let mut background = treatments_in(Role::Background, &mut source);
-    let challenges = treatments_of(challenges_given.clone(), &mut source);
+    let challenges = treatments_of(&challenges_given, &mut source);
     let mut comparators = treatments_in(Role::Comparator, &mut source);
     // What a tested name already says is not added to it again: "MRD-guided tislelizumab and
     // chemotherapy" is not "…, added to chemotherapy".

@@ -70,8 +70,7 @@ pub(super) fn criteria_max_age(trial: &Trial) -> Option<Age> {
         let rest = &inclusion[at + from.len()..];
         let rest = ["-", "–", " to ", " and "]
             .iter()
-            .find_map(|sep| rest.trim_start().strip_prefix(sep.trim_start()))
-            .or_else(|| rest.strip_prefix(" - "))?
+            .find_map(|sep| rest.trim_start().strip_prefix(sep.trim_start()))?
             .trim_start();
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         let to: u32 = digits.parse().ok()?;

@@ -54,9 +54,9 @@ pub struct ResultsWords {
     pub reasons: HashMap<String, String>,
     /// Units of measure (lower case) → plain words.
     pub units: HashMap<String, String>,
-    /// Units (lower case) of a change that is a multiple of the starting level → plain words
-    /// after the number ("Ratio" → "times the level at the start").
-    pub change_units: HashMap<String, String>,
+    /// Units (lower case) of a change that is a multiple of the starting level, and the
+    /// plain words after the number ("Ratio" → "times the level at the start").
+    pub change_units: ChangeUnitWords,
     /// Registered units that are no unit: the measure's words again, or cut short.
     pub no_unit: NoUnitWords,
     /// How a change of a percentage is said: in percentage points.
@@ -68,6 +68,29 @@ pub struct ResultsWords {
     pub baseline: BaselineWords,
     pub no_numbers: NoNumberWords,
     pub direction: DirectionWords,
+}
+
+/// `results.toml` `[change_units]`.
+#[derive(Debug, Deserialize)]
+pub struct ChangeUnitWords {
+    /// What follows the number.
+    pub words: String,
+    /// Units that are such a multiple only in a title that says change.
+    pub exact: Vec<String>,
+    /// How units open that say so themselves.
+    pub openings: Vec<String>,
+}
+
+impl ChangeUnitWords {
+    /// Whether a unit (lower case) is a multiple of the start, in a title that says change or
+    /// not.
+    pub fn fits(&self, unit: &str, title_change: bool) -> bool {
+        (title_change && self.exact.iter().any(|u| u == unit))
+            || self.openings.iter().any(|o| {
+                unit.strip_prefix(o.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+            })
+    }
 }
 
 /// `results.toml` `[percent_change]`.

@@ -306,7 +306,7 @@ fn a_case_control_study_says_it_compares() {
 /// also gives the usual sildenafil "tablets", yet what is tested is a gel put on the skin.
 #[test]
 fn the_route_is_read_from_what_is_tested_first() {
-    let s = summarize(&fixtures().join("trials/corpus/NCT00512707.json"));
+    let s = corpus_summary("NCT00512707");
     assert!(
         s.sections.summary.contains("given on the skin"),
         "{}",
@@ -518,9 +518,7 @@ fn one_product_given_two_ways_is_not_another_treatment() {
 /// ESTIMATED enrollment of 13).
 #[test]
 fn an_ended_trial_with_an_estimated_count_tells_its_plan() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT00784485.json"))
-        .sections
-        .summary;
+    let summary = corpus_summary("NCT00784485").sections.summary;
     assert!(
         summary.contains("The plan was for about 13 people to take part."),
         "{summary}"
@@ -575,9 +573,7 @@ fn an_ended_observational_study_tells_what_it_did() {
 /// "administer one tablet of sildenafil 50 mg").
 #[test]
 fn groups_given_alike_are_not_said_to_differ_in_dose() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT04100759.json"))
-        .sections
-        .summary;
+    let summary = corpus_summary("NCT04100759").sections.summary;
     assert!(
         summary.contains("Each group got sildenafil the same way."),
         "{summary}"

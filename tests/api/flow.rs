@@ -317,7 +317,7 @@ fn who_finished_is_who_completed_the_last_period() {
 /// seven took part.
 #[test]
 fn a_screening_period_is_not_who_started_the_trial() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT01133288.json"));
+    let page = corpus_summary("NCT01133288");
     let found = page.sections.what_the_trial_found.unwrap();
     assert!(found.starts_with("2 people started"), "{found}");
     assert!(
@@ -333,7 +333,7 @@ fn a_screening_period_is_not_who_started_the_trial() {
 /// placebo group to the open-label phase's (67), as if both had been compared alike.
 #[test]
 fn every_group_finishes_at_the_same_period() {
-    let found = summarize(&fixtures().join("trials/corpus/NCT00301262.json"))
+    let found = corpus_summary("NCT00301262")
         .sections
         .what_the_trial_found
         .expect("the trial has posted results");
@@ -353,7 +353,7 @@ fn every_group_finishes_at_the_same_period() {
 /// who completed the placebo period.
 #[test]
 fn a_group_that_goes_on_under_another_name_finishes_there() {
-    let found = summarize(&fixtures().join("trials/corpus/NCT02619617.json"))
+    let found = corpus_summary("NCT02619617")
         .sections
         .what_the_trial_found
         .expect("the trial has posted results");

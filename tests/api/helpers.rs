@@ -86,6 +86,11 @@ pub fn seed_record() -> PathBuf {
     fixtures().join("NCT07635758.json")
 }
 
+/// The page of a corpus record, by its NCT id.
+pub fn corpus_summary(id: &str) -> Summary {
+    summarize(&fixtures().join(format!("trials/corpus/{id}.json")))
+}
+
 pub fn summarize(path: &Path) -> Summary {
     let bytes = std::fs::read(path).unwrap();
     pipeline()

@@ -104,7 +104,7 @@ fn a_unit_that_repeats_the_title_is_not_printed() {
 /// change of 2.0 Ratio" (NCT01380327).
 #[test]
 fn a_change_given_as_a_ratio_is_a_multiple_of_the_start() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT01380327.json"));
+    let summary = corpus_summary("NCT01380327");
     let found = found(&summary);
     assert!(
         found.contains("on average 2.0 times the level at the start (30 people)"),
@@ -140,7 +140,7 @@ fn a_rate_that_counts_people_is_no_length_of_time() {
 /// of ≤2”" (NCT02593396) tells a reader nothing.
 #[test]
 fn a_score_reached_is_quoted_with_its_meaning() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT02593396.json"));
+    let summary = corpus_summary("NCT02593396");
     let found = found(&summary);
     assert!(
         found.contains(
@@ -230,7 +230,7 @@ fn a_quoted_measure_is_not_cut_inside_its_words() {
 }
 
 fn found_of(id: &str) -> String {
-    let page = summarize(&fixtures().join(format!("trials/corpus/{id}.json")));
+    let page = corpus_summary(id);
     found(&page).to_owned()
 }
 
@@ -239,7 +239,7 @@ fn found_of(id: &str) -> String {
 /// monoclonal antibody").
 #[test]
 fn a_disease_response_is_not_read_from_the_products_name() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT04856215.json"));
+    let page = corpus_summary("NCT04856215");
     let summary = &page.sections.summary;
     assert!(!summary.contains("antibody levels"), "{summary}");
     assert!(

@@ -142,14 +142,14 @@ fn a_stopped_trial_says_how_long_it_planned_to_follow() {
 /// dosing" of an 8-hour study said "followed them for two weeks").
 #[test]
 fn days_after_the_last_dose_are_not_the_follow_up() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT04732494.json"));
+    let page = corpus_summary("NCT04732494");
     let summary = &page.sections.summary;
     assert!(!summary.contains("for 30 days"), "{summary}");
     assert!(
         summary.contains("mainly at how many people's disease shrinks"),
         "{summary}"
     );
-    let page = summarize(&fixtures().join("trials/corpus/NCT01348880.json"));
+    let page = corpus_summary("NCT01348880");
     let summary = &page.sections.summary;
     assert!(!summary.contains("two weeks"), "{summary}");
 }
@@ -211,7 +211,7 @@ fn an_area_under_a_curve_is_not_always_the_medicine() {
 /// "3 of 3 had other problems".
 #[test]
 fn a_count_of_people_with_side_effects_says_what_they_had() {
-    let found = summarize(&fixtures().join("trials/corpus/NCT04402008.json"))
+    let found = corpus_summary("NCT04402008")
         .sections
         .what_the_trial_found
         .expect("the trial has posted results");
@@ -230,9 +230,7 @@ fn a_count_of_people_with_side_effects_says_what_they_had() {
 /// dermatitis at 336 days", in babies at risk), not at how clear their skin is.
 #[test]
 fn a_trial_that_prevents_eczema_looks_at_whether_people_get_it() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT05003804.json"))
-        .sections
-        .summary;
+    let summary = corpus_summary("NCT05003804").sections.summary;
     assert!(summary.contains("whether people get eczema"), "{summary}");
     assert!(!summary.contains("how clear the skin is"), "{summary}");
 }
@@ -263,9 +261,7 @@ fn cells_in_the_skin_and_t_cells_are_not_antibodies_in_the_blood() {
 /// hypoallergenic formula demonstrated by oral food challenge", in infants).
 #[test]
 fn a_count_of_people_who_tolerate_a_food_is_whether_they_can() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT02149134.json"))
-        .sections
-        .summary;
+    let summary = corpus_summary("NCT02149134").sections.summary;
     assert!(
         summary.contains("whether people can take the food without a reaction"),
         "{summary}"
@@ -352,7 +348,7 @@ fn a_unit_of_people_who_did_something_counts_people() {
 /// result is 133 of 192 people), says "how many people had" it: the count is of people.
 #[test]
 fn a_frequency_of_subjects_with_counts_people() {
-    let text = summarize(&fixtures().join("trials/corpus/NCT01454531.json"))
+    let text = corpus_summary("NCT01454531")
         .sections
         .what_the_trial_found
         .unwrap();

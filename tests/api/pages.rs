@@ -261,9 +261,7 @@ fn a_withdrawn_trial_says_what_it_was_to_test() {
 #[test]
 fn a_trial_the_researcher_closed_says_so() {
     for id in ["NCT04353505", "NCT00584051"] {
-        let summary = summarize(&fixtures().join(format!("trials/corpus/{id}.json")))
-            .sections
-            .summary;
+        let summary = corpus_summary(id).sections.summary;
         assert!(
             summary.contains("because the lead researcher closed it"),
             "{id}: {summary}"
@@ -314,7 +312,7 @@ fn sites_of_a_trial_of_unknown_status_carry_no_status_but_withdrawn() {
 /// named as one of the most common.
 #[test]
 fn a_part_of_the_body_is_not_named_as_a_problem() {
-    let text = summarize(&fixtures().join("trials/corpus/NCT02304991.json"))
+    let text = corpus_summary("NCT02304991")
         .sections
         .what_the_trial_found
         .unwrap();

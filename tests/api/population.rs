@@ -137,7 +137,7 @@ fn a_trial_for_relapsed_or_refractory_illness_says_so() {
         "only {} relapsed or refractory trials",
         pages.len()
     );
-    let s = summarize(&fixtures().join("trials/corpus/NCT01105130.json"));
+    let s = corpus_summary("NCT01105130");
     assert!(
         !s.sections.summary.contains("came back"),
         "{}",
@@ -372,7 +372,7 @@ fn a_trial_for_solid_tumors_is_headlined_for_them() {
 /// disease (worn spinal discs)", which a reader with a worn lower back takes as theirs).
 #[test]
 fn the_part_of_the_spine_a_condition_names_is_kept() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT04550923.json"));
+    let page = corpus_summary("NCT04550923");
     assert!(
         page.sections.summary.contains("worn discs in the neck"),
         "{}",
@@ -398,7 +398,7 @@ fn a_trial_for_axial_spondyloarthritis_without_x_ray_signs_says_so() {
 /// NCT01230541, "Effect of Udenafil on Spermatogenesis", lists "Spermatogenesis" first).
 #[test]
 fn a_body_process_is_not_an_illness() {
-    let s = summarize(&fixtures().join("trials/corpus/NCT01230541.json"));
+    let s = corpus_summary("NCT01230541");
     assert!(
         !s.sections.summary.contains("spermatogenesis"),
         "{}",
@@ -416,7 +416,7 @@ fn a_body_process_is_not_an_illness() {
 /// Stimulation" and said "men with … electric stimulation").
 #[test]
 fn a_treatment_typed_as_a_condition_is_not_an_illness() {
-    let s = summarize(&fixtures().join("trials/corpus/NCT06397612.json"));
+    let s = corpus_summary("NCT06397612");
     assert!(
         !s.sections.summary.contains("electric stimulation"),
         "{}",
@@ -444,7 +444,7 @@ fn no_plain_condition_is_a_raw_label_with_a_semicolon() {
 /// primary headache; its headline said "for people with cluster headache").
 #[test]
 fn a_condition_with_examples_is_not_its_last_example() {
-    let s = summarize(&fixtures().join("trials/corpus/NCT01406860.json"));
+    let s = corpus_summary("NCT01406860");
     assert!(s.headline.contains("migraine"), "{}", s.headline);
     assert!(
         !s.headline.ends_with("with cluster headache"),
@@ -458,7 +458,7 @@ fn a_condition_with_examples_is_not_its_last_example() {
 /// whose discs have slipped): it does not "prevent a slipped disc".
 #[test]
 fn a_prevention_label_on_a_treatment_title_is_not_believed() {
-    let s = summarize(&fixtures().join("trials/corpus/NCT04544683.json"));
+    let s = corpus_summary("NCT04544683");
     assert!(!page_text(&s).contains("prevent"), "{}", page_text(&s));
     assert!(
         s.headline.ends_with("for people with a slipped disc"),
@@ -472,7 +472,7 @@ fn a_prevention_label_on_a_treatment_title_is_not_believed() {
 /// Atopic Male Subjects", takes men whose blood tests show allergy, IgE of 30 IU/mL or more).
 #[test]
 fn a_handling_study_in_atopic_men_is_not_of_healthy_volunteers() {
-    let s = summarize(&fixtures().join("trials/corpus/NCT01596712.json"));
+    let s = corpus_summary("NCT01596712");
     assert!(!page_text(&s).contains("healthy"), "{}", page_text(&s));
     assert!(s.headline.contains("men with allergy"), "{}", s.headline);
 }
@@ -482,7 +482,7 @@ fn a_handling_study_in_atopic_men_is_not_of_healthy_volunteers() {
 /// to aspirin or other nonselective COX inhibitors"; its headline said "nasal polyps").
 #[test]
 fn aspirin_exacerbated_respiratory_disease_is_said_as_such() {
-    let s = summarize(&fixtures().join("trials/corpus/NCT05575037.json"));
+    let s = corpus_summary("NCT05575037");
     assert!(
         s.headline.contains("made worse by aspirin"),
         "{}",
@@ -564,7 +564,7 @@ fn people_the_title_says_are_ill_are_not_healthy_volunteers() {
         );
     }
     assert!(seen >= 10, "only {seen} titles say their people are ill");
-    let page = summarize(&fixtures().join("trials/corpus/NCT01479426.json"));
+    let page = corpus_summary("NCT01479426");
     assert!(
         page.headline.contains("for men with erectile dysfunction"),
         "{}",
@@ -581,7 +581,7 @@ fn the_oldest_age_the_criteria_give_is_said() {
         ("NCT05488119", "People aged 12 to 21 can join."),
         ("NCT04100759", "The trial was for men aged 18 to 55."),
     ] {
-        let page = summarize(&fixtures().join(format!("trials/corpus/{id}.json")));
+        let page = corpus_summary(id);
         assert!(
             page.sections.summary.contains(said),
             "{id}: {}",

@@ -417,14 +417,14 @@ fn the_most_common_problems_are_the_most_common_ones() {
 #[test]
 fn a_single_group_or_stopped_trial_says_what_that_means() {
     // NCT01222273: one open-label group.
-    let s = summarize(&fixtures().join("trials/corpus/NCT01222273.json"));
+    let s = corpus_summary("NCT01222273");
     assert!(s
         .sections
         .what_the_trial_found
         .unwrap()
         .contains("There was no comparison group"));
     // NCT03670628: stopped early by the COVID-19 pandemic.
-    let s = summarize(&fixtures().join("trials/corpus/NCT03670628.json"));
+    let s = corpus_summary("NCT03670628");
     assert!(s.sections.what_the_trial_found.unwrap().contains(
         "stopped early, because of the COVID-19 pandemic, so its results may not be reliable"
     ));

@@ -172,7 +172,7 @@ fn numbers_of_a_thousand_or_more_carry_separators() {
 #[test]
 fn lab_analysis_is_an_assessment_not_the_treatment() {
     // NCT00244972: tipifarnib and sorafenib, with a laboratory biomarker analysis.
-    let s = summarize(&fixtures().join("trials/corpus/NCT00244972.json"));
+    let s = corpus_summary("NCT00244972");
     assert!(
         !mentions(&s.headline, "laboratory biomarker analysis"),
         "{}",
@@ -194,7 +194,7 @@ fn lab_analysis_is_an_assessment_not_the_treatment() {
 #[test]
 fn what_every_arm_gets_is_said_as_background() {
     // NCT00804895: cortivazol injections or saline, on top of verapamil in both arms.
-    let s = summarize(&fixtures().join("trials/corpus/NCT00804895.json"));
+    let s = corpus_summary("NCT00804895");
     assert!(!mentions(&s.headline, "verapamil"), "{}", s.headline);
     assert!(
         s.sections.summary.contains("added to verapamil"),
@@ -221,13 +221,13 @@ fn what_every_arm_gets_is_said_as_background() {
 #[test]
 fn a_tested_supplement_is_the_active_substance() {
     // NCT01222273: vitamin D3 (a dietary supplement) in one open-label group.
-    let s = summarize(&fixtures().join("trials/corpus/NCT01222273.json"));
+    let s = corpus_summary("NCT01222273");
     assert_eq!(
         s.sections.active_substance.as_deref(),
         Some("cholecalciferol (Vitamin D3)")
     );
     // NCT00836368: gamma-tocopherol, a supplement, in one group; no medicine is given.
-    let s = summarize(&fixtures().join("trials/corpus/NCT00836368.json"));
+    let s = corpus_summary("NCT00836368");
     assert_eq!(
         s.sections.active_substance.as_deref(),
         Some("gamma-tocopherol")
@@ -240,7 +240,7 @@ fn a_tested_supplement_is_the_active_substance() {
 #[test]
 fn an_active_product_in_a_placebo_typed_arm_is_not_called_a_placebo() {
     // NCT06252636: the arm typed placebo comparator drinks ordinary A1/A2 milk.
-    let s = summarize(&fixtures().join("trials/corpus/NCT06252636.json"));
+    let s = corpus_summary("NCT06252636");
     let text = page_text(&s).to_lowercase();
     assert!(
         !text.contains("placebo") && !text.contains("look-alike"),
@@ -252,7 +252,7 @@ fn an_active_product_in_a_placebo_typed_arm_is_not_called_a_placebo() {
 #[test]
 fn large_counts_read_with_separators() {
     // NCT00831909: 3513 people.
-    let s = summarize(&fixtures().join("trials/corpus/NCT00831909.json"));
+    let s = corpus_summary("NCT00831909");
     assert!(
         s.sections.summary.contains("3,513 people"),
         "{}",
@@ -442,9 +442,7 @@ fn shots_and_implants_go_where_the_record_says() {
 /// aim is to learn how it works, never that it is "not meant to treat anyone".
 #[test]
 fn a_study_of_how_a_medicine_works_does_not_deny_treating() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT00283504.json"))
-        .sections
-        .summary;
+    let summary = corpus_summary("NCT00283504").sections.summary;
     assert!(
         summary.contains("Its main aim is to learn how it works"),
         "{summary}"

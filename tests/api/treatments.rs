@@ -38,7 +38,7 @@ fn an_arm_label_that_names_people_is_not_what_is_tested() {
 /// three drugs that slow its breakdown.
 #[test]
 fn the_product_every_arm_gets_comes_first_in_an_interaction_study() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT00770042.json"));
+    let summary = corpus_summary("NCT00770042");
     assert!(
         summary.headline.starts_with("Testing avanafil, "),
         "{}",
@@ -103,7 +103,7 @@ fn a_label_that_joins_the_comparison_to_more_gives_both() {
 /// homes" before and after a prostatectomy).
 #[test]
 fn a_device_used_at_home_is_not_given_in_a_procedure() {
-    let summary = summarize(&fixtures().join("trials/corpus/NCT01067261.json"));
+    let summary = corpus_summary("NCT01067261");
     let text = page_text(&summary);
     assert_says_none(
         std::path::Path::new("NCT01067261"),
@@ -120,7 +120,7 @@ fn a_device_used_at_home_is_not_given_in_a_procedure() {
 /// given (NCT01352507 said "tadalafil and sildenafil and another treatment").
 #[test]
 fn a_crossover_of_two_products_invents_no_third() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT01352507.json"));
+    let page = corpus_summary("NCT01352507");
     let summary = &page.sections.summary;
     assert!(!summary.contains("another treatment"), "{summary}");
     assert!(
@@ -134,7 +134,7 @@ fn a_crossover_of_two_products_invents_no_third() {
 /// two at a time), and never says so of a record where one arm lists every intervention.
 #[test]
 fn products_no_group_gets_together_are_said_apart() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT06780137.json"));
+    let page = corpus_summary("NCT06780137");
     assert!(
         page.sections
             .summary
@@ -173,7 +173,7 @@ fn products_no_group_gets_together_are_said_apart() {
 /// arms get omalizumab or placebo "before … an experimental challenge with rhinovirus").
 #[test]
 fn a_challenge_given_on_purpose_is_no_treatment() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT02388997.json"));
+    let page = corpus_summary("NCT02388997");
     let summary = &page.sections.summary;
     assert!(!summary.contains("added to rhinovirus"), "{summary}");
     assert!(
@@ -188,7 +188,7 @@ fn a_challenge_given_on_purpose_is_no_treatment() {
 /// a device", with "No medicine or other substance" and the risks of skin irritation.
 #[test]
 fn a_persons_own_cells_are_given_as_a_shot_not_with_a_device() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT03886402.json"));
+    let page = corpus_summary("NCT03886402");
     let text = page_text(&page);
     assert_says_none(
         std::path::Path::new("NCT03886402"),
@@ -210,7 +210,7 @@ fn a_persons_own_cells_are_given_as_a_shot_not_with_a_device() {
 /// beside the app WB001 it was the control for ("tests whether WB001 and ED001 might help").
 #[test]
 fn an_arm_labelled_control_is_the_comparison() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT05551195.json"));
+    let page = corpus_summary("NCT05551195");
     let summary = &page.sections.summary;
     assert!(
         page.headline.starts_with("Testing WB001 for"),
@@ -230,7 +230,7 @@ fn an_arm_labelled_control_is_the_comparison() {
 /// placebo group got nothing.
 #[test]
 fn a_placebo_arm_typed_experimental_compares_on_the_same_base() {
-    let page = summarize(&fixtures().join("trials/corpus/NCT03682770.json"));
+    let page = corpus_summary("NCT03682770");
     let summary = &page.sections.summary;
     assert!(summary.contains("dupilumab, added to AR101,"), "{summary}");
     assert!(

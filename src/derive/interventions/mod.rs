@@ -37,7 +37,7 @@ pub(super) use names::{
     components, is_substance, plain, spelled_out, title_share, treatment_kind, type_code,
 };
 pub(super) use nature::active_parts;
-pub(super) use rules::named_by_arm;
+pub(super) use rules::{challenge, named_by_arm};
 
 use super::{ARMS, OFFICIAL_TITLE};
 use crate::facts::*;

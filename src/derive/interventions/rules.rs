@@ -239,6 +239,33 @@ pub(crate) fn negated_twin(
     })
 }
 
+/// Whether a product given to every arm is a challenge given on purpose, to study the
+/// response to it, and not a treatment the tested one is added to: its name or description
+/// speaks of one, or an arm's description says people are challenged with it (NCT02388997's
+/// "experimental challenge with rhinovirus" read "omalizumab, added to rhinovirus (strain
+/// 16)").
+pub(crate) fn challenge(trial: &Trial, reading: &Reading, i: usize, lexicon: &Lexicon) -> bool {
+    let iv = &trial.interventions[i];
+    let roles = &lexicon.roles;
+    let name = iv.name.to_lowercase();
+    let head = name.split_whitespace().next().unwrap_or("");
+    roles.challenge.marks(&name)
+        || iv
+            .description
+            .as_deref()
+            .is_some_and(|d| roles.challenge.marks(&d.to_lowercase()))
+        || (head.len() > 3
+            && reading.arms[i].iter().any(|&a| {
+                trial.arms[a].description.as_deref().is_some_and(|d| {
+                    let d = d.to_lowercase();
+                    roles
+                        .challenge_with
+                        .iter()
+                        .any(|w| contains_phrase(&d, &format!("{w} {head}")))
+                })
+            }))
+}
+
 /// What is tested when no registered intervention is: a strategy arm's label, or what an
 /// experimental arm with nothing but assessments says it gets: "i-Factor Arm", described "will
 /// be treated with i-FACTOR", tests i-FACTOR. The label's words for an arm go; the rest must

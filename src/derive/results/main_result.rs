@@ -84,17 +84,10 @@ pub(super) fn main_results(
             });
         // "Ratio" is a multiple of the start only in a title that says change; "Fold change in
         // basophil Syk expression" (NCT02023151) says so itself.
-        // The longest key that fits, whatever order the table is read in.
         let times = results_words
             .change_units
-            .iter()
-            .filter(|(key, _)| {
-                (title_change && unit == **key)
-                    || (key.starts_with("fold")
-                        && (unit == **key || unit.starts_with(&format!("{key} "))))
-            })
-            .max_by_key(|(key, _)| key.len())
-            .map(|(_, words)| words);
+            .fits(&unit, title_change)
+            .then_some(&results_words.change_units.words);
         let unit_says =
             (says_change(&unit) && !results_words.no_unit.says_nothing(&unit)) || times.is_some();
         let relative = results_words
